@@ -1,0 +1,117 @@
+/*
+ * store — the object-store interface (DESIGN.md §3.1). Every byte the system
+ * reads or writes goes through an og_store, so every I/O can be counted,
+ * failed or crashed in a test.
+ *
+ * Keys, not paths: a key is a relative '/'-separated name of printable ASCII
+ * ("log/main/00000000000000000007", "t/3f0a.../frag/01J..."), never starting
+ * with '/', never containing "//", "." or ".." segments. Backends map keys to
+ * their own namespace (a directory, an S3 prefix, a hash table).
+ *
+ * Semantics every backend guarantees:
+ *  S1 put(k) replaces k atomically: a reader sees the old bytes or the new
+ *     bytes, never a mix; after OG_OK the bytes are durable.
+ *  S2 put_if_absent(k) creates k only if no object k exists, atomically even
+ *     between processes; it returns OG_EEXISTS (and changes nothing) when k
+ *     exists. After OG_OK the object is durable. This is the one atomic
+ *     primitive the commit protocol is built on.
+ *  S3 get of a missing key is OG_ENOTFOUND; delete of a missing key is OG_OK.
+ *  S4 list(prefix) returns every key starting with prefix, sorted bytewise.
+ *  S5 an I/O failure is OG_EIO (OG_EFULL when the device is full); after a
+ *     failed put/put_if_absent the key holds its previous state or (for
+ *     put_if_absent) may exist only if the failure was reported after the
+ *     create became durable — callers treat EIO as "outcome unknown, re-read".
+ * Backends: posix (a local directory), memory, fault (wraps another store);
+ * s3 later. An og_store is safe to use from several threads at once.
+ */
+#ifndef OG_STORE_H
+#define OG_STORE_H
+
+#include "util/util.h"
+
+typedef struct og_store og_store;
+
+/* Operation counters (monotonic; og_store_stats_reset zeroes them). */
+typedef struct og_store_stats {
+  uint64_t gets, get_ranges, heads, puts, put_if_absents, lists, deletes;
+  uint64_t bytes_read, bytes_written;
+  uint64_t fsyncs;
+} og_store_stats;
+
+typedef struct og_keylist {
+  char **keys;  /* sorted bytewise; each owned */
+  size_t count;
+} og_keylist;
+void og_keylist_dispose(og_keylist *l);
+
+/* Open a backend from a URI: "file:///abs/dir", "/abs/dir", "rel/dir" (posix),
+ * "memory://<name>" (a process-wide named in-memory store, shared by every
+ * open of the same name until og_store_memory_drop). The posix root directory
+ * is created when `create` is true; otherwise a missing root is OG_ENOTFOUND. */
+og_status og_store_open(og_store **out, const char *uri, bool create, og_error *err);
+og_status og_store_open_posix(og_store **out, const char *root_dir, bool create, og_error *err);
+og_status og_store_open_memory(og_store **out, og_error *err); /* private, anonymous */
+void og_store_memory_drop(const char *name);
+
+/* Reference counting: a store may be shared by several handles. */
+og_store *og_store_ref(og_store *s);
+void og_store_free(og_store *s); /* drops one reference; NULL ok */
+
+/* The operations. `out` buffers are appended to (callers clear them first). */
+og_status og_store_get(og_store *s, const char *key, og_buf *out, og_error *err);
+og_status og_store_get_range(og_store *s, const char *key, uint64_t offset, uint64_t len,
+                             og_buf *out, og_error *err);
+/* Size of an object; OG_ENOTFOUND when absent. */
+og_status og_store_head(og_store *s, const char *key, uint64_t *size_out, og_error *err);
+og_status og_store_put(og_store *s, const char *key, const void *data, size_t len, og_error *err);
+og_status og_store_put_if_absent(og_store *s, const char *key, const void *data, size_t len,
+                                 og_error *err);
+og_status og_store_list(og_store *s, const char *prefix, og_keylist *out, og_error *err);
+og_status og_store_delete(og_store *s, const char *key, og_error *err);
+
+void og_store_stats_get(og_store *s, og_store_stats *out);
+void og_store_stats_reset(og_store *s);
+/* Human description ("posix:/abs/dir", "memory", "fault(posix:...)"). */
+const char *og_store_describe(og_store *s);
+bool og_store_key_valid(const char *key);
+
+/*==================== fault-injecting wrapper ====================*/
+
+typedef enum og_store_op {
+  OG_STORE_OP_GET = 1u << 0,
+  OG_STORE_OP_GET_RANGE = 1u << 1,
+  OG_STORE_OP_HEAD = 1u << 2,
+  OG_STORE_OP_PUT = 1u << 3,
+  OG_STORE_OP_PUT_IF_ABSENT = 1u << 4,
+  OG_STORE_OP_LIST = 1u << 5,
+  OG_STORE_OP_DELETE = 1u << 6,
+  OG_STORE_OP_ALL = 0x7f,
+  OG_STORE_OP_WRITES = (1u << 3) | (1u << 4) | (1u << 6)
+} og_store_op;
+
+typedef enum og_fault_kind {
+  OG_FAULT_NONE = 0,
+  OG_FAULT_EIO,        /* the op fails with OG_EIO, nothing happens */
+  OG_FAULT_ENOSPC,     /* the op fails with OG_EFULL, nothing happens */
+  OG_FAULT_TORN,       /* a put lands only its first `torn_bytes` bytes (as a raw
+                          backend would after a crash mid-write), then OG_EIO */
+  OG_FAULT_AFTER,      /* the op takes effect, then OG_EIO is reported */
+  OG_FAULT_CRASH       /* _exit(OG_FP_CRASH_EXIT) before the op */
+} og_fault_kind;
+
+typedef struct og_fault_spec {
+  uint32_t ops;          /* mask of og_store_op the fault applies to */
+  uint64_t countdown;    /* fire on the Nth matching op (1 = the next one) */
+  bool persistent;       /* keep firing on every later matching op */
+  og_fault_kind kind;
+  size_t torn_bytes;     /* OG_FAULT_TORN */
+  const char *key_substr;/* only keys containing this (copied); NULL = all */
+} og_fault_spec;
+
+/* Wrap `inner` (a reference is taken). The wrapper starts disarmed. */
+og_status og_store_open_fault(og_store **out, og_store *inner, og_error *err);
+void og_store_fault_arm(og_store *fault, const og_fault_spec *spec);
+void og_store_fault_disarm(og_store *fault);
+uint64_t og_store_fault_fired(og_store *fault); /* faults injected so far */
+
+#endif
