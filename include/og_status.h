@@ -59,7 +59,7 @@ typedef struct og_error {
 const char *og_status_name(og_status code);
 /* HTTP status for a code (DESIGN.md §5 / spec/surface.md). */
 int og_status_http(og_status code);
-/* CLI exit code for a code: 0 ok, 2 usage/input, 3 not found, 4 conflict, 1 other. */
+/* CLI exit code for a code: 0 ok, 1 any runtime error (2 = usage, set by the CLI). */
 int og_status_exit(og_status code);
 
 #ifdef __cplusplus

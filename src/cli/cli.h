@@ -1,0 +1,34 @@
+/*
+ * cli — shared declarations of the omnigraph command: the command table and
+ * small output helpers. Each cmd_*.c file implements commands through the
+ * public API only.
+ */
+#ifndef OG_CLI_H
+#define OG_CLI_H
+
+#include <stdbool.h>
+
+#include "cli/args.h"
+#include "og_status.h"
+
+typedef struct og_cli_command {
+  const char *name;
+  const char *sub; /* NULL for single-word commands */
+  const char *about;
+  int (*run)(int argc, char **argv); /* argv excludes the command words */
+} og_cli_command;
+
+extern const og_cli_command og_cli_commands[];
+
+const char *og_cli_version(void);
+/* Print "Error: <message>" (plus " at line L, column C" when known) and return
+ * the exit code for the status. */
+int og_cli_fail(const og_error *err);
+/* Read a whole file (for --schema, --query, --data); fills err naming the path. */
+og_status og_cli_read_file(const char *path, char **out, og_error *err);
+
+int og_cmd_version(int argc, char **argv);
+int og_cmd_lint(int argc, char **argv);
+int og_cmd_schema_plan(int argc, char **argv);
+
+#endif
