@@ -255,10 +255,11 @@ typedef enum og_cmp {
   OG_CMP_IS_NULL, OG_CMP_NOT_NULL
 } og_cmp;
 
-typedef enum og_valkind { OG_VAL_NULL, OG_VAL_INT, OG_VAL_UINT, OG_VAL_F64, OG_VAL_BOOL,
-                          OG_VAL_BYTES } og_valkind;
-typedef struct og_value {
-  og_valkind kind;
+/* Named og_cell (not og_value): og_value is the lang layer's generic value. */
+typedef enum og_cellkind { OG_CELL_NULL, OG_CELL_INT, OG_CELL_UINT, OG_CELL_F64, OG_CELL_BOOL,
+                          OG_CELL_BYTES } og_cellkind;
+typedef struct og_cell {
+  og_cellkind kind;
   union {
     int64_t i;
     uint64_t u;
@@ -266,7 +267,7 @@ typedef struct og_value {
     bool b;
     struct { const char *p; size_t n; } s;
   } v;
-} og_value;
+} og_cell;
 
 /* column OP literal. Numeric columns compare numerically against INT, UINT or
  * F64 literals; STRING/BLOB bytewise (memcmp, shorter first) against BYTES;
@@ -275,7 +276,7 @@ typedef struct og_value {
 typedef struct og_pred {
   uint32_t col;
   og_cmp op;
-  og_value lit;
+  og_cell lit;
 } og_pred;
 
 typedef struct og_scan_opts {
