@@ -1,0 +1,36 @@
+/*
+ * jsonl — the framing of load input (spec data.md §2.1): a stream of JSON
+ * values separated by optional whitespace. A record may span lines and
+ * several records may share a line; there is no comment syntax. Records are
+ * numbered from 1 in stream order.
+ *
+ * The reader pulls bytes through a caller-supplied read function (the CLI
+ * reads a file, the server a request body), so memory stays bounded by the
+ * largest single record plus one chunk, never by the input size.
+ */
+#ifndef OG_LOAD_JSONL_H
+#define OG_LOAD_JSONL_H
+
+#include <jansson.h>
+
+#include "util/util.h"
+
+/* Fill buf with up to cap bytes; return the count, 0 at end of input, or -1
+ * on a read error (the reader reports OG_EIO). */
+typedef long (*og_read_fn)(void *ctx, char *buf, size_t cap);
+
+typedef struct og_jsonl og_jsonl;
+
+og_status og_jsonl_open(og_jsonl **out, og_read_fn read, void *ctx, og_error *err);
+/* In-memory input (borrowed until og_jsonl_free). */
+og_status og_jsonl_open_mem(og_jsonl **out, const char *data, size_t len, og_error *err);
+/* Next record: *value_out is a new reference (json_decref it), NULL at the
+ * end of input. Malformed JSON: OG_EINVAL "invalid JSON at record N: <detail>"
+ * with the input line and column of the error. */
+og_status og_jsonl_next(og_jsonl *r, json_t **value_out, og_error *err);
+/* Number of the record last returned (1-based) and its first line. */
+uint64_t og_jsonl_record_no(const og_jsonl *r);
+uint64_t og_jsonl_record_line(const og_jsonl *r);
+void og_jsonl_free(og_jsonl *r);
+
+#endif
