@@ -59,6 +59,9 @@ void og_store_free(og_store *s); /* drops one reference; NULL ok */
 
 /* The operations. `out` buffers are appended to (callers clear them first). */
 og_status og_store_get(og_store *s, const char *key, og_buf *out, og_error *err);
+/* Bytes [offset, offset+len) clipped to the object's size: a range reaching
+ * past the end yields a short (possibly empty) result, never an error, so
+ * callers compare out->len with what they asked for. */
 og_status og_store_get_range(og_store *s, const char *key, uint64_t offset, uint64_t len,
                              og_buf *out, og_error *err);
 /* Size of an object; OG_ENOTFOUND when absent. */
@@ -69,11 +72,24 @@ og_status og_store_put_if_absent(og_store *s, const char *key, const void *data,
 og_status og_store_list(og_store *s, const char *prefix, og_keylist *out, og_error *err);
 og_status og_store_delete(og_store *s, const char *key, og_error *err);
 
+/* Remove temp files left by crashed writers whose mtime is at least
+ * `older_than_ms` old (0 = all; only safe then when no writer is active).
+ * posix only; a no-op (0 removed) on other backends, forwarded by fault.
+ * `removed_out` may be NULL. */
+og_status og_store_sweep_temp(og_store *s, uint64_t older_than_ms, size_t *removed_out,
+                              og_error *err);
+
 void og_store_stats_get(og_store *s, og_store_stats *out);
 void og_store_stats_reset(og_store *s);
 /* Human description ("posix:/abs/dir", "memory", "fault(posix:...)"). */
 const char *og_store_describe(og_store *s);
+/* Key rules: 1..1024 bytes of printable ASCII (0x20..0x7e) except backslash;
+ * segments separated by single '/', none empty (so no leading, trailing or
+ * doubled '/'), none "." or "..", none longer than 255 bytes, none starting
+ * with ".tmp-" (reserved for the posix backend's temp files). */
 bool og_store_key_valid(const char *key);
+/* A list prefix is valid when it is "" or could begin a valid key. */
+bool og_store_prefix_valid(const char *prefix);
 
 /*==================== fault-injecting wrapper ====================*/
 
