@@ -37,7 +37,8 @@
  * row id.
  *
  * API changes after first publication are noted here:
- *  (none yet)
+ *  - predicate literal og_value/og_valkind/OG_VAL_* renamed og_cell/og_cellkind/
+ *    OG_CELL_* (og_value belongs to lang).
  */
 #ifndef OG_TABLE_H
 #define OG_TABLE_H
@@ -280,7 +281,8 @@ typedef struct og_pred {
 } og_pred;
 
 typedef struct og_scan_opts {
-  const uint32_t *cols;   /* projection (table column indexes); NULL → all */
+  const uint32_t *cols;   /* projection (table column indexes); NULL → all;
+                             non-NULL with ncols 0 → row ids only */
   size_t ncols;
   const og_pred *preds;   /* conjunction */
   size_t npreds;

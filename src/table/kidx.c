@@ -1,0 +1,160 @@
+/*
+ * kidx.c — key-index segments: for one fragment, every row's key hash sorted
+ * (hash, row) plus the key bytes by row, so a lookup is a binary search and
+ * an exact comparison without reading the fragment.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "table/table_int.h"
+
+#define KIDX_HEADER 24u
+#define KIDX_ENTRY 12u
+
+typedef struct kent {
+  uint64_t h;
+  uint32_t r;
+} kent;
+
+static int kent_cmp(const void *a, const void *b) {
+  const kent *x = a, *y = b;
+  if (x->h != y->h) return x->h < y->h ? -1 : 1;
+  return x->r < y->r ? -1 : x->r > y->r;
+}
+
+og_status og_kidx_encode(const og_column *keys, og_buf *out, og_error *err) {
+  size_t n = keys->count;
+  kent *e = og_malloc((n ? n : 1) * sizeof *e);
+  if (!e) return og_err_oom(err);
+  uint64_t kb = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t len;
+    const char *p = og_column_get_bytes(keys, i, &len);
+    e[i].h = og_hash64(p, len);
+    e[i].r = (uint32_t)i;
+    kb += len;
+  }
+  qsort(e, n, sizeof *e, kent_cmp);
+  size_t start = out->len;
+  if (og_buf_grow(out, KIDX_HEADER + n * KIDX_ENTRY + (n + 1) * 8 + (size_t)kb + 8) != OG_OK) {
+    og_free(e);
+    return og_err_oom(err);
+  }
+  og_buf_put_u32le(out, OG_KIDX_MAGIC);
+  og_buf_put_u32le(out, OG_KIDX_FORMAT);
+  og_buf_put_u64le(out, n);
+  og_buf_put_u64le(out, kb);
+  for (size_t i = 0; i < n; i++) {
+    og_buf_put_u64le(out, e[i].h);
+    og_buf_put_u32le(out, e[i].r);
+  }
+  og_free(e);
+  uint64_t off = 0;
+  og_buf_put_u64le(out, 0);
+  for (size_t i = 0; i < n; i++) {
+    size_t len;
+    (void)og_column_get_bytes(keys, i, &len);
+    off += len;
+    og_buf_put_u64le(out, off);
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t len;
+    const char *p = og_column_get_bytes(keys, i, &len);
+    if (len) og_buf_put(out, p, len);
+  }
+  og_buf_put_u64le(out, og_hash64(out->ptr + start, out->len - start));
+  return out->oom ? og_err_oom(err) : OG_OK;
+}
+
+void og_kidx_free(og_kidx *k) {
+  if (!k) return;
+  og_buf_dispose(&k->raw);
+  og_free(k);
+}
+
+static og_status kcorrupt(og_error *err, const char *key, const char *what) {
+  return og_err_set(err, OG_ECORRUPT, "table: corrupt object '%s': %s", key, what);
+}
+
+og_status og_kidx_parse(const char *key, og_buf *raw, uint64_t frag_rows, og_kidx **out,
+                        og_error *err) {
+  *out = NULL;
+  const uint8_t *d = (const uint8_t *)raw->ptr;
+  size_t len = raw->len;
+  if (len < KIDX_HEADER + 16) return kcorrupt(err, key, "key index too short");
+  if (og_get_u32le(d) != OG_KIDX_MAGIC) return kcorrupt(err, key, "bad key-index magic");
+  uint32_t fmt = og_get_u32le(d + 4);
+  if (fmt != OG_KIDX_FORMAT)
+    return og_err_set(err, fmt > OG_KIDX_FORMAT ? OG_EUNSUPPORTED : OG_ECORRUPT,
+                      "table: object '%s' has unsupported key-index format %u", key, fmt);
+  if (og_hash64(d, len - 8) != og_get_u64le(d + len - 8))
+    return kcorrupt(err, key, "key-index checksum mismatch");
+  uint64_t n = og_get_u64le(d + 8), kb = og_get_u64le(d + 16);
+  if (n != frag_rows || n > UINT32_MAX || kb > len ||
+      KIDX_HEADER + n * KIDX_ENTRY + (n + 1) * 8 + kb + 8 != len)
+    return kcorrupt(err, key, "key-index sizes inconsistent");
+  og_kidx *k = og_calloc(1, sizeof *k);
+  if (!k) return og_err_oom(err);
+  k->rows = n;
+  k->n = n;
+  k->entries = d + KIDX_HEADER;
+  k->koffs = k->entries + n * KIDX_ENTRY;
+  k->kbytes = k->koffs + (n + 1) * 8;
+  k->kbytes_len = kb;
+  uint64_t prev = 0;
+  if (og_get_u64le(k->koffs) != 0 || og_get_u64le(k->koffs + n * 8) != kb) goto bad;
+  for (uint64_t i = 1; i <= n; i++) {
+    uint64_t o = og_get_u64le(k->koffs + i * 8);
+    if (o < prev) goto bad;
+    prev = o;
+  }
+  for (uint64_t i = 0; i < n; i++) {
+    const uint8_t *e = k->entries + i * KIDX_ENTRY;
+    if (og_get_u32le(e + 8) >= n) goto bad;
+    if (i) {
+      const uint8_t *pe = e - KIDX_ENTRY;
+      uint64_t ph = og_get_u64le(pe), h = og_get_u64le(e);
+      if (ph > h || (ph == h && og_get_u32le(pe + 8) >= og_get_u32le(e + 8))) goto bad;
+    }
+  }
+  k->raw = *raw; /* take ownership */
+  memset(raw, 0, sizeof *raw);
+  *out = k;
+  return OG_OK;
+bad:
+  og_free(k);
+  return kcorrupt(err, key, "key index malformed");
+}
+
+og_status og_kidx_load(og_store *st, const char *key, uint64_t frag_rows, og_kidx **out,
+                       og_error *err) {
+  og_buf b = OG_BUF_INIT;
+  og_status rc = og_store_get(st, key, &b, err);
+  if (rc == OG_OK) rc = og_kidx_parse(key, &b, frag_rows, out, err);
+  og_buf_dispose(&b);
+  return rc;
+}
+
+const char *og_kidx_key_at(const og_kidx *k, uint32_t row, size_t *len_out) {
+  uint64_t a = og_get_u64le(k->koffs + (size_t)row * 8), b = og_get_u64le(k->koffs + ((size_t)row + 1) * 8);
+  *len_out = (size_t)(b - a);
+  return (const char *)k->kbytes + a;
+}
+
+void og_kidx_find(const og_kidx *k, uint64_t hash, const char *key, size_t klen, og_kidx_cb cb,
+                  void *ctx) {
+  size_t lo = 0, hi = (size_t)k->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (og_get_u64le(k->entries + mid * KIDX_ENTRY) < hash) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t i = lo; i < k->n; i++) {
+    const uint8_t *e = k->entries + i * KIDX_ENTRY;
+    if (og_get_u64le(e) != hash) break;
+    uint32_t r = og_get_u32le(e + 8);
+    size_t n;
+    const char *p = og_kidx_key_at(k, r, &n);
+    if (n == klen && memcmp(p, key, klen) == 0 && !cb(ctx, r)) break;
+  }
+}
