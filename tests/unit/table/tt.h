@@ -45,7 +45,7 @@ static og_colspec tt_cols[] = {
 };
 #define TT_NCOLS (sizeof tt_cols / sizeof tt_cols[0])
 
-static og_table_schema tt_schema(void) {
+static inline og_table_schema tt_schema(void) {
   og_table_schema s = {tt_cols, TT_NCOLS, 0};
   return s;
 }
@@ -55,7 +55,7 @@ static og_table_schema tt_schema(void) {
 static int tt_backend; /* 0 memory, 1 posix */
 static char *tt_dir;
 
-static og_store *tt_store_open(void) {
+static inline og_store *tt_store_open(void) {
   og_store *st = NULL;
   og_error e = OG_ERROR_INIT;
   if (tt_backend == 0) {
@@ -67,7 +67,7 @@ static og_store *tt_store_open(void) {
   return st;
 }
 
-static void tt_store_close(og_store *st) {
+static inline void tt_store_close(og_store *st) {
   og_store_free(st);
   if (tt_dir) {
     og_test_rmtree(tt_dir);
@@ -78,29 +78,29 @@ static void tt_store_close(og_store *st) {
 
 /*---- value generation ----*/
 
-static uint64_t tt_mix(uint64_t x) {
+static inline uint64_t tt_mix(uint64_t x) {
   x ^= x >> 33;
   x *= 0xff51afd7ed558ccdULL;
   x ^= x >> 33;
   return x;
 }
 
-static bool tt_is_null(const og_colspec *c, uint64_t seed) {
+static inline bool tt_is_null(const og_colspec *c, uint64_t seed) {
   return c->nullable && tt_mix(seed) % 5 == 0;
 }
 
-static size_t tt_str(uint64_t seed, char *buf, size_t cap) {
+static inline size_t tt_str(uint64_t seed, char *buf, size_t cap) {
   int n = snprintf(buf, cap, "s-%llu-\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80", (unsigned long long)seed);
   return (size_t)n;
 }
 
-static size_t tt_blob(uint64_t seed, char *buf) {
+static inline size_t tt_blob(uint64_t seed, char *buf) {
   size_t n = (size_t)(seed % 6);
   for (size_t k = 0; k < n; k++) buf[k] = (char)(k % 2 ? 0 : (char)(seed + k));
   return n;
 }
 
-static void tt_push_elem(og_column *col, og_coltype t, uint64_t seed) {
+static inline void tt_push_elem(og_column *col, og_coltype t, uint64_t seed) {
   og_error e = OG_ERROR_INIT;
   char buf[64];
   switch (t) {
@@ -127,7 +127,7 @@ static void tt_push_elem(og_column *col, og_coltype t, uint64_t seed) {
   }
 }
 
-static bool tt_check_elem_fixed(og_coltype t, uint64_t seed, int64_t gi, double gf) {
+static inline bool tt_check_elem_fixed(og_coltype t, uint64_t seed, int64_t gi, double gf) {
   switch (t) {
   case OG_COL_BOOL: return gi == (int64_t)(seed & 1);
   case OG_COL_I32: return gi == (int32_t)(uint32_t)tt_mix(seed);
@@ -143,7 +143,7 @@ static bool tt_check_elem_fixed(og_coltype t, uint64_t seed, int64_t gi, double 
 }
 
 /* Append row `i` (variant `tag`) to a full-schema batch. */
-static void tt_push_row(og_batch *b, uint64_t i, uint64_t tag) {
+static inline void tt_push_row(og_batch *b, uint64_t i, uint64_t tag) {
   og_error e = OG_ERROR_INIT;
   for (size_t j = 0; j < TT_NCOLS; j++) {
     const og_colspec *c = &tt_cols[j];
@@ -174,7 +174,7 @@ static void tt_push_row(og_batch *b, uint64_t i, uint64_t tag) {
 }
 
 /* Does batch row r (batch column bc = table column j) hold row i / tag? */
-static bool tt_check_cell(const og_column *col, size_t r, size_t j, uint64_t i, uint64_t tag) {
+static inline bool tt_check_cell(const og_column *col, size_t r, size_t j, uint64_t i, uint64_t tag) {
   const og_colspec *c = &tt_cols[j];
   uint64_t seed = i * 131 + j + tag * 1000003;
   char buf[64];
@@ -230,7 +230,7 @@ typedef struct tt_expect {
 } tt_expect;
 
 /* Scan the whole table and check every live row matches exactly the expected set. */
-static void tt_check_table(og_table *t, tt_expect *ex, size_t nex) {
+static inline void tt_check_table(og_table *t, tt_expect *ex, size_t nex) {
   og_error e = OG_ERROR_INIT;
   og_scan *s = NULL;
   for (size_t k = 0; k < nex; k++) ex[k].seen = false;
@@ -259,7 +259,7 @@ static void tt_check_table(og_table *t, tt_expect *ex, size_t nex) {
   assert_int_equal(og_table_row_count(t), nex);
 }
 
-static void tt_make_batch(og_batch *b, uint64_t from, uint64_t n, uint64_t tag) {
+static inline void tt_make_batch(og_batch *b, uint64_t from, uint64_t n, uint64_t tag) {
   og_error e = OG_ERROR_INIT;
   og_table_schema s = tt_schema();
   OG_ASSERT_OK(og_batch_init(b, &s, &e), &e);

@@ -1,0 +1,227 @@
+/* Table layer: every stored byte is untrusted — flipped bytes, truncations,
+ * missing objects and injected store faults. */
+#include "tt.h"
+
+static og_table *make_table(og_store *st, uint64_t rows, uint64_t del_every) {
+  og_error e = OG_ERROR_INIT;
+  og_table *t0 = NULL, *t1 = NULL, *t2 = NULL;
+  og_table_schema s = tt_schema();
+  OG_ASSERT_OK(og_table_create(st, "t/c", &s, &t0, &e), &e);
+  og_batch b;
+  tt_make_batch(&b, 0, rows, 0);
+  og_table_write_opts o = {0};
+  o.page_bytes = 512;
+  og_table_change c = {0};
+  c.inserts = &b;
+  OG_ASSERT_OK(og_table_apply(t0, &c, &o, &t1, NULL, &e), &e);
+  og_batch_dispose(&b);
+  og_table_free(t0);
+  if (!del_every) return t1;
+  uint64_t ids[64];
+  size_t n = 0;
+  for (uint64_t i = 0; i < rows && n < 64; i += del_every) ids[n++] = i;
+  OG_ASSERT_OK(og_table_delete_rowids(t1, ids, n, &t2, &e), &e);
+  og_table_free(t1);
+  return t2;
+}
+
+/* Find the (single) object of a kind among the table's objects. */
+static char *find_obj(og_table *t, const char *kind) {
+  og_error e = OG_ERROR_INIT;
+  og_keylist kl;
+  char *r = NULL;
+  OG_ASSERT_OK(og_table_objects(t, &kl, &e), &e);
+  for (size_t i = 0; i < kl.count; i++)
+    if (strstr(kl.keys[i], kind)) r = og_strdup(kl.keys[i]);
+  og_keylist_dispose(&kl);
+  assert_non_null(r);
+  return r;
+}
+
+/* Open the descriptor afresh, scan everything and verify; return the first error. */
+static og_status read_all(og_store *st, const char *key, og_error *e) {
+  og_table *t = NULL;
+  og_scan *s = NULL;
+  og_status rc = og_table_open(st, key, &t, e);
+  if (rc != OG_OK) return rc;
+  rc = og_table_scan(t, NULL, &s, e);
+  while (rc == OG_OK) {
+    const og_batch *b;
+    rc = og_scan_next(s, &b, e);
+    if (!b) break;
+  }
+  og_scan_free(s);
+  if (rc == OG_OK) {
+    uint64_t id;
+    rc = og_table_lookup(t, "k1", 2, &id, e);
+  }
+  if (rc == OG_OK) rc = og_table_verify(t, e);
+  og_table_free(t);
+  return rc;
+}
+
+static void check_every_flip(og_store *st, og_table *t, const char *kind, size_t step) {
+  og_error e = OG_ERROR_INIT;
+  char *key = find_obj(t, kind);
+  og_buf orig = OG_BUF_INIT;
+  OG_ASSERT_OK(og_store_get(st, key, &orig, &e), &e);
+  char *mod = og_memdup(orig.ptr, orig.len);
+  size_t tested = 0;
+  for (size_t pos = 0; pos < orig.len; pos += step) {
+    memcpy(mod, orig.ptr, orig.len);
+    mod[pos] ^= 0x5a;
+    OG_ASSERT_OK(og_store_put(st, key, mod, orig.len, &e), &e);
+    og_status rc = read_all(st, og_table_key(t), &e);
+    if (rc != OG_ECORRUPT && rc != OG_EUNSUPPORTED)
+      fail_msg("%s: flip at %zu/%zu gave %s", kind, pos, orig.len, og_status_name(rc));
+    if (rc == OG_ECORRUPT && !strstr(e.message, key) && strcmp(kind, "/ver/") != 0)
+      fail_msg("message does not name the object: %s", e.message);
+    tested++;
+  }
+  /* truncations */
+  for (size_t len = 0; len < orig.len; len += step) {
+    OG_ASSERT_OK(og_store_put(st, key, orig.ptr, len, &e), &e);
+    og_status rc = read_all(st, og_table_key(t), &e);
+    if (rc != OG_ECORRUPT) fail_msg("%s: truncation to %zu gave %s", kind, len, og_status_name(rc));
+  }
+  OG_ASSERT_OK(og_store_put(st, key, orig.ptr, orig.len, &e), &e);
+  OG_ASSERT_OK(read_all(st, og_table_key(t), &e), &e);
+  assert_true(tested > 0);
+  og_free(mod);
+  og_free(key);
+  og_buf_dispose(&orig);
+}
+
+static void test_flips_and_truncation(void **state) {
+  (void)state;
+  og_store *st = NULL;
+  og_error e = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_store_open_memory(&st, &e), &e);
+  og_table *t = make_table(st, 60, 7);
+  OG_ASSERT_OK(read_all(st, og_table_key(t), &e), &e);
+  check_every_flip(st, t, "/frag/", 1);
+  check_every_flip(st, t, "/dv/", 1);
+  check_every_flip(st, t, "/kidx/", 1);
+  check_every_flip(st, t, "/ver/", 1);
+  og_table_free(t);
+  og_store_free(st);
+}
+
+static void test_missing_objects(void **state) {
+  (void)state;
+  og_store *st = NULL;
+  og_error e = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_store_open_memory(&st, &e), &e);
+  og_table *t = make_table(st, 30, 4);
+  const char *kinds[] = {"/frag/", "/dv/", "/kidx/"};
+  for (int k = 0; k < 3; k++) {
+    char *key = find_obj(t, kinds[k]);
+    og_buf orig = OG_BUF_INIT;
+    OG_ASSERT_OK(og_store_get(st, key, &orig, &e), &e);
+    OG_ASSERT_OK(og_store_delete(st, key, &e), &e);
+    og_table *o = NULL;
+    OG_ASSERT_OK(og_table_open(st, og_table_key(t), &o, &e), &e);
+    og_status rc = og_table_verify(o, &e);
+    assert_true(rc == OG_ENOTFOUND || rc == OG_ECORRUPT);
+    og_table_free(o);
+    OG_ASSERT_OK(og_store_put(st, key, orig.ptr, orig.len, &e), &e);
+    og_buf_dispose(&orig);
+    og_free(key);
+  }
+  OG_ASSERT_OK(read_all(st, og_table_key(t), &e), &e);
+  og_table_free(t);
+  og_store_free(st);
+}
+
+static void test_faults_during_append(void **state) {
+  (void)state;
+  og_store *mem = NULL, *fs = NULL;
+  og_error e = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_store_open_memory(&mem, &e), &e);
+  OG_ASSERT_OK(og_store_open_fault(&fs, mem, &e), &e);
+  og_table *t = make_table(fs, 50, 0);
+  og_batch b;
+  tt_make_batch(&b, 50, 20, 0);
+  struct { og_fault_kind kind; og_status want; } cases[] = {
+      {OG_FAULT_EIO, OG_EIO}, {OG_FAULT_ENOSPC, OG_EFULL}, {OG_FAULT_TORN, OG_EIO},
+      {OG_FAULT_AFTER, OG_EIO}};
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    for (uint64_t nth = 1; nth <= 3; nth++) { /* fragment, key index, descriptor */
+      og_fault_spec sp = {0};
+      sp.ops = OG_STORE_OP_WRITES;
+      sp.countdown = nth;
+      sp.kind = cases[k].kind;
+      sp.torn_bytes = 10;
+      og_store_fault_arm(fs, &sp);
+      og_table *out = NULL;
+      og_status rc = og_table_append(t, &b, &out, &e);
+      og_store_fault_disarm(fs);
+      assert_int_equal(rc, cases[k].want);
+      assert_null(out);
+      /* the input version is still fully readable */
+      tt_expect ex[50];
+      for (size_t i = 0; i < 50; i++) ex[i] = (tt_expect){i, i, 0, false};
+      tt_check_table(t, ex, 50);
+      OG_ASSERT_OK(og_table_verify(t, &e), &e);
+    }
+  }
+  /* reads failing surface as errors too */
+  og_fault_spec sp = {0};
+  sp.ops = OG_STORE_OP_GET_RANGE;
+  sp.countdown = 1;
+  sp.kind = OG_FAULT_EIO;
+  og_table *fresh = NULL;
+  OG_ASSERT_OK(og_table_open(fs, og_table_key(t), &fresh, &e), &e);
+  og_store_fault_arm(fs, &sp);
+  og_scan *s = NULL;
+  OG_ASSERT_OK(og_table_scan(fresh, NULL, &s, &e), &e);
+  const og_batch *ob;
+  assert_int_equal(og_scan_next(s, &ob, &e), OG_EIO);
+  og_scan_free(s);
+  og_store_fault_disarm(fs);
+  og_table_free(fresh);
+  og_batch_dispose(&b);
+  og_table_free(t);
+  og_store_free(fs);
+  og_store_free(mem);
+}
+
+static void test_bad_input(void **state) {
+  (void)state;
+  og_store *st = NULL;
+  og_error e = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_store_open_memory(&st, &e), &e);
+  og_table *t = NULL;
+  og_colspec dup[] = {{"a", OG_COL_I32, 0, 0, false}, {"a", OG_COL_I64, 0, 0, false}};
+  og_table_schema s1 = {dup, 2, -1};
+  assert_int_equal(og_table_create(st, "t/x", &s1, &t, &e), OG_EINVAL);
+  og_colspec key[] = {{"a", OG_COL_I32, 0, 0, false}};
+  og_table_schema s2 = {key, 1, 0};
+  assert_int_equal(og_table_create(st, "t/x", &s2, &t, &e), OG_EINVAL);
+  og_colspec vec[] = {{"v", OG_COL_VECTOR, 0, 0, false}};
+  og_table_schema s3 = {vec, 1, -1};
+  assert_int_equal(og_table_create(st, "t/x", &s3, &t, &e), OG_EINVAL);
+  og_table_schema ok = tt_schema();
+  assert_int_equal(og_table_create(st, "/abs", &ok, &t, &e), OG_EINVAL);
+  assert_int_equal(og_table_open(st, "t/x/ver/nope", &t, &e), OG_ENOTFOUND);
+  /* a batch with a ragged column is refused */
+  OG_ASSERT_OK(og_table_create(st, "t/x", &ok, &t, &e), &e);
+  og_batch b;
+  tt_make_batch(&b, 0, 3, 0);
+  OG_ASSERT_OK(og_column_push_null(&b.cols[5], &e), &e);
+  og_table *o = NULL;
+  assert_int_equal(og_table_append(t, &b, &o, &e), OG_EINVAL);
+  og_batch_dispose(&b);
+  og_table_free(t);
+  og_store_free(st);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_flips_and_truncation),
+      cmocka_unit_test(test_missing_objects),
+      cmocka_unit_test(test_faults_during_append),
+      cmocka_unit_test(test_bad_input),
+  };
+  return cmocka_run_group_tests_name("table.corrupt", tests, NULL, NULL);
+}
