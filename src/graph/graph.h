@@ -1,0 +1,263 @@
+/*
+ * graph — the graph commit log (DESIGN.md §3.2, §3.3, §3.6). Byte formats and
+ * key layout: docs/format-graph.md; the protocol step by step:
+ * docs/architecture.md.
+ *
+ * Model. A graph is a set of branches. Each branch incarnation has a log of
+ * immutable *graph manifests* numbered 1, 2, 3, ... A manifest names the
+ * schema object and, for every table, the table-version descriptor (table.h)
+ * that is visible at that version, plus one commit record. Manifest n+1 of a
+ * branch is created with og_store_put_if_absent: that single create is the
+ * commit point of every write (data load, mutation, optimize, schema apply,
+ * merge, branch create, branch delete). The table layer never commits.
+ *
+ * Invariants:
+ *  G1 A manifest, once created, is never modified. A commit is visible iff its
+ *     manifest object exists; before the put nothing of the write is visible,
+ *     after it all of it is.
+ *  G2 The versions of a branch incarnation are contiguous from 1 to its head.
+ *  G3 Finding a head never lists the log: a head hint ("head/<branch>") is
+ *     read, then the log is probed forward with head() until a version is
+ *     absent. The hint is never trusted beyond a probe; open and head lookup
+ *     cost the same number of store operations at any history depth.
+ *  G4 table_version of a table entry increases by one on every change of the
+ *     table on a branch; content_version increases only when the live rows
+ *     change (not on compaction or index builds).
+ *  G5 A writer pins head n. If another writer committed first, each table the
+ *     write touched is checked: content changed since the pin → OG_ECONFLICT
+ *     for strict tables (rebased by re-appending for non-strict ones);
+ *     content-preserving drift → og_table_rebase; untouched tables → take
+ *     theirs. Retries are bounded (OG_EBUSY after OG_GRAPH_MAX_RETRIES).
+ *  G6 "main" exists from init and can never be deleted. Deleting a branch is
+ *     one put_if_absent of a final "deleted" manifest on its log; a deleted
+ *     name may be created again as a new incarnation (generation + 1).
+ *  G7 og_snapshot objects are immutable and refcounted; later commits never
+ *     change what a snapshot returns. They may be shared between threads.
+ *  G8 An og_graph handle may be used from several threads; writers of one
+ *     (graph handle, branch) are serialized by an in-process mutex so they do
+ *     not waste optimistic retries on each other.
+ *
+ * API changes after first publication are noted here:
+ *  (none yet)
+ */
+#ifndef OG_GRAPH_H
+#define OG_GRAPH_H
+
+#include "store/store.h"
+#include "table/table.h"
+
+#define OG_GRAPH_FORMAT 1
+#define OG_GRAPH_MAX_RETRIES 16
+#define OG_GRAPH_BRANCH_NAME_MAX 200
+#define OG_GRAPH_MAIN "main"
+
+/*==================== manifest (read-only view) ====================*/
+
+typedef struct og_table_entry {
+  char *table_key;          /* "node:Person", "edge:Knows" */
+  uint64_t table_version;   /* +1 on every change of this table on this branch */
+  char *descriptor;         /* store key of the table-version descriptor */
+  uint64_t row_count;       /* live rows in that version */
+  uint64_t content_version; /* +1 only when rows change */
+} og_table_entry;
+
+/* A reference to one commit: enough to find its manifest without an index:
+ * key = log/<branch>@<generation>/<version>. */
+typedef struct og_commit_ref {
+  char *commit_id;          /* ULID */
+  char *branch;
+  uint64_t generation;
+  uint64_t version;
+} og_commit_ref;
+
+typedef struct og_commit_info {
+  char *commit_id;          /* ULID */
+  og_commit_ref parents[2]; /* first parent, then the merged parent */
+  size_t nparents;          /* 0 (init), 1, or 2 (merge) */
+  char *actor;              /* "" when none */
+  uint64_t time_ms;
+  char *operation;          /* "init", "load", "mutation", "merge", ... */
+  char *message;            /* NULL when none */
+} og_commit_info;
+
+typedef struct og_manifest {
+  uint32_t format;
+  char *branch;
+  uint64_t generation;      /* incarnation of the branch name (1 for main) */
+  uint64_t version;
+  bool deleted;             /* the final manifest of a deleted branch */
+  char *schema_key;         /* "schema/<sha256>" */
+  char *schema_sha256;      /* 64 lowercase hex */
+  og_table_entry *tables;   /* sorted by table_key, unique */
+  size_t ntables;
+  og_commit_info commit;
+  char *key;                /* the log key this manifest was read from / written to */
+} og_manifest;
+
+/* Entry by table key (binary search), or NULL. */
+const og_table_entry *og_manifest_find(const og_manifest *m, const char *table_key);
+
+/*==================== graph handle ====================*/
+
+typedef struct og_graph og_graph;
+typedef struct og_snapshot og_snapshot;
+
+enum { OG_GRAPH_READ_ONLY = 1u << 0 };
+
+typedef struct og_graph_table_spec {
+  const char *table_key;              /* "node:<Type>" / "edge:<Type>" */
+  const og_table_schema *schema;
+} og_graph_table_spec;
+
+typedef struct og_graph_init_opts {
+  const void *schema;       /* opaque schema blob (the lang layer's canonical text) */
+  size_t schema_len;
+  const og_graph_table_spec *tables;
+  size_t ntables;
+  const char *actor;        /* NULL → "" */
+  const char *message;      /* NULL → none */
+} og_graph_init_opts;
+
+/* Create a graph in an empty store: the schema object, one empty table per
+ * spec, and version 1 of "main" (operation "init"). OG_EEXISTS if the store
+ * already holds a graph (also when a concurrent init won). */
+og_status og_graph_init(og_store *st, const og_graph_init_opts *opts, og_graph **out,
+                        og_error *err);
+/* Open an existing graph (reads main's head: constant cost in history depth).
+ * OG_ENOTFOUND when the store holds no graph. A read-only handle refuses
+ * writes and branch changes with OG_EPERM. */
+og_status og_graph_open(og_store *st, unsigned flags, og_graph **out, og_error *err);
+void og_graph_free(og_graph *g); /* NULL ok */
+og_store *og_graph_store(og_graph *g); /* borrowed */
+
+/* Branch name rules: non-empty, at most 200 chars of [A-Za-z0-9._/-], no
+ * leading or trailing '/', no "//", no "..", no "." segment. */
+bool og_graph_branch_name_valid(const char *name);
+
+/*==================== snapshots, time travel, history ====================*/
+
+/* version 0 = the head (fresh lookup, never cached). A past version of a
+ * live branch is read directly (one get). OG_ENOTFOUND for an unknown or
+ * deleted branch or a version beyond the head. */
+og_status og_graph_snapshot(og_graph *g, const char *branch, uint64_t version,
+                            og_snapshot **out, og_error *err);
+/* Snapshot of the commit with this id (scans the logs: not a hot path). */
+og_status og_graph_snapshot_commit(og_graph *g, const char *commit_id, og_snapshot **out,
+                                   og_error *err);
+og_snapshot *og_snapshot_ref(og_snapshot *s);
+void og_snapshot_free(og_snapshot *s); /* drops one reference; NULL ok */
+const og_manifest *og_snapshot_manifest(const og_snapshot *s);
+uint64_t og_snapshot_version(const og_snapshot *s);
+const char *og_snapshot_branch(const og_snapshot *s);
+/* The table version visible in this snapshot, opened on first use and
+ * cached; *out is a new reference. OG_ENOTFOUND for an unknown table key. */
+og_status og_snapshot_table(og_snapshot *s, const char *table_key, og_table **out,
+                            og_error *err);
+/* The schema blob (read and checked against its sha256). Appends to *out. */
+og_status og_snapshot_schema(og_snapshot *s, og_buf *out, og_error *err);
+
+/* Head version of a branch (fresh lookup). */
+og_status og_graph_head(og_graph *g, const char *branch, uint64_t *version_out, og_error *err);
+
+/* History: commits reachable from the head of `branch` by first parents
+ * (crossing into the source branch at a branch's version 1), newest first,
+ * at most `limit` (0 = all). */
+typedef struct og_commit_list {
+  og_manifest **items;      /* each owned; the commit is items[i]->commit */
+  size_t count;
+} og_commit_list;
+og_status og_graph_log(og_graph *g, const char *branch, size_t limit, og_commit_list *out,
+                       og_error *err);
+void og_commit_list_dispose(og_commit_list *l);
+/* The manifest of the commit with this id (scans every log). */
+og_status og_graph_show_commit(og_graph *g, const char *commit_id, og_manifest **out,
+                               og_error *err);
+void og_manifest_free(og_manifest *m); /* NULL ok */
+
+/*==================== branches ====================*/
+
+/* Create `name` from `source` at `version` (0 = head). Writes a branch
+ * record and version 1 of the new branch (operation "branch_create", parent =
+ * the source commit) pointing at the source's table descriptors: no table
+ * data is read or copied. OG_EEXISTS when the name is live, OG_EINVAL for a
+ * bad name. */
+og_status og_graph_branch_create(og_graph *g, const char *name, const char *source,
+                                 uint64_t version, const char *actor, og_error *err);
+/* Delete a branch in one atomic step. "main" → OG_EINVAL; unknown →
+ * OG_ENOTFOUND. Racing writers on the branch lose. */
+og_status og_graph_branch_delete(og_graph *g, const char *name, const char *actor,
+                                 og_error *err);
+
+typedef struct og_branch_info {
+  char *name;
+  uint64_t generation;
+  uint64_t head_version;
+} og_branch_info;
+typedef struct og_branch_list {
+  og_branch_info *items;    /* "main" first, then by name */
+  size_t count;
+} og_branch_list;
+/* Live branches (lists "branches/": not a hot path). */
+og_status og_graph_branch_list(og_graph *g, og_branch_list *out, og_error *err);
+void og_branch_list_dispose(og_branch_list *l);
+
+/*==================== writes ====================*/
+
+typedef struct og_graph_write og_graph_write;
+
+enum {
+  /* Any content change of this table by another writer since the pin is a
+   * conflict (update, delete, overwrite, schema apply). Without it the
+   * staged change must be insert-only and is carried onto the newer table
+   * version by re-appending its new rows (they get fresh row ids). */
+  OG_GRAPH_STAGE_STRICT = 1u << 0
+};
+
+/* Pin the head of `branch`. The pinned snapshot is og_graph_write_base(). */
+og_status og_graph_write_begin(og_graph *g, const char *branch, og_graph_write **out,
+                               og_error *err);
+og_snapshot *og_graph_write_base(og_graph_write *w); /* borrowed */
+/* Stage a new version of a table (derived from the pinned version of that
+ * table, or a new table when the key is absent). Content-changing vs
+ * content-preserving is read from the table's content_version. Staging the
+ * same key again replaces the earlier staging. */
+og_status og_graph_write_stage(og_graph_write *w, const char *table_key, og_table *t,
+                               unsigned flags, og_error *err);
+/* Same with a raw entry (no table handle: such a change can never be
+ * rebased, so any change of that table since the pin is a conflict). */
+og_status og_graph_write_stage_entry(og_graph_write *w, const og_table_entry *e,
+                                     unsigned flags, og_error *err);
+/* Remove a table from the graph (schema apply). */
+og_status og_graph_write_drop(og_graph_write *w, const char *table_key, og_error *err);
+/* Replace the schema blob (schema apply); any schema change by another
+ * writer since the pin is then a conflict. */
+og_status og_graph_write_set_schema(og_graph_write *w, const void *schema, size_t len,
+                                    og_error *err);
+
+typedef struct og_commit_opts {
+  const char *operation;     /* required: "load", "mutation", "optimize", ... */
+  const char *actor;         /* NULL → "" */
+  const char *message;       /* NULL → none */
+  const og_commit_ref *merge_parent; /* second parent of a merge commit, or NULL */
+} og_commit_opts;
+
+/* Commit the staged changes as head+1 (DESIGN.md §3.3). On OG_ECONFLICT the
+ * message is "stale view — refresh and retry" and err->details names the
+ * table with its pinned and current table/content versions; nothing is
+ * visible. *out (may be NULL) receives the committed snapshot. A write is
+ * committed at most once; afterwards og_graph_commit returns OG_EINVAL. */
+og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snapshot **out,
+                          og_error *err);
+void og_graph_write_free(og_graph_write *w); /* abandons an uncommitted write; NULL ok */
+
+/*==================== integrity ====================*/
+
+/* Check every retained manifest of every branch incarnation: checksum and
+ * structure, contiguous versions, parent links, schema object and hash, and
+ * every table descriptor (og_table_verify; row counts and versions equal to
+ * the manifest's). `report` (may be NULL) receives a JSON object
+ * {"ok":bool,"manifests":n,"descriptors":n,"problems":[{"key":..,"problem":..}]}.
+ * OG_ECORRUPT when any problem was found, OG_OK otherwise. */
+og_status og_graph_verify(og_store *st, og_buf *report, og_error *err);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * graph_int.h — private to src/graph: object codecs, key builders and the
+ * handle internals shared by graph.c, write.c and verify.c.
+ */
+#ifndef OG_GRAPH_INT_H
+#define OG_GRAPH_INT_H
+
+#include <pthread.h>
+
+#include <jansson.h>
+
+#include "graph/graph.h"
+
+/* Key prefixes (docs/format-graph.md §1). */
+#define OG_GK_LOG "log/"
+#define OG_GK_HEAD "head/"
+#define OG_GK_BRANCHES "branches/"
+#define OG_GK_SCHEMA "schema/"
+
+/* Fixed-size trailer appended by og_gseal: ,"checksum":"<16 hex>"} */
+#define OG_GSEAL_TRAILER_LEN 31
+
+/*---- keys ----*/
+/* Branch name as a single key segment: '/' → '~' (injective: '~' is not a
+ * legal name character). */
+og_status og_gkey_name(og_buf *out, const char *name);
+/* Inverse; false if the segment is not a valid encoded name. */
+bool og_gkey_name_decode(const char *seg, size_t n, char *out, size_t cap);
+og_status og_gkey_log(og_buf *out, const char *branch, uint64_t gen, uint64_t version);
+og_status og_gkey_log_prefix(og_buf *out, const char *branch, uint64_t gen);
+og_status og_gkey_head(og_buf *out, const char *branch);
+og_status og_gkey_branch(og_buf *out, const char *branch, uint64_t gen);
+/* Parse "log/<enc>@<gen>/<20 digits>". */
+bool og_gkey_parse_log(const char *key, char *name_out, size_t cap, uint64_t *gen_out,
+                       uint64_t *version_out);
+
+/*---- sealed JSON objects ----*/
+/* Canonical JSON (sorted keys, compact) + checksum trailer. */
+og_status og_gseal(json_t *obj, og_buf *out, og_error *err);
+/* Verify the checksum and parse. Corruption → OG_ECORRUPT naming `key`. */
+og_status og_gunseal(const char *key, const char *data, size_t len, json_t **out,
+                     og_error *err);
+
+/*---- manifests ----*/
+/* A manifest and the arena that owns every string of it. */
+og_manifest *og_manifest_new(void);
+og_arena *og_manifest_arena(og_manifest *m);
+char *og_manifest_strdup(og_manifest *m, const char *s);
+og_status og_manifest_encode(const og_manifest *m, og_buf *out, og_error *err);
+og_status og_manifest_decode(const char *key, const char *data, size_t len, og_manifest **out,
+                             og_error *err);
+/* Deep copy (optionally with room for `extra_tables` more table entries). */
+og_manifest *og_manifest_clone(const og_manifest *m, size_t extra_tables);
+/* Read and decode one manifest. */
+og_status og_manifest_load(og_store *st, const char *key, og_manifest **out, og_error *err);
+og_status og_manifest_load_at(og_store *st, const char *branch, uint64_t gen,
+                              uint64_t version, og_manifest **out, og_error *err);
+/* Sort table entries by key; false if a key repeats. */
+bool og_manifest_sort_tables(og_manifest *m);
+
+/*---- head hints and branch records ----*/
+og_status og_ghint_encode(uint64_t gen, uint64_t version, og_buf *out, og_error *err);
+bool og_ghint_decode(const char *data, size_t len, uint64_t *gen, uint64_t *version);
+og_status og_gbranch_record_encode(const char *name, uint64_t gen, og_buf *out, og_error *err);
+
+/*---- handle internals ----*/
+typedef struct og_gbranch_state {
+  pthread_mutex_t mu;     /* serializes this process's writers of the branch */
+  uint64_t gen;           /* last generation this handle committed on, 0 = none */
+  uint64_t known_head;    /* last head this handle committed (same gen) */
+} og_gbranch_state;
+
+struct og_graph {
+  og_store *st;
+  unsigned flags;
+  pthread_mutex_t mu;     /* protects `branches` */
+  og_map branches;        /* name → og_gbranch_state* */
+};
+
+struct og_snapshot {
+  int refs;               /* atomic */
+  og_store *st;
+  og_manifest *m;
+  pthread_mutex_t mu;     /* protects `tables` */
+  og_table **tables;      /* lazily opened, parallel to m->tables */
+};
+
+/* A resolved branch head. */
+typedef struct og_ghead {
+  uint64_t gen;
+  uint64_t version;
+  og_manifest *m;         /* owned */
+} og_ghead;
+
+/* Find the live generation and head of `branch` (G3). `deleted_ok` returns a
+ * deleted head instead of OG_ENOTFOUND. */
+og_status og_graph_resolve(og_store *st, const char *branch, bool deleted_ok, og_ghead *out,
+                           og_error *err);
+/* Head of a known generation, starting the forward probe at `from` (a
+ * version known or believed to exist; 0 = use the hint). */
+og_status og_graph_resolve_gen(og_store *st, const char *branch, uint64_t gen, uint64_t from,
+                               og_ghead *out, og_error *err);
+og_gbranch_state *og_graph_branch_state(og_graph *g, const char *branch);
+og_status og_snapshot_wrap(og_store *st, og_manifest *m, og_snapshot **out, og_error *err);
+/* Store a schema blob as "schema/<sha256>" (EEXISTS is success); fills
+ * `sha` and appends the key to `key`. */
+og_status og_graph_put_schema(og_store *st, const void *blob, size_t len, char sha[65],
+                              og_buf *key, og_error *err);
+/* Best-effort head hint write. */
+void og_graph_write_hint(og_store *st, const char *branch, uint64_t gen, uint64_t version);
+/* Jitter sleep before retry `attempt` (0-based). */
+void og_graph_backoff(unsigned attempt);
+
+#endif

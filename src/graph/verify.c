@@ -1,0 +1,252 @@
+/* og_graph_verify: the integrity checker (docs/format-graph.md §5). */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "graph/graph_int.h"
+
+typedef struct vdesc {   /* one verified table descriptor */
+  og_status rc;
+  uint64_t table_version, content_version, row_count;
+} vdesc;
+
+typedef struct vparent {
+  char *child;           /* manifest key */
+  char *parent_key;
+  char *parent_id;
+} vparent;
+
+typedef struct vctx {
+  og_store *st;
+  json_t *problems;
+  og_map commits;        /* manifest key → commit id (owned) */
+  og_map ids;            /* commit id → manifest key (owned) */
+  og_map schemas;        /* sha → (void*)1 ok / (void*)2 bad */
+  og_map descs;          /* descriptor key → vdesc* */
+  OG_VEC(vparent) parents;
+  uint64_t manifests, descriptors;
+  bool oom;
+} vctx;
+
+static void problem(vctx *v, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem(vctx *v, const char *key, const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  json_t *p = json_pack("{s:s, s:s}", "key", key, "problem", msg);
+  if (!p || json_array_append_new(v->problems, p) != 0) v->oom = true;
+}
+
+static void check_schema(vctx *v, const og_manifest *m) {
+  void *state = NULL;
+  if (!og_map_sget(&v->schemas, m->schema_sha256, &state)) {
+    og_buf b = OG_BUF_INIT;
+    og_error e = OG_ERROR_INIT;
+    og_status rc = og_store_get(v->st, m->schema_key, &b, &e);
+    state = (void *)1;
+    if (rc != OG_OK) {
+      problem(v, m->schema_key, "schema object unreadable: %s", e.message);
+      state = (void *)2;
+    } else {
+      char sha[65];
+      og_sha256_hex(b.ptr ? b.ptr : "", b.len, sha);
+      if (strcmp(sha, m->schema_sha256) != 0) {
+        problem(v, m->schema_key, "schema object does not match its sha256");
+        state = (void *)2;
+      }
+    }
+    og_buf_dispose(&b);
+    if (og_map_sput(&v->schemas, m->schema_sha256, state) != OG_OK) v->oom = true;
+  }
+  if (state == (void *)2)
+    problem(v, m->key, "references a missing or corrupt schema object '%s'", m->schema_key);
+}
+
+static void check_tables(vctx *v, const og_manifest *m) {
+  for (size_t i = 0; i < m->ntables; i++) {
+    const og_table_entry *e = &m->tables[i];
+    void *p = NULL;
+    vdesc *d;
+    if (og_map_sget(&v->descs, e->descriptor, &p)) {
+      d = p;
+    } else {
+      og_table *t = NULL;
+      og_error te = OG_ERROR_INIT;
+      if (!(d = og_calloc(1, sizeof *d)) || og_map_sput(&v->descs, e->descriptor, d) != OG_OK) {
+        og_free(d);
+        v->oom = true;
+        return;
+      }
+      v->descriptors++;
+      d->rc = og_table_open(v->st, e->descriptor, &t, &te);
+      if (d->rc == OG_OK) {
+        d->table_version = og_table_version(t);
+        d->content_version = og_table_content_version(t);
+        d->row_count = og_table_row_count(t);
+        d->rc = og_table_verify(t, &te);
+      }
+      og_table_free(t);
+      if (d->rc != OG_OK)
+        problem(v, e->descriptor, "table '%s': %s", e->table_key, te.message);
+    }
+    if (d->rc != OG_OK) {
+      problem(v, m->key, "table '%s' descriptor '%s' failed verification", e->table_key,
+              e->descriptor);
+      continue;
+    }
+    if (d->table_version != e->table_version || d->content_version != e->content_version ||
+        d->row_count != e->row_count)
+      problem(v, m->key,
+              "table '%s': manifest says version %" PRIu64 "/content %" PRIu64 "/rows %" PRIu64
+              " but descriptor '%s' has %" PRIu64 "/%" PRIu64 "/%" PRIu64,
+              e->table_key, e->table_version, e->content_version, e->row_count, e->descriptor,
+              d->table_version, d->content_version, d->row_count);
+  }
+}
+
+static void check_manifest(vctx *v, const char *key, const char *name, uint64_t gen,
+                           uint64_t ver, uint64_t prev_ver, bool *deleted_seen) {
+  og_manifest *m = NULL;
+  og_error e = OG_ERROR_INIT;
+  v->manifests++;
+  if (og_manifest_load(v->st, key, &m, &e) != OG_OK) {
+    problem(v, key, "%s", e.message);
+    return;
+  }
+  if (strcmp(m->branch, name) != 0 || m->generation != gen || m->version != ver)
+    problem(v, key, "body names %s@%" PRIu64 " version %" PRIu64 ", not its key's position",
+            m->branch, m->generation, m->version);
+  if (*deleted_seen) problem(v, key, "version after the branch's final (deleted) manifest");
+  if (m->deleted) *deleted_seen = true;
+  if (prev_ver && ver != prev_ver + 1)
+    problem(v, key, "version chain is not contiguous: versions %" PRIu64 "..%" PRIu64 " missing",
+            prev_ver + 1, ver - 1);
+  if (!prev_ver && ver != 1)
+    problem(v, key, "versions 1..%" PRIu64 " of this branch are missing", ver - 1);
+  /* parent rules: version 1 of main has none (init); version 1 of another
+   * branch names its source; later versions name version-1 first */
+  const og_commit_info *c = &m->commit;
+  bool is_init = strcmp(name, OG_GRAPH_MAIN) == 0 && gen == 1 && ver == 1;
+  if (is_init && c->nparents != 0) problem(v, key, "the init commit has parents");
+  if (!is_init && c->nparents == 0) problem(v, key, "commit has no parent");
+  if (ver > 1 && c->nparents > 0 &&
+      (strcmp(c->parents[0].branch, name) != 0 || c->parents[0].generation != gen ||
+       c->parents[0].version != ver - 1))
+    problem(v, key, "first parent is not the previous version of the branch");
+  void *dup = NULL;
+  if (og_map_sget(&v->ids, c->commit_id, &dup)) {
+    problem(v, key, "commit id %s also used by '%s'", c->commit_id, (const char *)dup);
+  } else {
+    char *id = og_strdup(c->commit_id), *k = og_strdup(key);
+    if (!id || !k || og_map_sput(&v->commits, key, id) != OG_OK) {
+      og_free(id);
+      og_free(k);
+      v->oom = true;
+    } else if (og_map_sput(&v->ids, c->commit_id, k) != OG_OK) {
+      og_free(k);
+      v->oom = true;
+    }
+  }
+  for (size_t i = 0; i < c->nparents; i++) {
+    og_buf pk = OG_BUF_INIT;
+    const og_commit_ref *p = &c->parents[i];
+    vparent vp = {og_strdup(key), NULL, og_strdup(p->commit_id)};
+    if (og_gkey_log(&pk, p->branch, p->generation, p->version) == OG_OK)
+      vp.parent_key = og_buf_detach(&pk, NULL);
+    if (!vp.child || !vp.parent_key || !vp.parent_id || OG_VEC_PUSH(&v->parents, vp) != OG_OK) {
+      og_free(vp.child);
+      og_free(vp.parent_key);
+      og_free(vp.parent_id);
+      v->oom = true;
+    }
+    og_buf_dispose(&pk);
+  }
+  check_schema(v, m);
+  check_tables(v, m);
+  og_manifest_free(m);
+}
+
+og_status og_graph_verify(og_store *st, og_buf *report, og_error *err) {
+  og_status rc = OG_OK;
+  og_keylist kl = {0};
+  vctx v;
+  memset(&v, 0, sizeof v);
+  v.st = st;
+  if (!(v.problems = json_array())) return og_err_oom(err);
+  if ((rc = og_store_list(st, OG_GK_LOG, &kl, err)) != OG_OK) goto cleanup;
+  bool main_seen = false;
+  char cur_name[OG_GRAPH_BRANCH_NAME_MAX + 1] = "";
+  uint64_t cur_gen = 0, prev_ver = 0;
+  bool deleted_seen = false;
+  for (size_t i = 0; i < kl.count; i++) {
+    char name[OG_GRAPH_BRANCH_NAME_MAX + 1];
+    uint64_t gen, ver;
+    if (!og_gkey_parse_log(kl.keys[i], name, sizeof name, &gen, &ver)) {
+      if (!og_str_startswith(kl.keys[i] + strlen(OG_GK_LOG), ".")) /* backend temp files */
+        problem(&v, kl.keys[i], "unexpected key in the log namespace");
+      continue;
+    }
+    if (strcmp(name, cur_name) != 0 || gen != cur_gen) {
+      strcpy(cur_name, name);
+      cur_gen = gen;
+      prev_ver = 0;
+      deleted_seen = false;
+    }
+    if (strcmp(name, OG_GRAPH_MAIN) == 0 && gen == 1) main_seen = true;
+    check_manifest(&v, kl.keys[i], name, gen, ver, prev_ver, &deleted_seen);
+    prev_ver = ver;
+  }
+  if (!main_seen) problem(&v, "log/main@1/", "no main branch: the store holds no graph");
+  for (size_t i = 0; i < v.parents.count; i++) {
+    const vparent *p = &v.parents.items[i];
+    void *id = NULL;
+    if (!og_map_sget(&v.commits, p->parent_key, &id))
+      problem(&v, p->child, "parent '%s' (commit %s) not found", p->parent_key, p->parent_id);
+    else if (strcmp((const char *)id, p->parent_id) != 0)
+      problem(&v, p->child, "parent '%s' holds commit %s, not %s", p->parent_key,
+              (const char *)id, p->parent_id);
+  }
+  if (v.oom) { rc = og_err_oom(err); goto cleanup; }
+  size_t np = json_array_size(v.problems);
+  if (report) {
+    json_t *r = json_pack("{s:b, s:I, s:I, s:O}", "ok", np == 0, "manifests",
+                          (json_int_t)v.manifests, "descriptors", (json_int_t)v.descriptors,
+                          "problems", v.problems);
+    char *txt = r ? json_dumps(r, JSON_COMPACT) : NULL;
+    if (!txt || og_buf_puts(report, txt) != OG_OK) rc = og_err_oom(err);
+    free(txt); /* jansson's allocation */
+    json_decref(r);
+    if (rc != OG_OK) goto cleanup;
+  }
+  if (np) {
+    json_t *first = json_array_get(v.problems, 0);
+    rc = og_err_set(err, OG_ECORRUPT, "graph verify: %zu problem(s); first: %s: %s", np,
+                    json_string_value(json_object_get(first, "key")),
+                    json_string_value(json_object_get(first, "problem")));
+  }
+cleanup:
+  og_keylist_dispose(&kl);
+  json_decref(v.problems);
+  size_t pos = 0;
+  og_map_entry *e;
+  while ((e = og_map_next(&v.commits, &pos))) og_free(e->value);
+  pos = 0;
+  while ((e = og_map_next(&v.descs, &pos))) og_free(e->value);
+  pos = 0;
+  while ((e = og_map_next(&v.ids, &pos))) og_free(e->value);
+  og_map_dispose(&v.commits);
+  og_map_dispose(&v.ids);
+  og_map_dispose(&v.schemas);
+  og_map_dispose(&v.descs);
+  for (size_t i = 0; i < v.parents.count; i++) {
+    og_free(v.parents.items[i].child);
+    og_free(v.parents.items[i].parent_key);
+    og_free(v.parents.items[i].parent_id);
+  }
+  OG_VEC_FREE(&v.parents);
+  return rc;
+}

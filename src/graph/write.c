@@ -1,0 +1,444 @@
+/* The write path: pin, stage, commit with optimistic concurrency
+ * (DESIGN.md §3.3; docs/architecture.md §3). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "graph/graph_int.h"
+
+typedef struct gstaged {
+  og_table_entry base;  /* the version this change derives from (valid if has_base) */
+  bool has_base;
+  og_table_entry ours;  /* the staged version */
+  og_table *table;      /* handle on `ours`, NULL for raw entries */
+  unsigned flags;
+  bool drop;
+} gstaged;
+
+struct og_graph_write {
+  og_graph *g;
+  og_snapshot *base;
+  char *branch;
+  uint64_t gen;
+  OG_VEC(gstaged) staged;
+  bool schema_set;
+  og_buf schema;
+  bool done;
+};
+
+static void entry_dispose(og_table_entry *e) {
+  og_free(e->table_key);
+  og_free(e->descriptor);
+  memset(e, 0, sizeof *e);
+}
+
+static og_status entry_copy(og_table_entry *d, const og_table_entry *s) {
+  *d = *s;
+  d->table_key = og_strdup(s->table_key);
+  d->descriptor = og_strdup(s->descriptor);
+  if (!d->table_key || !d->descriptor) {
+    entry_dispose(d);
+    return OG_ENOMEM;
+  }
+  return OG_OK;
+}
+
+static bool entry_same(const og_table_entry *a, const og_table_entry *b) {
+  return a->table_version == b->table_version && a->content_version == b->content_version &&
+         a->row_count == b->row_count && strcmp(a->descriptor, b->descriptor) == 0;
+}
+
+static void staged_dispose(gstaged *s) {
+  entry_dispose(&s->base);
+  entry_dispose(&s->ours);
+  og_table_free(s->table);
+  s->table = NULL;
+}
+
+og_status og_graph_write_begin(og_graph *g, const char *branch, og_graph_write **out,
+                               og_error *err) {
+  og_graph_write *w = NULL;
+  og_status rc;
+  *out = NULL;
+  if (g->flags & OG_GRAPH_READ_ONLY) return og_err_set(err, OG_EPERM, "graph handle is read-only");
+  if (!(w = og_calloc(1, sizeof *w))) return og_err_oom(err);
+  w->g = g;
+  if (!(w->branch = og_strdup(branch ? branch : ""))) { rc = og_err_oom(err); goto fail; }
+  if ((rc = og_graph_snapshot(g, branch, 0, &w->base, err)) != OG_OK) goto fail;
+  w->gen = w->base->m->generation;
+  *out = w;
+  return OG_OK;
+fail:
+  og_graph_write_free(w);
+  return rc;
+}
+
+og_snapshot *og_graph_write_base(og_graph_write *w) { return w->base; }
+
+void og_graph_write_free(og_graph_write *w) {
+  if (!w) return;
+  for (size_t i = 0; i < w->staged.count; i++) staged_dispose(&w->staged.items[i]);
+  OG_VEC_FREE(&w->staged);
+  og_buf_dispose(&w->schema);
+  og_snapshot_free(w->base);
+  og_free(w->branch);
+  og_free(w);
+}
+
+static gstaged *find_staged(og_graph_write *w, const char *key) {
+  for (size_t i = 0; i < w->staged.count; i++)
+    if (strcmp(w->staged.items[i].ours.table_key, key) == 0) return &w->staged.items[i];
+  return NULL;
+}
+
+static og_status stage(og_graph_write *w, const og_table_entry *e, og_table *t, unsigned flags,
+                       bool drop, og_error *err) {
+  if (w->done) return og_err_set(err, OG_EINVAL, "graph write already committed");
+  if (!e->table_key || !*e->table_key || (!drop && (!e->descriptor || !*e->descriptor)))
+    return og_err_set(err, OG_EINVAL, "graph write: table entry without key or descriptor");
+  const og_table_entry *b = og_manifest_find(w->base->m, e->table_key);
+  if (drop && !b)
+    return og_err_set(err, OG_ENOTFOUND, "table '%s' not found in %s version %" PRIu64,
+                      e->table_key, w->base->m->branch, w->base->m->version);
+  if (!drop && b && e->table_version <= b->table_version)
+    return og_err_set(err, OG_EINVAL,
+                      "graph write: staged version %" PRIu64 " of '%s' does not follow the pinned "
+                      "version %" PRIu64, e->table_version, e->table_key, b->table_version);
+  gstaged n = {0};
+  n.flags = flags;
+  n.drop = drop;
+  n.has_base = b != NULL;
+  if (entry_copy(&n.ours, e) != OG_OK) return og_err_oom(err);
+  if (b && entry_copy(&n.base, b) != OG_OK) {
+    staged_dispose(&n);
+    return og_err_oom(err);
+  }
+  n.table = og_table_ref(t);
+  gstaged *old = find_staged(w, e->table_key);
+  if (old) {
+    staged_dispose(old);
+    *old = n;
+    return OG_OK;
+  }
+  if (OG_VEC_PUSH(&w->staged, n) != OG_OK) {
+    staged_dispose(&n);
+    return og_err_oom(err);
+  }
+  return OG_OK;
+}
+
+og_status og_graph_write_stage(og_graph_write *w, const char *table_key, og_table *t,
+                               unsigned flags, og_error *err) {
+  if (!t) return og_err_set(err, OG_EINVAL, "graph write: no table");
+  og_table_entry e = {(char *)table_key, og_table_version(t), (char *)og_table_key(t),
+                      og_table_row_count(t), og_table_content_version(t)};
+  return stage(w, &e, t, flags, false, err);
+}
+
+og_status og_graph_write_stage_entry(og_graph_write *w, const og_table_entry *e, unsigned flags,
+                                     og_error *err) {
+  if (!e) return og_err_set(err, OG_EINVAL, "graph write: no entry");
+  return stage(w, e, NULL, flags, false, err);
+}
+
+og_status og_graph_write_drop(og_graph_write *w, const char *table_key, og_error *err) {
+  og_table_entry e = {(char *)table_key, 0, (char *)"", 0, 0};
+  return stage(w, &e, NULL, OG_GRAPH_STAGE_STRICT, true, err);
+}
+
+og_status og_graph_write_set_schema(og_graph_write *w, const void *schema, size_t len,
+                                    og_error *err) {
+  if (w->done) return og_err_set(err, OG_EINVAL, "graph write already committed");
+  og_buf_clear(&w->schema);
+  if (og_buf_put(&w->schema, schema ? schema : "", len) != OG_OK) return og_err_oom(err);
+  w->schema_set = true;
+  return OG_OK;
+}
+
+/*==================== conflict resolution ====================*/
+
+static og_status conflict(og_error *err, const gstaged *s, const og_table_entry *cur,
+                          const char *why) {
+  og_err_set(err, OG_ECONFLICT, "stale view — refresh and retry: table '%s' %s", s->ours.table_key,
+             why);
+  og_err_details(err,
+                 "{\"table\":\"%s\",\"pinned_version\":%" PRIu64
+                 ",\"pinned_content_version\":%" PRIu64 ",\"current_version\":%" PRIu64
+                 ",\"current_content_version\":%" PRIu64 "}",
+                 s->ours.table_key, s->has_base ? s->base.table_version : 0,
+                 s->has_base ? s->base.content_version : 0, cur ? cur->table_version : 0,
+                 cur ? cur->content_version : 0);
+  return OG_ECONFLICT;
+}
+
+/* Carry an insert-only change onto a table whose rows changed: re-append the
+ * rows ours added (their ids are contiguous from base's next_row_id). */
+static og_status carry_append(og_store *st, gstaged *s, const og_table_entry *cur,
+                              og_table **out, og_error *err) {
+  og_status rc = OG_OK;
+  og_table *base = NULL, *theirs = NULL;
+  uint64_t *ids = NULL;
+  og_batch batch = OG_BATCH_INIT;
+  if ((rc = og_table_open(st, s->base.descriptor, &base, err)) != OG_OK) goto cleanup;
+  if ((rc = og_table_open(st, cur->descriptor, &theirs, err)) != OG_OK) goto cleanup;
+  uint64_t bn = og_table_next_row_id(base), on = og_table_next_row_id(s->table);
+  uint64_t nnew = on >= bn ? on - bn : 0;
+  if (on < bn || nnew == 0 || og_table_row_count(s->table) != og_table_row_count(base) + nnew) {
+    rc = conflict(err, s, cur, "changed since the pin and this change is not insert-only");
+    goto cleanup;
+  }
+  if (!(ids = og_malloc(nnew * sizeof *ids))) { rc = og_err_oom(err); goto cleanup; }
+  for (uint64_t i = 0; i < nnew; i++) ids[i] = bn + i;
+  if ((rc = og_table_fetch(s->table, ids, (size_t)nnew, NULL, 0, &batch, err)) != OG_OK) goto cleanup;
+  batch.rowids.count = 0; /* re-appended rows get fresh ids on theirs */
+  rc = og_table_append(theirs, &batch, out, err);
+cleanup:
+  og_batch_dispose(&batch);
+  og_free(ids);
+  og_table_free(base);
+  og_table_free(theirs);
+  return rc;
+}
+
+static og_status rebase_preserving(og_store *st, gstaged *s, const og_table_entry *cur,
+                                   og_table **out, og_error *err) {
+  og_table *base = NULL, *theirs = NULL;
+  og_status rc = og_table_open(st, s->base.descriptor, &base, err);
+  if (rc == OG_OK) rc = og_table_open(st, cur->descriptor, &theirs, err);
+  if (rc == OG_OK) rc = og_table_rebase(base, s->table, theirs, out, err);
+  if (rc == OG_ECONFLICT) {
+    char why[OG_ERROR_MESSAGE_MAX];
+    snprintf(why, sizeof why, "cannot be rebased (%s)", err ? err->message : "");
+    rc = conflict(err, s, cur, why);
+  }
+  og_table_free(base);
+  og_table_free(theirs);
+  return rc;
+}
+
+/* `cur` is a newer head than the one the staged changes derive from. Decide
+ * per touched table (G5) and move every staged change onto `cur`. */
+static og_status reconcile(og_graph_write *w, const og_manifest *cur, og_error *err) {
+  og_status rc = OG_OK;
+  if (cur->deleted)
+    return og_err_set(err, OG_ENOTFOUND, "branch '%s' not found (deleted concurrently)",
+                      w->branch);
+  if (strcmp(cur->schema_sha256, w->base->m->schema_sha256) != 0) {
+    og_err_set(err, OG_ECONFLICT, "stale view — refresh and retry: the schema changed");
+    og_err_details(err, "{\"schema\":{\"pinned\":\"%s\",\"current\":\"%s\"}}",
+                   w->base->m->schema_sha256, cur->schema_sha256);
+    return OG_ECONFLICT;
+  }
+  for (size_t i = 0; i < w->staged.count; i++) {
+    gstaged *s = &w->staged.items[i];
+    const og_table_entry *c = og_manifest_find(cur, s->ours.table_key);
+    if (!s->has_base) {
+      if (c) return conflict(err, s, c, "was created by another writer");
+      continue;
+    }
+    if (!c) return conflict(err, s, NULL, "was dropped by another writer");
+    if (entry_same(c, &s->base)) continue;
+    if (s->drop) return conflict(err, s, c, "changed since the pin");
+    bool ours_content = s->ours.content_version != s->base.content_version;
+    og_table *nt = NULL;
+    if (c->content_version != s->base.content_version) {
+      if ((s->flags & OG_GRAPH_STAGE_STRICT) || !ours_content || !s->table)
+        return conflict(err, s, c, "changed since the pin");
+      rc = carry_append(w->g->st, s, c, &nt, err);
+    } else {
+      /* benign drift (compaction, index build) under our change */
+      if (!ours_content || !s->table)
+        return conflict(err, s, c, "was rewritten by another writer since the pin");
+      rc = rebase_preserving(w->g->st, s, c, &nt, err);
+    }
+    if (rc != OG_OK) return rc;
+    og_table_entry ne = {s->ours.table_key, og_table_version(nt), (char *)og_table_key(nt),
+                         og_table_row_count(nt), og_table_content_version(nt)};
+    og_table_entry nb, no;
+    if (entry_copy(&nb, c) != OG_OK) {
+      og_table_free(nt);
+      return og_err_oom(err);
+    }
+    if (entry_copy(&no, &ne) != OG_OK) {
+      entry_dispose(&nb);
+      og_table_free(nt);
+      return og_err_oom(err);
+    }
+    staged_dispose(s);
+    s->base = nb;
+    s->ours = no;
+    s->table = nt;
+  }
+  return OG_OK;
+}
+
+/* The manifest that would be version cur+1. */
+static og_status build_next(og_graph_write *w, const og_manifest *cur, const char *commit_id,
+                            uint64_t time_ms, const og_commit_opts *opts, const char *schema_key,
+                            const char *schema_sha, og_manifest **out, og_error *err) {
+  og_buf key = OG_BUF_INIT;
+  og_manifest *m = og_manifest_clone(cur, w->staged.count);
+  *out = NULL;
+  if (!m || og_gkey_log(&key, w->branch, w->gen, cur->version + 1) != OG_OK) goto oom;
+  m->version = cur->version + 1;
+  m->deleted = false;
+  m->key = og_manifest_strdup(m, key.ptr);
+  if (schema_key) {
+    m->schema_key = og_manifest_strdup(m, schema_key);
+    m->schema_sha256 = og_manifest_strdup(m, schema_sha);
+  }
+  for (size_t i = 0; i < w->staged.count; i++) {
+    const gstaged *s = &w->staged.items[i];
+    og_table_entry *slot = NULL;
+    for (size_t j = 0; j < m->ntables; j++)
+      if (strcmp(m->tables[j].table_key, s->ours.table_key) == 0) slot = &m->tables[j];
+    if (s->drop) {
+      if (slot) *slot = m->tables[--m->ntables];
+      continue;
+    }
+    if (!slot) slot = &m->tables[m->ntables++];
+    slot->table_key = og_manifest_strdup(m, s->ours.table_key);
+    slot->descriptor = og_manifest_strdup(m, s->ours.descriptor);
+    slot->table_version = s->ours.table_version;
+    slot->content_version = s->ours.content_version;
+    slot->row_count = s->ours.row_count;
+    if (!slot->table_key || !slot->descriptor) goto oom;
+  }
+  if (!og_manifest_sort_tables(m)) goto oom; /* cannot happen: keys were unique */
+  og_commit_info *c = &m->commit;
+  c->commit_id = og_manifest_strdup(m, commit_id);
+  c->actor = og_manifest_strdup(m, opts->actor ? opts->actor : "");
+  c->operation = og_manifest_strdup(m, opts->operation);
+  c->message = og_manifest_strdup(m, opts->message);
+  c->time_ms = time_ms;
+  c->nparents = 1;
+  c->parents[0].commit_id = og_manifest_strdup(m, cur->commit.commit_id);
+  c->parents[0].branch = og_manifest_strdup(m, cur->branch);
+  c->parents[0].generation = cur->generation;
+  c->parents[0].version = cur->version;
+  if (opts->merge_parent) {
+    const og_commit_ref *mp = opts->merge_parent;
+    c->parents[1].commit_id = og_manifest_strdup(m, mp->commit_id);
+    c->parents[1].branch = og_manifest_strdup(m, mp->branch);
+    c->parents[1].generation = mp->generation;
+    c->parents[1].version = mp->version;
+    c->nparents = 2;
+    if (!c->parents[1].commit_id || !c->parents[1].branch) goto oom;
+  }
+  if (!m->key || !m->schema_key || !m->schema_sha256 || !c->commit_id || !c->actor ||
+      !c->operation || (opts->message && !c->message) || !c->parents[0].commit_id ||
+      !c->parents[0].branch)
+    goto oom;
+  og_buf_dispose(&key);
+  *out = m;
+  return OG_OK;
+oom:
+  og_buf_dispose(&key);
+  og_manifest_free(m);
+  return og_err_oom(err);
+}
+
+/* put_if_absent reported an I/O error: the create may or may not have
+ * happened (store.h S5). Re-read to learn the outcome. */
+static og_status outcome_unknown(og_store *st, const char *key, const char *commit_id,
+                                 og_status put_rc, og_error *err) {
+  og_manifest *m = NULL;
+  og_error e2 = OG_ERROR_INIT;
+  og_status rc = og_manifest_load(st, key, &m, &e2);
+  if (rc == OG_OK) {
+    bool ours = strcmp(m->commit.commit_id, commit_id) == 0;
+    og_manifest_free(m);
+    og_err_clear(err);
+    return ours ? OG_OK : OG_EEXISTS;
+  }
+  if (rc == OG_ENOTFOUND) {
+    og_err_prefix(err, "commit not applied (nothing visible)");
+    return put_rc;
+  }
+  og_err_prefix(err, "commit outcome unknown — re-read the branch before retrying");
+  return put_rc;
+}
+
+og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snapshot **out,
+                          og_error *err) {
+  og_status rc = OG_OK;
+  og_store *st = w->g->st;
+  og_manifest *next = NULL;
+  og_ghead cur = {0};
+  const og_manifest *curm = w->base->m;
+  og_buf body = OG_BUF_INIT, skey = OG_BUF_INIT;
+  og_error local = OG_ERROR_INIT;
+  char sha[65] = {0}, commit_id[OG_ULID_LEN + 1];
+  if (out) *out = NULL;
+  if (w->done) return og_err_set(err, OG_EINVAL, "graph write already committed");
+  if (!opts || !opts->operation || !*opts->operation)
+    return og_err_set(err, OG_EINVAL, "graph commit: operation is required");
+  if (opts->merge_parent && (!opts->merge_parent->commit_id || !opts->merge_parent->branch))
+    return og_err_set(err, OG_EINVAL, "graph commit: incomplete merge parent");
+  if (og_ulid_new(commit_id) != OG_OK) return og_err_set(err, OG_ERROR, "no ULID");
+  og_gbranch_state *bs = og_graph_branch_state(w->g, w->branch);
+  if (!bs) return og_err_oom(err);
+  pthread_mutex_lock(&bs->mu);
+  uint64_t time_ms = og_now_ms();
+  if (w->schema_set &&
+      (rc = og_graph_put_schema(st, w->schema.ptr, w->schema.len, sha, &skey, err)) != OG_OK)
+    goto cleanup;
+  /* another writer of this process already moved the head: rebase before
+   * the first attempt instead of losing a put to it */
+  if (bs->gen == w->gen && bs->known_head > curm->version) {
+    if ((rc = og_graph_resolve_gen(st, w->branch, w->gen, bs->known_head, &cur, err)) != OG_OK)
+      goto cleanup;
+    curm = cur.m;
+    if ((rc = reconcile(w, curm, err)) != OG_OK) goto cleanup;
+  }
+  for (unsigned attempt = 0;; attempt++) {
+    if (attempt >= OG_GRAPH_MAX_RETRIES) {
+      rc = og_err_set(err, OG_EBUSY,
+                      "commit on branch '%s' lost %d races in a row: too much write contention",
+                      w->branch, OG_GRAPH_MAX_RETRIES);
+      goto cleanup;
+    }
+    og_manifest_free(next);
+    next = NULL;
+    og_buf_clear(&body);
+    if ((rc = build_next(w, curm, commit_id, time_ms, opts, w->schema_set ? skey.ptr : NULL, sha,
+                         &next, err)) != OG_OK)
+      goto cleanup;
+    if ((rc = og_manifest_encode(next, &body, err)) != OG_OK) goto cleanup;
+    if ((rc = OG_FAILPOINT(OG_FP_GRAPH_COMMIT_BEFORE_PUT, err)) != OG_OK) goto cleanup;
+    rc = og_store_put_if_absent(st, next->key, body.ptr, body.len, err);
+    if (rc == OG_EIO || rc == OG_EFULL) rc = outcome_unknown(st, next->key, commit_id, rc, err);
+    if (rc == OG_OK) break;
+    if (rc != OG_EEXISTS) goto cleanup;
+    og_err_clear(err);
+    og_ghead nh;
+    if ((rc = og_graph_resolve_gen(st, w->branch, w->gen, curm->version + 1, &nh, err)) != OG_OK)
+      goto cleanup;
+    og_manifest_free(cur.m);
+    cur = nh;
+    curm = cur.m;
+    if ((rc = reconcile(w, curm, err)) != OG_OK) goto cleanup;
+    og_graph_backoff(attempt);
+  }
+  /* committed (G1): nothing below may turn success into failure */
+  w->done = true;
+  (void)OG_FAILPOINT(OG_FP_GRAPH_COMMIT_AFTER_PUT, &local);
+  og_graph_write_hint(st, w->branch, w->gen, next->version);
+  (void)OG_FAILPOINT(OG_FP_GRAPH_COMMIT_AFTER_HINT, &local);
+  if (bs->gen != w->gen || bs->known_head < next->version) {
+    bs->gen = w->gen;
+    bs->known_head = next->version;
+  }
+  if (out) {
+    rc = og_snapshot_wrap(st, next, out, err);
+    next = NULL;
+    if (rc != OG_OK) rc = OG_OK; /* the commit stands; only the snapshot is missing */
+  }
+cleanup:
+  pthread_mutex_unlock(&bs->mu);
+  og_manifest_free(next);
+  og_manifest_free(cur.m);
+  og_buf_dispose(&body);
+  og_buf_dispose(&skey);
+  return rc;
+}
