@@ -1,0 +1,189 @@
+/*
+ * schema_types.c — property types, display forms, lookups and the textual
+ * constraint key shared by the parser, catalog and planner.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/schema_int.h"
+
+const char *og_scalar_name(og_scalar s) {
+  static const char *const n[] = {"String", "Bool", "I32", "I64", "U32", "U64",
+                                  "F32", "F64", "Date", "DateTime", "Blob", "Vector"};
+  if ((int)s < 0 || s > OG_SC_VECTOR) return "?";
+  return n[s];
+}
+
+bool og_scalar_numeric(og_scalar s) { return s >= OG_SC_I32 && s <= OG_SC_F64; }
+
+const char *og_type_kind_name(og_type_kind k) {
+  return k == OG_KIND_INTERFACE ? "interface" : k == OG_KIND_NODE ? "node" : "edge";
+}
+
+void og_proptype_display(const og_proptype *t, char *out, size_t cap) {
+  og_buf b = OG_BUF_INIT;
+  if (t->list) og_buf_putc(&b, '[');
+  if (t->n_enum) {
+    og_buf_puts(&b, "enum(");
+    for (size_t i = 0; i < t->n_enum; i++) {
+      if (i) og_buf_puts(&b, ", ");
+      og_buf_puts(&b, t->enum_values[i]);
+    }
+    og_buf_putc(&b, ')');
+  } else if (t->scalar == OG_SC_VECTOR) {
+    og_buf_printf(&b, "Vector(%u)", t->dim);
+  } else {
+    og_buf_puts(&b, og_scalar_name(t->scalar));
+  }
+  if (t->list) og_buf_putc(&b, ']');
+  if (t->nullable) og_buf_putc(&b, '?');
+  if (cap) snprintf(out, cap, "%s", b.ptr && !b.oom ? b.ptr : "");
+  og_buf_dispose(&b);
+}
+
+bool og_proptype_equal(const og_proptype *a, const og_proptype *b) {
+  if (a->scalar != b->scalar || a->list != b->list || a->nullable != b->nullable ||
+      a->n_enum != b->n_enum)
+    return false;
+  if (a->scalar == OG_SC_VECTOR && a->dim != b->dim) return false;
+  for (size_t i = 0; i < a->n_enum; i++)
+    if (strcmp(a->enum_values[i], b->enum_values[i]) != 0) return false;
+  return true;
+}
+
+bool og_annot_find(const og_annot *a, size_t n, const char *name, const char **value_out) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(a[i].name, name) == 0) {
+      if (value_out) *value_out = a[i].value;
+      return true;
+    }
+  return false;
+}
+
+const og_prop *og_type_prop(const og_type *t, const char *name) {
+  void *v;
+  if (!t || !name) return NULL;
+  if (t->prop_map) {
+    if (!og_map_sget((const og_map *)t->prop_map, name, &v)) return NULL;
+    return &t->props[(uintptr_t)v - 1];
+  }
+  for (size_t i = 0; i < t->n_props; i++)
+    if (strcmp(t->props[i].name, name) == 0) return &t->props[i];
+  return NULL;
+}
+
+bool og_type_has_index(const og_type *t, const char *col) {
+  for (size_t i = 0; i < t->n_cons; i++) {
+    const og_constraint *c = &t->cons[i];
+    if ((c->kind == OG_CK_INDEX || c->kind == OG_CK_KEY) && c->n_cols == 1 && strcmp(c->cols[0], col) == 0)
+      return true;
+  }
+  return false;
+}
+
+uint32_t og_schema_id32(const char *s) {
+  uint32_t h = 2166136261u;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    h ^= *p;
+    h *= 16777619u;
+  }
+  return h ? h : 1;
+}
+
+/* ryu-style shortest representation: the fewest significant digits that
+ * round-trip, then laid out as serde_json does (decimal for exponents in
+ * [-5, 16], scientific `1e21` / `1.5e-7` otherwise; integers keep ".0"). */
+void og_sch_fmt_f64(double v, char *out, size_t cap) {
+  if (isnan(v) || isinf(v)) {
+    snprintf(out, cap, "null");
+    return;
+  }
+  if (v == 0) {
+    snprintf(out, cap, signbit(v) ? "-0.0" : "0.0");
+    return;
+  }
+  char tmp[64];
+  int prec;
+  for (prec = 1; prec <= 17; prec++) {
+    snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, v);
+    if (strtod(tmp, NULL) == v) break;
+  }
+  /* tmp = [-]d.ddde[+-]XX */
+  bool neg = tmp[0] == '-';
+  const char *m = tmp + (neg ? 1 : 0);
+  char digits[32];
+  size_t nd = 0;
+  const char *e = strchr(m, 'e');
+  for (const char *q = m; q < e; q++)
+    if (*q != '.') digits[nd++] = *q;
+  while (nd > 1 && digits[nd - 1] == '0') nd--;
+  digits[nd] = '\0';
+  int exp10 = atoi(e + 1); /* value = d.ddd * 10^exp10 */
+  og_buf b = OG_BUF_INIT;
+  if (neg) og_buf_putc(&b, '-');
+  int kk = exp10 + 1; /* position of decimal point relative to digits */
+  if (exp10 >= -5 && exp10 < 16) {
+    if (kk <= 0) {
+      og_buf_puts(&b, "0.");
+      for (int i = 0; i < -kk; i++) og_buf_putc(&b, '0');
+      og_buf_puts(&b, digits);
+    } else if ((size_t)kk >= nd) {
+      og_buf_puts(&b, digits);
+      for (size_t i = nd; i < (size_t)kk; i++) og_buf_putc(&b, '0');
+      og_buf_puts(&b, ".0");
+    } else {
+      og_buf_put(&b, digits, (size_t)kk);
+      og_buf_putc(&b, '.');
+      og_buf_puts(&b, digits + kk);
+    }
+  } else {
+    og_buf_putc(&b, digits[0]);
+    if (nd > 1) {
+      og_buf_putc(&b, '.');
+      og_buf_puts(&b, digits + 1);
+    }
+    og_buf_printf(&b, "e%d", exp10);
+  }
+  snprintf(out, cap, "%s", b.ptr && !b.oom ? b.ptr : "0.0");
+  og_buf_dispose(&b);
+}
+
+static void put_bound_debug(og_buf *b, const og_bound *x) {
+  if (!x->present) {
+    og_buf_puts(b, "None");
+    return;
+  }
+  if (x->is_float) {
+    char f[64];
+    og_sch_fmt_f64(x->f, f, sizeof(f));
+    og_buf_printf(b, "Some(Float(%s))", f);
+  } else {
+    og_buf_printf(b, "Some(Integer(%lld))", (long long)x->i);
+  }
+}
+
+og_status og_constraint_key(const og_constraint *c, og_buf *out) {
+  switch (c->kind) {
+    case OG_CK_KEY:
+    case OG_CK_UNIQUE:
+    case OG_CK_INDEX:
+      og_buf_puts(out, c->kind == OG_CK_KEY ? "key:" : c->kind == OG_CK_UNIQUE ? "unique:" : "index:");
+      for (size_t i = 0; i < c->n_cols; i++) {
+        if (i) og_buf_putc(out, ',');
+        og_buf_puts(out, c->cols[i]);
+      }
+      break;
+    case OG_CK_RANGE:
+      og_buf_printf(out, "range:%s:", c->cols[0]);
+      put_bound_debug(out, &c->min);
+      og_buf_putc(out, ':');
+      put_bound_debug(out, &c->max);
+      break;
+    case OG_CK_CHECK:
+      og_buf_printf(out, "check:%s:%s", c->cols[0], c->pattern);
+      break;
+  }
+  return out->oom ? OG_ENOMEM : OG_OK;
+}
