@@ -39,6 +39,7 @@
  * API changes after first publication are noted here:
  *  - predicate literal og_value/og_valkind/OG_VAL_* renamed og_cell/og_cellkind/
  *    OG_CELL_* (og_value belongs to lang).
+ *  - og_column_init / og_column_dispose / og_column_clear made public.
  */
 #ifndef OG_TABLE_H
 #define OG_TABLE_H
@@ -129,6 +130,12 @@ typedef struct og_batch {
   OG_VEC(uint64_t) rowids;   /* per row; filled by scans/fetch, by callers for updates */
 } og_batch;
 #define OG_BATCH_INIT {NULL, 0, NULL, OG_VEC_INIT}
+
+/* A standalone empty column of spec's type (OG_ENOMEM only); dispose frees
+ * its buffers (NULL/zeroed ok); clear drops the rows and keeps the memory. */
+og_status og_column_init(og_column *c, const og_colspec *spec);
+void og_column_dispose(og_column *c);
+void og_column_clear(og_column *c);
 
 /* A batch with every column of `s` (col_index = 0..ncols-1), or with the
  * listed columns only (cols == NULL → all). */

@@ -116,9 +116,6 @@ struct og_table {
 };
 
 /*---- column.c ----*/
-og_status og_column_init(og_column *c, const og_colspec *spec);
-void og_column_dispose(og_column *c);
-void og_column_clear(og_column *c);
 /* Append rows sel[0..n) of src (sel NULL → rows 0..n). */
 og_status og_column_take(og_column *dst, const og_column *src, const uint32_t *sel, size_t n);
 size_t og_column_byte_estimate(const og_column *c, size_t row);
