@@ -44,6 +44,7 @@ typedef struct og_qc_type {
 } og_qc_type;
 
 typedef struct og_qcat {
+  const struct og_catalog *cat;
   og_qc_type *nodes;
   size_t n_nodes;
   og_qc_type *edges;
