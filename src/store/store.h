@@ -23,6 +23,9 @@
  *     create became durable — callers treat EIO as "outcome unknown, re-read".
  * Backends: posix (a local directory), memory, fault (wraps another store);
  * s3 later. An og_store is safe to use from several threads at once.
+ * posix cannot hold both "a" and "a/b" (a file cannot be a directory): the
+ * second put is OG_EINVAL. Key schemes above never need both. docs/store.md
+ * has the durability argument and the fault wrapper's use.
  */
 #ifndef OG_STORE_H
 #define OG_STORE_H
