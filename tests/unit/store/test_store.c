@@ -504,6 +504,85 @@ static void test_posix_failpoints(void **state) {
   og_buf_dispose(&b);
 }
 
+/*==================== allocation failures ====================*/
+
+/* Fail the Nth allocation of one operation for N = 1, 2, ... until the
+ * operation no longer allocates past N: each run must return OG_OK or
+ * OG_ENOMEM, leak nothing (ASan), and leave a consistent store. */
+typedef og_status (*oom_op)(fx *f, int round, og_error *err);
+
+static og_status op_put(fx *f, int round, og_error *err) {
+  char key[32];
+  snprintf(key, sizeof key, "oom/put/%d", round);
+  og_status rc = og_store_put(f->s, key, "value", 5, err);
+  og_store_put(f->s, "oom/same", "v2", 2, err);
+  return rc;
+}
+static og_status op_pia(fx *f, int round, og_error *err) {
+  char key[32];
+  snprintf(key, sizeof key, "oom/pia/%d", round);
+  return og_store_put_if_absent(f->s, key, "value", 5, err);
+}
+static og_status op_get(fx *f, int round, og_error *err) {
+  og_buf b = OG_BUF_INIT;
+  og_status rc = og_store_get(f->s, "oom/base", &b, err);
+  if (rc == OG_OK && strcmp(b.ptr, "base") != 0) rc = OG_ERROR;
+  og_buf_clear(&b);
+  if (rc == OG_OK) rc = og_store_get_range(f->s, "oom/base", 1, 2, &b, err);
+  og_buf_dispose(&b);
+  return rc;
+}
+static og_status op_list(fx *f, int round, og_error *err) {
+  og_keylist l = {NULL, 0};
+  og_status rc = og_store_list(f->s, "", &l, err);
+  if (rc == OG_OK && l.count < 11) rc = OG_ERROR;
+  og_keylist_dispose(&l);
+  return rc;
+}
+static og_status op_open(fx *f, int round, og_error *err) {
+  og_store *m = NULL, *w = NULL;
+  og_status rc = og_store_open(&m, "memory://oom", true, err);
+  if (rc == OG_OK) rc = og_store_open_fault(&w, f->s, err);
+  og_store_free(w);
+  og_store_free(m);
+  og_store_memory_drop("oom");
+  if (rc == OG_OK && f->dir) {
+    rc = og_store_open_posix(&m, f->dir, false, err);
+    og_store_free(m);
+  }
+  return rc;
+}
+
+static void test_alloc_failures(void **state) {
+  fx *f = *state;
+  og_error err = OG_ERROR_INIT;
+  fx_put_str(f->s, "oom/base", "base");
+  for (int i = 0; i < 10; i++) {
+    char key[32];
+    snprintf(key, sizeof key, "oom/l/%d", i);
+    fx_put_str(f->s, key, "x");
+  }
+  static const oom_op ops[] = {op_put, op_pia, op_get, op_list, op_open};
+  for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
+    bool done = false;
+    for (int n = 1; n < 500 && !done; n++) {
+      long before = og_alloc_failures();
+      og_alloc_fail_after(n, false);
+      og_status rc = ops[o](f, n, &err);
+      og_alloc_fail_after(0, false);
+      bool failed_alloc = og_alloc_failures() != before;
+      if (rc != OG_OK && rc != OG_ENOMEM) fail_msg("op %zu n=%d: %s (%s)", o, n, og_status_name(rc), err.message);
+      if (!failed_alloc) {
+        assert_int_equal(rc, OG_OK);
+        done = true;
+      }
+    }
+    assert_true(done);
+  }
+  fx_expect_str(f->s, "oom/base", "base");
+  fx_expect_str(f->s, "oom/same", "v2");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       FX_TEST(test_roundtrip),
@@ -516,6 +595,7 @@ int main(void) {
       FX_TEST(test_big_objects),
       FX_TEST(test_counters),
       FX_TEST(test_refcount_and_describe),
+      FX_TEST(test_alloc_failures),
       cmocka_unit_test(test_open_uris),
       cmocka_unit_test(test_memory_registry),
       FX_POSIX_TEST(test_posix_temp_files),
