@@ -411,6 +411,9 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
     if (rc == OG_OK) break;
     if (rc != OG_EEXISTS) goto cleanup;
     og_err_clear(err);
+    /* back off before re-reading: sleeping after the rebase would only
+     * widen the window for the next loss */
+    og_graph_backoff(attempt);
     og_ghead nh;
     if ((rc = og_graph_resolve_gen(st, w->branch, w->gen, curm->version + 1, &nh, err)) != OG_OK)
       goto cleanup;
@@ -418,7 +421,6 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
     cur = nh;
     curm = cur.m;
     if ((rc = reconcile(w, curm, err)) != OG_OK) goto cleanup;
-    og_graph_backoff(attempt);
   }
   /* committed (G1): nothing below may turn success into failure */
   w->done = true;

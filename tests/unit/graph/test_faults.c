@@ -1,0 +1,277 @@
+/* graph: store faults at every operation of a commit, failpoint `error` at
+ * every graph failpoint, and crashes (fork + `crash`) at every failpoint. */
+#include "graph_fixture.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A memory store holding a graph at main version 2 with 3 Person rows and a
+ * branch "b". */
+static og_store *seeded(void) {
+  og_error err = OG_ERROR_INIT;
+  og_store *st = fx_memory();
+  og_graph *g = fx_init(st);
+  OG_ASSERT_OK(fx_commit_append(g, "main", "node:Person", "seed", 3, 0, NULL, &err), &err);
+  OG_ASSERT_OK(og_graph_branch_create(g, "b", "main", 0, NULL, &err), &err);
+  og_graph_free(g);
+  return st;
+}
+
+static void run_fault_sweep(og_fault_kind kind) {
+  og_error err = OG_ERROR_INIT;
+  int failures = 0;
+  for (uint64_t n = 1;; n++) {
+    og_store *inner = seeded();
+    og_store *fs = NULL;
+    OG_ASSERT_OK(og_store_open_fault(&fs, inner, &err), &err);
+    og_graph *g = NULL;
+    OG_ASSERT_OK(og_graph_open(fs, 0, &g, &err), &err);
+    og_fault_spec spec = {OG_STORE_OP_ALL, n, false, kind, 0, NULL};
+    og_store_fault_arm(fs, &spec);
+    og_error werr = OG_ERROR_INIT;
+    og_status rc = fx_commit_append(g, "main", "node:Person", "w", 2, OG_GRAPH_STAGE_STRICT,
+                                    "faulted", &werr);
+    uint64_t fired = og_store_fault_fired(fs);
+    og_store_fault_disarm(fs);
+    if (fired == 0) {
+      OG_ASSERT_OK(rc, &werr);
+      assert_true(n > 5);
+      print_message("fault kind %d: %" PRIu64 " store ops in a commit, %d failed visibly\n",
+                    (int)kind, n - 1, failures);
+      og_graph_free(g);
+      og_store_free(fs);
+      og_store_free(inner);
+      break;
+    }
+    uint64_t head = fx_head(g, "main");
+    if (rc == OG_OK) {
+      assert_int_equal(head, 3); /* the fault hit best-effort work or was resolved by a re-read */
+      assert_int_equal(fx_rows(g, "main", 0, "node:Person"), 5);
+    } else {
+      failures++;
+      assert_true(werr.message[0] != 0);
+      assert_int_equal(head, 2); /* nothing visible */
+      assert_int_equal(fx_rows(g, "main", 0, "node:Person"), 3);
+      /* the retry succeeds */
+      OG_ASSERT_OK(fx_commit_append(g, "main", "node:Person", "w", 2, OG_GRAPH_STAGE_STRICT,
+                                    "retry", &err), &err);
+      assert_int_equal(fx_head(g, "main"), 3);
+      assert_int_equal(fx_rows(g, "main", 0, "node:Person"), 5);
+    }
+    OG_ASSERT_OK(og_graph_verify(inner, NULL, &err), &err);
+    og_graph_free(g);
+    og_store_free(fs);
+    og_store_free(inner);
+  }
+  assert_true(failures > 0);
+}
+
+static void test_store_eio_each_op(void **state) {
+  (void)state;
+  run_fault_sweep(OG_FAULT_EIO);
+}
+
+static void test_store_after_each_op(void **state) {
+  (void)state;
+  run_fault_sweep(OG_FAULT_AFTER);
+}
+
+static void test_store_persistent_write_failure(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_store *inner = seeded();
+  og_store *fs = NULL;
+  OG_ASSERT_OK(og_store_open_fault(&fs, inner, &err), &err);
+  og_graph *g = NULL;
+  OG_ASSERT_OK(og_graph_open(fs, 0, &g, &err), &err);
+  og_fault_spec spec = {OG_STORE_OP_PUT_IF_ABSENT, 1, true, OG_FAULT_ENOSPC, 0, "log/"};
+  og_store_fault_arm(fs, &spec);
+  assert_int_equal(fx_commit_append(g, "main", "node:Person", "x", 1, 0, NULL, &err), OG_EFULL);
+  assert_non_null(strstr(err.message, "not applied"));
+  assert_int_equal(og_graph_branch_create(g, "c", "main", 0, NULL, &err), OG_EFULL);
+  assert_int_equal(og_graph_branch_delete(g, "b", NULL, &err), OG_EFULL);
+  og_store_fault_disarm(fs);
+  assert_int_equal(fx_head(g, "main"), 2);
+  assert_int_equal(fx_head(g, "b"), 1);
+  uint64_t v;
+  assert_int_equal(og_graph_head(g, "c", &v, &err), OG_ENOTFOUND);
+  OG_ASSERT_OK(og_graph_branch_create(g, "c", "main", 0, NULL, &err), &err);
+  og_graph_free(g);
+  og_store_free(fs);
+  og_store_free(inner);
+}
+
+/*---- failpoints: error ----*/
+
+typedef enum fp_op { OP_COMMIT, OP_BRANCH_CREATE, OP_BRANCH_DELETE, OP_INIT } fp_op;
+
+typedef struct fp_case {
+  const char *name;
+  fp_op op;
+  bool after; /* the failpoint sits after the commit point */
+} fp_case;
+
+static const fp_case fp_cases[] = {
+    {"graph.commit.before_put", OP_COMMIT, false},
+    {"graph.commit.after_put", OP_COMMIT, true},
+    {"graph.commit.after_head_hint", OP_COMMIT, true},
+    {"graph.branch_create.before_put", OP_BRANCH_CREATE, false},
+    {"graph.branch_create.after_put", OP_BRANCH_CREATE, true},
+    {"graph.branch_delete.before_put", OP_BRANCH_DELETE, false},
+    {"graph.branch_delete.after_put", OP_BRANCH_DELETE, true},
+    {"graph.init.after_tables", OP_INIT, false},
+    {"graph.init.after_commit", OP_INIT, true},
+};
+
+static og_status run_op(og_store *st, fp_op op, og_error *err) {
+  og_graph *g = NULL;
+  og_status rc = OG_OK;
+  if (op == OP_INIT) {
+    og_graph_table_spec specs[] = {{"node:Person", &fx_person}};
+    og_graph_init_opts o = {"s", 1, specs, 1, NULL, NULL};
+    return og_graph_init(st, &o, NULL, err);
+  }
+  if ((rc = og_graph_open(st, 0, &g, err)) != OG_OK) return rc;
+  switch (op) {
+  case OP_COMMIT:
+    rc = fx_commit_append(g, "main", "node:Person", "fp", 1, 0, NULL, err);
+    break;
+  case OP_BRANCH_CREATE:
+    rc = og_graph_branch_create(g, "nb", "main", 0, NULL, err);
+    break;
+  case OP_BRANCH_DELETE:
+    rc = og_graph_branch_delete(g, "b", NULL, err);
+    break;
+  default:
+    break;
+  }
+  og_graph_free(g);
+  return rc;
+}
+
+/* Is the after-state of `op` visible? */
+static bool after_state(og_store *st, fp_op op) {
+  og_error err = OG_ERROR_INIT;
+  og_graph *g = NULL;
+  if (og_graph_open(st, 0, &g, &err) != OG_OK) return false; /* OP_INIT before-state */
+  uint64_t v = 0;
+  bool after = true;
+  switch (op) {
+  case OP_COMMIT:
+    after = fx_head(g, "main") == 3;
+    if (!after) assert_int_equal(fx_head(g, "main"), 2);
+    break;
+  case OP_BRANCH_CREATE:
+    after = og_graph_head(g, "nb", &v, &err) == OG_OK;
+    break;
+  case OP_BRANCH_DELETE:
+    after = og_graph_head(g, "b", &v, &err) == OG_ENOTFOUND;
+    break;
+  default:
+    break;
+  }
+  og_graph_free(g);
+  return after;
+}
+
+static og_store *fixture_for(fp_op op) { return op == OP_INIT ? fx_memory() : seeded(); }
+
+static void test_failpoint_error(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof fp_cases / sizeof *fp_cases; i++) {
+    const fp_case *c = &fp_cases[i];
+    og_error err = OG_ERROR_INIT;
+    og_store *st = fixture_for(c->op);
+    char spec[128];
+    snprintf(spec, sizeof spec, "%s=error", c->name);
+    og_fp_reset();
+    OG_ASSERT_OK(og_fp_configure(spec, &err), &err);
+    og_status rc = run_op(st, c->op, &err);
+    bool hit = false;
+    for (int id = 0; id < OG_FP__COUNT; id++)
+      if (strcmp(og_fp_name((og_fp_id)id), c->name) == 0) hit = og_fp_hits((og_fp_id)id) > 0;
+    og_fp_reset();
+    if (!hit) fail_msg("failpoint %s was not reached", c->name);
+    if (c->after) {
+      /* past the commit point an injected error is post-commit work failing:
+       * the commit stands and is acknowledged */
+      OG_ASSERT_OK(rc, &err);
+      assert_true(after_state(st, c->op));
+    } else {
+      if (rc == OG_OK) fail_msg("failpoint %s: no error returned", c->name);
+      assert_false(after_state(st, c->op));
+      OG_ASSERT_OK(run_op(st, c->op, &err), &err); /* a retry succeeds */
+      assert_true(after_state(st, c->op));
+    }
+    if (c->op != OP_INIT || c->after) OG_ASSERT_OK(og_graph_verify(st, NULL, &err), &err);
+    og_store_free(st);
+  }
+}
+
+/*---- failpoints: crash (a real process dies at the point) ----*/
+
+static void seed_posix(const char *dir) {
+  og_error err = OG_ERROR_INIT;
+  og_store *st = NULL;
+  OG_ASSERT_OK(og_store_open_posix(&st, dir, true, &err), &err);
+  og_graph *g = fx_init(st);
+  OG_ASSERT_OK(fx_commit_append(g, "main", "node:Person", "seed", 3, 0, NULL, &err), &err);
+  OG_ASSERT_OK(og_graph_branch_create(g, "b", "main", 0, NULL, &err), &err);
+  og_graph_free(g);
+  og_store_free(st);
+}
+
+static void test_failpoint_crash(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof fp_cases / sizeof *fp_cases; i++) {
+    const fp_case *c = &fp_cases[i];
+    og_error err = OG_ERROR_INIT;
+    char *dir = og_test_tmpdir("graph-crash");
+    if (c->op != OP_INIT) seed_posix(dir);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+      char spec[128];
+      snprintf(spec, sizeof spec, "%s=crash", c->name);
+      og_error e = OG_ERROR_INIT;
+      og_store *st = NULL;
+      if (og_fp_configure(spec, &e) != OG_OK) _exit(2);
+      if (og_store_open_posix(&st, dir, true, &e) != OG_OK) _exit(3);
+      (void)run_op(st, c->op, &e);
+      _exit(0); /* not reached when the failpoint fires */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) != OG_FP_CRASH_EXIT)
+      fail_msg("%s: child exited %d, expected a crash", c->name, WEXITSTATUS(status));
+    og_store *st = NULL;
+    OG_ASSERT_OK(og_store_open_posix(&st, dir, true, &err), &err);
+    /* before- or after-state, exactly as the catalogue says */
+    bool after = after_state(st, c->op);
+    if (after != c->after) fail_msg("%s: wrong state after the crash", c->name);
+    if (c->op != OP_INIT || c->after) OG_ASSERT_OK(og_graph_verify(st, NULL, &err), &err);
+    /* a second look changes nothing, and the operation can be redone */
+    assert_true(after_state(st, c->op) == after);
+    if (!after) {
+      OG_ASSERT_OK(run_op(st, c->op, &err), &err);
+      assert_true(after_state(st, c->op));
+      OG_ASSERT_OK(og_graph_verify(st, NULL, &err), &err);
+    }
+    og_store_free(st);
+    og_test_rmtree(dir);
+    og_free(dir);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_store_eio_each_op),
+      cmocka_unit_test(test_store_after_each_op),
+      cmocka_unit_test(test_store_persistent_write_failure),
+      cmocka_unit_test(test_failpoint_error),
+      cmocka_unit_test(test_failpoint_crash),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
