@@ -62,6 +62,10 @@ void og_table_free(og_table *t) {
   if (atomic_fetch_sub(&t->refs, 1) != 1) return;
   for (size_t i = 0; i < t->nfrags; i++) og_fragmeta_dispose(&t->frags[i]);
   og_free(t->frags);
+  if (t->kmap) {
+    og_free(t->kmap->slots);
+    og_free(t->kmap);
+  }
   og_table_schema_dispose(&t->schema);
   og_free(t->key);
   og_free(t->prefix);
@@ -732,6 +736,47 @@ static bool lk_cb(void *vctx, uint32_t row) {
   return true;
 }
 
+/* Build the whole-table key map (caller holds no locks). */
+static og_status build_kmap(og_table *t, og_keymap **out, og_error *err) {
+  og_status rc = OG_OK;
+  og_keymap *km = og_calloc(1, sizeof *km);
+  if (!km) return og_err_oom(err);
+  size_t cap = 16;
+  while (cap < t->live_rows * 2) cap <<= 1;
+  km->slots = og_malloc(cap * sizeof *km->slots);
+  if (!km->slots) { rc = og_err_oom(err); goto cleanup; }
+  km->mask = cap - 1;
+  for (size_t i = 0; i < cap; i++) km->slots[i].frag = UINT32_MAX;
+  for (size_t f = 0; f < t->nfrags; f++) {
+    const og_kidx *kx;
+    const roaring_bitmap_t *dv;
+    if ((rc = og_table_frag_kidx(t, f, &kx, err)) != OG_OK) goto cleanup;
+    if ((rc = og_table_frag_dv(t, f, &dv, err)) != OG_OK) goto cleanup;
+    for (uint64_t k = 0; k < kx->n; k++) {
+      const uint8_t *e = kx->entries + k * 12;
+      uint32_t row = og_get_u32le(e + 8);
+      if (dv && roaring_bitmap_contains(dv, row)) continue;
+      uint64_t h = og_get_u64le(e);
+      size_t pos = (size_t)h & km->mask;
+      while (km->slots[pos].frag != UINT32_MAX) pos = (pos + 1) & km->mask;
+      km->slots[pos].hash = h;
+      km->slots[pos].frag = (uint32_t)f;
+      km->slots[pos].row = row;
+    }
+  }
+  *out = km;
+  km = NULL;
+cleanup:
+  if (km) {
+    og_free(km->slots);
+    og_free(km);
+  }
+  return rc;
+}
+
+/* Batch lookups big enough to amortize it go through the key map. */
+#define KMAP_MIN_BATCH 256
+
 og_status og_table_lookup_many(og_table *t, const char *const *keys, const size_t *key_lens,
                                size_t n, uint64_t *rowids_out, og_error *err) {
   og_status rc = OG_OK;
@@ -739,6 +784,44 @@ og_status og_table_lookup_many(og_table *t, const char *const *keys, const size_
   if (t->schema.key_col < 0) return og_err_set(err, OG_EINVAL, "table: schema has no key column");
   for (size_t k = 0; k < n; k++) rowids_out[k] = UINT64_MAX;
   if (n == 0 || t->nfrags == 0) return OG_OK;
+  pthread_mutex_lock(&t->mu);
+  og_keymap *km = t->kmap;
+  pthread_mutex_unlock(&t->mu);
+  if (!km && n >= KMAP_MIN_BATCH) {
+    og_keymap *built = NULL;
+    if ((rc = build_kmap(t, &built, err)) != OG_OK) return rc;
+    pthread_mutex_lock(&t->mu);
+    if (!t->kmap) {
+      t->kmap = built;
+      built = NULL;
+    }
+    km = t->kmap;
+    pthread_mutex_unlock(&t->mu);
+    if (built) {
+      og_free(built->slots);
+      og_free(built);
+    }
+  }
+  if (km) {
+    for (size_t k = 0; k < n; k++) {
+      uint64_t h = og_hash64(keys[k], key_lens[k]);
+      for (size_t pos = (size_t)h & km->mask; km->slots[pos].frag != UINT32_MAX;
+           pos = (pos + 1) & km->mask) {
+        const og_keyslot *sl = &km->slots[pos];
+        if (sl->hash != h) continue;
+        const og_kidx *kx;
+        const uint64_t *rids;
+        if ((rc = og_table_frag_kidx(t, sl->frag, &kx, err)) != OG_OK) return rc;
+        size_t len;
+        const char *kp = og_kidx_key_at(kx, sl->row, &len);
+        if (len != key_lens[k] || memcmp(kp, keys[k], len) != 0) continue;
+        if ((rc = og_table_frag_rowids(t, sl->frag, &rids, err)) != OG_OK) return rc;
+        uint64_t id = rids[sl->row];
+        if (rowids_out[k] == UINT64_MAX || id > rowids_out[k]) rowids_out[k] = id;
+      }
+    }
+    return OG_OK;
+  }
   hashes = og_malloc(n * sizeof *hashes);
   if (!hashes) return og_err_oom(err);
   for (size_t k = 0; k < n; k++) hashes[k] = og_hash64(keys[k], key_lens[k]);

@@ -112,8 +112,21 @@ struct og_table {
   uint64_t version, content_version, live_rows, next_row_id;
   og_fragmeta *frags;
   size_t nfrags, frags_cap;
-  pthread_mutex_t mu;       /* guards frags[].fc creation and dv loading */
+  pthread_mutex_t mu;       /* guards frags[].fc creation, dv loading, kmap */
+  struct og_keymap *kmap;   /* whole-table key hash → (fragment, row), built
+                               lazily for large batch lookups */
 };
+
+/* Open-addressing table over every live row's key hash. */
+typedef struct og_keyslot {
+  uint64_t hash;
+  uint32_t frag;            /* UINT32_MAX = empty */
+  uint32_t row;
+} og_keyslot;
+typedef struct og_keymap {
+  og_keyslot *slots;
+  size_t mask;
+} og_keymap;
 
 /*---- column.c ----*/
 /* Append rows sel[0..n) of src (sel NULL → rows 0..n). */

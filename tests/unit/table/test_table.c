@@ -231,6 +231,28 @@ static void test_multifrag_delete_update(void **state) {
   assert_int_equal(got[2], 997);
   assert_int_equal(got[3], UINT64_MAX);
   assert_int_equal(got[4], 998);
+  /* a large batch goes through the whole-table key map: same answers */
+  {
+    enum { NK = 1300 };
+    static char kbuf[NK][16];
+    static const char *kp[NK];
+    static size_t kl[NK];
+    static uint64_t kr[NK];
+    for (size_t k = 0; k < NK; k++) {
+      kl[k] = (size_t)snprintf(kbuf[k], sizeof kbuf[k], "k%zu", k);
+      kp[k] = kbuf[k];
+    }
+    OG_ASSERT_OK(og_table_lookup_many(t3, kp, kl, NK, kr, &e), &e);
+    for (size_t k = 0; k < NK; k++) {
+      uint64_t one = UINT64_MAX;
+      og_status rc = og_table_lookup(t3, kp[k], kl[k], &one, &e);
+      assert_true(rc == OG_OK || rc == OG_ENOTFOUND);
+      bool wantk = k < N && !(k % 3 == 0 || (k >= 300 && k < 400));
+      assert_int_equal(rc == OG_OK, wantk);
+      assert_int_equal(kr[k], wantk ? k : UINT64_MAX);
+      if (wantk) assert_int_equal(one, k);
+    }
+  }
   bool live;
   OG_ASSERT_OK(og_table_row_live(t3, 998, &live, &e), &e);
   assert_true(live);
