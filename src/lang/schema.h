@@ -317,8 +317,8 @@ typedef struct og_plan {
   void *priv;
 } og_plan;
 
-/* Borrows nothing from the inputs after return except ADD_CONSTRAINT
- * constraints, which point into `desired` (keep it alive). */
+/* Steps borrow names, constraints and annotations from both catalogs: keep
+ * `accepted` and `desired` alive while the plan is used. */
 og_status og_plan_build(const og_catalog *accepted, const og_catalog *desired,
                         bool allow_data_loss, og_plan **out, og_error *err);
 void og_plan_free(og_plan *p);
