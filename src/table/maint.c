@@ -279,3 +279,101 @@ cleanup:
   if (diff) roaring_bitmap_free(diff);
   return rc;
 }
+
+/*==================== schema change ====================*/
+
+og_status og_table_alter(og_table *base, const char *new_prefix, const og_table_schema *schema,
+                         const int *src_cols, og_table **out, og_error *err) {
+  og_status rc;
+  og_table *t = NULL;
+  og_batch old = OG_BATCH_INIT, nb = OG_BATCH_INIT;
+  u64vec ids = OG_VEC_INIT;
+  *out = NULL;
+  if ((rc = og_table_schema_check(schema, err)) != OG_OK) return rc;
+  if (new_prefix && (!new_prefix[0] || !og_store_key_valid(new_prefix) || og_str_endswith(new_prefix, "/")))
+    return og_err_set(err, OG_EINVAL, "table: invalid prefix '%s'", new_prefix);
+  bool same_prefix = !new_prefix || strcmp(new_prefix, base->prefix) == 0;
+  bool meta_only = same_prefix && schema->ncols == base->schema.ncols &&
+                   schema->key_col == base->schema.key_col;
+  for (size_t i = 0; i < schema->ncols; i++) {
+    const og_colspec *nc = &schema->cols[i];
+    int sc = src_cols[i];
+    if (sc < 0) {
+      if (!nc->nullable && base->live_rows)
+        return og_err_set(err, OG_ECONSTRAINT, "table: new column '%s' must be nullable", nc->name);
+      meta_only = false;
+      continue;
+    }
+    if ((size_t)sc >= base->schema.ncols)
+      return og_err_set(err, OG_EINVAL, "table: source column %d out of range", sc);
+    const og_colspec *oc = &base->schema.cols[sc];
+    if (oc->type != nc->type || (oc->type == OG_COL_LIST && oc->elem != nc->elem) ||
+        (oc->type == OG_COL_VECTOR && oc->dim != nc->dim))
+      return og_err_set(err, OG_EUNSUPPORTED, "table: column '%s' cannot change type (%s -> %s)",
+                        nc->name, og_coltype_name(oc->type), og_coltype_name(nc->type));
+    if ((size_t)sc != i || oc->nullable != nc->nullable) meta_only = false;
+  }
+  if ((rc = og_table_derive(base, &t, err)) != OG_OK) return rc;
+  t->content_version = base->content_version + 1;
+  og_table_schema_dispose(&t->schema);
+  if (og_table_schema_copy(&t->schema, schema) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
+  for (size_t i = 0; i < t->schema.ncols; i++) {
+    if (t->schema.cols[i].type != OG_COL_LIST) t->schema.cols[i].elem = OG_COL_INVALID;
+    if (t->schema.cols[i].type != OG_COL_VECTOR) t->schema.cols[i].dim = 0;
+  }
+  if (meta_only) goto save;
+  if (new_prefix && !same_prefix) {
+    char *p = og_strdup(new_prefix);
+    if (!p) { rc = og_err_oom(err); goto cleanup; }
+    og_free(t->prefix);
+    t->prefix = p;
+  }
+  size_t nold = t->nfrags;
+  og_fragmeta *oldf = t->frags;
+  t->frags = NULL;
+  t->nfrags = t->frags_cap = 0;
+  t->live_rows = 0;
+  for (size_t i = 0; i < nold; i++) og_fragmeta_dispose(&oldf[i]);
+  og_free(oldf);
+  for (size_t f = 0; f < base->nfrags; f++) {
+    og_batch_dispose(&old);
+    og_batch_dispose(&nb);
+    ids.count = 0;
+    if ((rc = og_batch_init(&old, &base->schema, err)) != OG_OK) goto cleanup;
+    if ((rc = og_batch_init(&nb, schema, err)) != OG_OK) goto cleanup;
+    if ((rc = gather_live(base, f, f + 1, &old, &ids, err)) != OG_OK) goto cleanup;
+    size_t n = ids.count;
+    if (n == 0) continue;
+    for (size_t i = 0; i < schema->ncols; i++) {
+      og_column *dst = &nb.cols[i];
+      int sc = src_cols[i];
+      if (sc < 0) {
+        for (size_t r = 0; r < n; r++)
+          if ((rc = og_column_push_null(dst, err)) != OG_OK) goto cleanup;
+        continue;
+      }
+      og_column *src = &old.cols[sc];
+      if (!schema->cols[i].nullable && src->null_count) {
+        rc = og_err_set(err, OG_ECONSTRAINT, "table: column '%s' has nulls; it cannot become required",
+                        schema->cols[i].name);
+        goto cleanup;
+      }
+      if (og_column_take(dst, src, NULL, n) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
+    }
+    if ((rc = og_table_write_rows(t, &nb, NULL, n, ids.items, NULL, err)) != OG_OK) goto cleanup;
+  }
+  if (t->live_rows != base->live_rows) {
+    rc = og_err_set(err, OG_ERROR, "table: alter changed the live row count");
+    goto cleanup;
+  }
+save:
+  if ((rc = og_table_save(t, err)) != OG_OK) goto cleanup;
+  *out = t;
+  t = NULL;
+cleanup:
+  og_table_free(t);
+  og_batch_dispose(&old);
+  og_batch_dispose(&nb);
+  OG_VEC_FREE(&ids);
+  return rc;
+}

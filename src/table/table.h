@@ -40,6 +40,7 @@
  *  - predicate literal og_value/og_valkind/OG_VAL_* renamed og_cell/og_cellkind/
  *    OG_CELL_* (og_value belongs to lang).
  *  - og_column_init / og_column_dispose / og_column_clear made public.
+ *  - og_table_alter added (schema rewrite preserving row ids).
  */
 #ifndef OG_TABLE_H
 #define OG_TABLE_H
@@ -350,6 +351,19 @@ og_status og_table_compact(og_table *base, const og_compact_opts *opts, og_table
  * OG_ECONFLICT. Result: version theirs+1, content_version ours'. */
 og_status og_table_rebase(og_table *base, og_table *ours, og_table *theirs, og_table **out,
                           og_error *err);
+
+/* Schema change (schema apply's "rewritten" / "renamed" tables). Column i of
+ * `schema` takes its values from base column src_cols[i], or is all null when
+ * src_cols[i] < 0 (then it must be nullable unless the table is empty).
+ * Source and target types must be equal (type, elem, dim); a nullable source
+ * feeding a non-nullable column must hold no nulls (else OG_ECONSTRAINT).
+ * Row ids are preserved; deleted rows are dropped. new_prefix NULL keeps the
+ * prefix (a different prefix writes every object under it: a renamed table).
+ * When only names change (same prefix, identity mapping, same types and key
+ * column) the fragments are shared and nothing but a descriptor is written.
+ * Result: version base+1, content_version base+1. */
+og_status og_table_alter(og_table *base, const char *new_prefix, const og_table_schema *schema,
+                         const int *src_cols, og_table **out, og_error *err);
 
 /* Every object key this version references, itself included (sorted, unique). */
 og_status og_table_objects(og_table *t, og_keylist *out, og_error *err);

@@ -486,6 +486,98 @@ static void test_predicates(void **state) {
   tt_store_close(st);
 }
 
+static void test_alter(void **state) {
+  (void)state;
+  og_error e = OG_ERROR_INIT;
+  og_store *st = tt_store_open();
+  og_table_write_opts o = {0};
+  o.max_fragment_rows = 40;
+  og_table *t0 = tt_create(st);
+  og_table *t1 = tt_append(t0, 0, 100, &o);
+  uint64_t d[] = {10, 50};
+  og_table *t = NULL;
+  OG_ASSERT_OK(og_table_delete_rowids(t1, d, 2, &t, &e), &e);
+
+  /* rename only: fragments shared */
+  og_colspec rcols[TT_NCOLS];
+  memcpy(rcols, tt_cols, sizeof rcols);
+  rcols[3].name = "i64_renamed";
+  og_table_schema rs = {rcols, TT_NCOLS, 0};
+  int ident[TT_NCOLS];
+  for (size_t i = 0; i < TT_NCOLS; i++) ident[i] = (int)i;
+  og_table *ren = NULL;
+  OG_ASSERT_OK(og_table_alter(t, NULL, &rs, ident, &ren, &e), &e);
+  assert_string_equal(og_table_schema_get(ren)->cols[3].name, "i64_renamed");
+  og_keylist a, b;
+  OG_ASSERT_OK(og_table_objects(t, &a, &e), &e);
+  OG_ASSERT_OK(og_table_objects(ren, &b, &e), &e);
+  assert_int_equal(a.count, b.count);
+  og_keylist_dispose(&a);
+  og_keylist_dispose(&b);
+  static tt_expect ex[100];
+  size_t n = 0;
+  for (uint64_t i = 0; i < 100; i++)
+    if (i != 10 && i != 50) ex[n++] = (tt_expect){i, i, 0, false};
+  tt_check_table(ren, ex, n);
+
+  /* drop column 2, add a nullable i64 at the end, move under a new prefix */
+  og_colspec acols[TT_NCOLS];
+  int map[TT_NCOLS];
+  size_t k = 0;
+  for (size_t i = 0; i < TT_NCOLS; i++) {
+    if (i == 2) continue;
+    acols[k] = tt_cols[i];
+    map[k++] = (int)i;
+  }
+  acols[k] = (og_colspec){"extra", OG_COL_I64, 0, 0, true};
+  map[k++] = -1;
+  og_table_schema as = {acols, k, 0};
+  og_table *alt = NULL;
+  OG_ASSERT_OK(og_table_alter(t, "t/renamed", &as, map, &alt, &e), &e);
+  assert_int_equal(og_table_row_count(alt), n);
+  assert_string_equal(og_table_prefix(alt), "t/renamed");
+  OG_ASSERT_OK(og_table_verify(alt, &e), &e);
+  og_scan *s = NULL;
+  OG_ASSERT_OK(og_table_scan(alt, NULL, &s, &e), &e);
+  size_t seen = 0;
+  for (;;) {
+    const og_batch *ob;
+    OG_ASSERT_OK(og_scan_next(s, &ob, &e), &e);
+    if (!ob) break;
+    for (size_t r = 0; r < og_batch_rows(ob); r++, seen++) {
+      uint64_t id = ob->rowids.items[r];
+      for (size_t c = 0; c + 1 < k; c++) assert_true(tt_check_cell(&ob->cols[c], r, (size_t)map[c], id, 0));
+      assert_true(og_column_is_null(&ob->cols[k - 1], r));
+    }
+  }
+  og_scan_free(s);
+  assert_int_equal(seen, n);
+  uint64_t id;
+  OG_ASSERT_OK(og_table_lookup(alt, "k99", 3, &id, &e), &e);
+  assert_int_equal(id, 99);
+  OG_ASSERT_OK(og_table_objects(alt, &a, &e), &e);
+  for (size_t i = 0; i < a.count; i++) assert_true(og_str_startswith(a.keys[i], "t/renamed/"));
+  og_keylist_dispose(&a);
+
+  /* refused changes */
+  og_table *bad = NULL;
+  as.cols[k - 1].nullable = false;
+  assert_int_equal(og_table_alter(t, NULL, &as, map, &bad, &e), OG_ECONSTRAINT);
+  as.cols[k - 1].nullable = true;
+  rcols[3].type = OG_COL_I32;
+  assert_int_equal(og_table_alter(t, NULL, &rs, ident, &bad, &e), OG_EUNSUPPORTED);
+  rcols[3].type = OG_COL_I64;
+  rcols[2].nullable = false; /* i32 has nulls */
+  assert_int_equal(og_table_alter(t, NULL, &rs, ident, &bad, &e), OG_ECONSTRAINT);
+
+  og_table_free(t0);
+  og_table_free(t1);
+  og_table_free(t);
+  og_table_free(ren);
+  og_table_free(alt);
+  tt_store_close(st);
+}
+
 static int use_memory(void **state) {
   (void)state;
   tt_backend = 0;
@@ -504,6 +596,7 @@ int main(void) {
       cmocka_unit_test(test_multifrag_delete_update),
       cmocka_unit_test(test_rebase_over_compaction),
       cmocka_unit_test(test_predicates),
+      cmocka_unit_test(test_alter),
   };
   int rc = cmocka_run_group_tests_name("table.memory", tests, use_memory, NULL);
   rc += cmocka_run_group_tests_name("table.posix", tests, use_posix, NULL);
