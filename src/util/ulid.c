@@ -49,8 +49,18 @@ static pthread_mutex_t ulid_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t last_ms;
 static unsigned char last_rand[10];
 
+/* A forked child must not continue the parent's monotonic sequence: two
+ * children in the same millisecond would produce identical ULIDs. */
+static void ulid_atfork_child(void) {
+  pthread_mutex_init(&ulid_lock, NULL);
+  last_ms = 0;
+}
+static pthread_once_t ulid_once = PTHREAD_ONCE_INIT;
+static void ulid_init(void) { pthread_atfork(NULL, NULL, ulid_atfork_child); }
+
 og_status og_ulid_new(char out[OG_ULID_LEN + 1]) {
   unsigned char r[10];
+  pthread_once(&ulid_once, ulid_init);
   pthread_mutex_lock(&ulid_lock);
   uint64_t ms = og_now_ms();
   if (ms <= last_ms) {

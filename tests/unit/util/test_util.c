@@ -125,6 +125,32 @@ static void test_ulid(void **state) {
   assert_false(og_ulid_valid("not-a-ulid"));
   char ts[32];
   og_time_format_rfc3339(0, ts);
+  /* forked children do not repeat each other's (or the parent's) ULIDs */
+  int fds[2];
+  assert_int_equal(pipe(fds), 0);
+  for (int k = 0; k < 4; k++) {
+    if (fork() == 0) {
+      char c[OG_ULID_LEN + 1];
+      og_ulid_new(c);
+      if (write(fds[1], c, OG_ULID_LEN) != OG_ULID_LEN) _exit(1);
+      _exit(0);
+    }
+  }
+  char kids[4][OG_ULID_LEN + 1];
+  for (int k = 0; k < 4; k++) {
+    size_t got = 0;
+    while (got < OG_ULID_LEN) {
+      ssize_t r = read(fds[0], kids[k] + got, OG_ULID_LEN - got);
+      assert_true(r > 0);
+      got += (size_t)r;
+    }
+    kids[k][OG_ULID_LEN] = 0;
+    wait(NULL);
+  }
+  for (int x = 0; x < 4; x++)
+    for (int y = x + 1; y < 4; y++) assert_string_not_equal(kids[x], kids[y]);
+  close(fds[0]);
+  close(fds[1]);
   assert_string_equal(ts, "1970-01-01T00:00:00.000Z");
 }
 
