@@ -52,7 +52,7 @@ static og_status rd_strs(irp *p, json_t *arr, const char *const **out, size_t *n
 
 static og_status rd_annots(irp *p, json_t *o, const og_annot **out, size_t *n) {
   og_status rc;
-  json_t *arr;
+  json_t *arr = NULL;
   if ((rc = get_arr(p, o, "annotations", &arr)) != OG_OK) return rc;
   size_t cnt = json_array_size(arr);
   og_annot *d = og_arena_zalloc(p->a, (cnt ? cnt : 1) * sizeof(*d));
@@ -73,7 +73,7 @@ static const char *const SCALARS[] = {"String", "Bool", "I32", "I64", "U32", "U6
 
 static og_status rd_props(irp *p, json_t *o, og_type *t) {
   og_status rc;
-  json_t *arr;
+  json_t *arr = NULL;
   if ((rc = get_arr(p, o, "properties", &arr)) != OG_OK) return rc;
   size_t cnt = json_array_size(arr);
   og_prop *d = og_arena_zalloc(p->a, (cnt ? cnt : 1) * sizeof(*d));
@@ -139,7 +139,7 @@ static og_status rd_bound(irp *p, json_t *v, og_bound *b) {
 
 static og_status rd_cons(irp *p, json_t *o, og_type *t) {
   og_status rc;
-  json_t *arr;
+  json_t *arr = NULL;
   if ((rc = get_arr(p, o, "constraints", &arr)) != OG_OK) return rc;
   size_t cnt = json_array_size(arr);
   og_constraint *d = og_arena_zalloc(p->a, (cnt ? cnt : 1) * sizeof(*d));
@@ -180,7 +180,7 @@ static og_status rd_cons(irp *p, json_t *o, og_type *t) {
 
 static og_status rd_types(irp *p, json_t *root, const char *key, og_type_kind kind, og_type **out, size_t *n) {
   og_status rc;
-  json_t *arr;
+  json_t *arr = NULL;
   if ((rc = get_arr(p, root, key, &arr)) != OG_OK) return rc;
   size_t cnt = json_array_size(arr);
   og_type *d = og_arena_zalloc(p->a, (cnt ? cnt : 1) * sizeof(*d));
@@ -196,7 +196,7 @@ static og_status rd_types(irp *p, json_t *root, const char *key, og_type_kind ki
     if ((rc = rd_annots(p, e, &t->annots, &t->n_annots)) != OG_OK) return rc;
     if ((rc = rd_cons(p, e, t)) != OG_OK) return rc;
     if (kind == OG_KIND_NODE) {
-      json_t *im;
+      json_t *im = NULL;
       if ((rc = get_arr(p, e, "implements", &im)) != OG_OK) return rc;
       if ((rc = rd_strs(p, im, &t->implements, &t->n_implements)) != OG_OK) return rc;
     } else {
