@@ -38,7 +38,82 @@ static og_fragcache *fragcache_new(void) {
   og_fragcache *fc = og_calloc(1, sizeof *fc);
   if (!fc) return NULL;
   atomic_init(&fc->refs, 1);
+  atomic_init(&fc->bytes, 0);
   pthread_mutex_init(&fc->mu, NULL);
+  return fc;
+}
+
+/*==================== process-wide fragment cache ====================*/
+
+/* Key: the store pointer's bytes + the fragment key. Each entry holds one
+ * reference; entries only the cache references are evicted over budget. */
+static pthread_mutex_t g_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static og_map g_cache;
+static size_t g_cache_budget = 256u << 20;
+
+static size_t cache_key(og_store *st, const char *key, char *buf, size_t cap) {
+  size_t n = strlen(key);
+  if (n + sizeof st > cap) return 0;
+  memcpy(buf, &st, sizeof st);
+  memcpy(buf + sizeof st, key, n);
+  return n + sizeof st;
+}
+
+/* Drop entries nobody else holds until under budget (g_cache_mu held). */
+static void cache_evict_locked(size_t budget) {
+  size_t total = 0, pos = 0;
+  og_map_entry *e;
+  while ((e = og_map_next(&g_cache, &pos)) != NULL)
+    total += atomic_load(&((og_fragcache *)e->value)->bytes) + 256;
+  if (total <= budget) return;
+  pos = 0;
+  while (total > budget && (e = og_map_next(&g_cache, &pos)) != NULL) {
+    og_fragcache *fc = e->value;
+    if (atomic_load(&fc->refs) != 1) continue;
+    total -= atomic_load(&fc->bytes) + 256;
+    void *v;
+    char kbuf[4200];
+    size_t kl = e->key_len < sizeof kbuf ? e->key_len : 0;
+    if (!kl) continue;
+    memcpy(kbuf, e->key, kl);
+    og_map_remove(&g_cache, kbuf, kl, &v);
+    og_fragcache_release(fc);
+  }
+}
+
+void og_table_cache_set_budget(size_t bytes) {
+  pthread_mutex_lock(&g_cache_mu);
+  g_cache_budget = bytes;
+  cache_evict_locked(bytes);
+  pthread_mutex_unlock(&g_cache_mu);
+}
+
+void og_table_cache_clear(void) {
+  pthread_mutex_lock(&g_cache_mu);
+  size_t pos = 0;
+  og_map_entry *e;
+  while ((e = og_map_next(&g_cache, &pos)) != NULL) og_fragcache_release(e->value);
+  og_map_dispose(&g_cache);
+  memset(&g_cache, 0, sizeof g_cache);
+  pthread_mutex_unlock(&g_cache_mu);
+}
+
+/* A referenced cache entry for (st, key): shared or new. NULL on OOM. */
+static og_fragcache *cache_get(og_store *st, const char *key) {
+  char kbuf[4200];
+  size_t kl = cache_key(st, key, kbuf, sizeof kbuf);
+  og_fragcache *fc = NULL;
+  pthread_mutex_lock(&g_cache_mu);
+  void *v;
+  if (kl && g_cache_budget && og_map_get(&g_cache, kbuf, kl, &v)) {
+    fc = v;
+    atomic_fetch_add(&fc->refs, 1);
+  } else if ((fc = fragcache_new()) != NULL && kl && g_cache_budget) {
+    atomic_fetch_add(&fc->refs, 1); /* the cache's reference */
+    if (og_map_put(&g_cache, kbuf, kl, fc) != OG_OK) atomic_fetch_sub(&fc->refs, 1);
+    else cache_evict_locked(g_cache_budget);
+  }
+  pthread_mutex_unlock(&g_cache_mu);
   return fc;
 }
 
@@ -228,7 +303,7 @@ cleanup:
 
 static og_fragcache *frag_fc(og_table *t, size_t i) {
   pthread_mutex_lock(&t->mu);
-  if (!t->frags[i].fc) t->frags[i].fc = fragcache_new();
+  if (!t->frags[i].fc) t->frags[i].fc = cache_get(t->st, t->frags[i].key);
   og_fragcache *fc = t->frags[i].fc;
   pthread_mutex_unlock(&t->mu);
   return fc;
@@ -250,6 +325,9 @@ static og_status load_footer_locked(og_table *t, size_t i, og_fragcache *fc, og_
     return rc;
   }
   fc->footer = f;
+  size_t fb = sizeof *f;
+  for (size_t c = 0; c < f->ncols; c++) fb += sizeof(og_colmeta) + f->cols[c].npages * sizeof(og_pageinfo);
+  atomic_fetch_add(&fc->bytes, fb);
   return OG_OK;
 }
 
@@ -277,7 +355,10 @@ og_status og_table_frag_rowids(og_table *t, size_t i, const uint64_t **out, og_e
       rc = og_err_set(err, OG_ECORRUPT,
                       "table: corrupt object '%s': row ids differ from the descriptor", m->key);
     }
-    if (rc == OG_OK) fc->rowids = ids;
+    if (rc == OG_OK) {
+      fc->rowids = ids;
+      atomic_fetch_add(&fc->bytes, (size_t)m->rows * sizeof *ids);
+    }
   }
   pthread_mutex_unlock(&fc->mu);
   *out = fc->rowids;
@@ -290,7 +371,10 @@ og_status og_table_frag_kidx(og_table *t, size_t i, const og_kidx **out, og_erro
   og_status rc = OG_OK;
   const og_fragmeta *m = &t->frags[i];
   pthread_mutex_lock(&fc->mu);
-  if (!fc->kidx) rc = og_kidx_load(t->st, m->kidx_key, m->rows, &fc->kidx, err);
+  if (!fc->kidx) {
+    rc = og_kidx_load(t->st, m->kidx_key, m->rows, &fc->kidx, err);
+    if (rc == OG_OK) atomic_fetch_add(&fc->bytes, fc->kidx->raw.cap);
+  }
   pthread_mutex_unlock(&fc->mu);
   *out = fc->kidx;
   return rc;

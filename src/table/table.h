@@ -41,6 +41,7 @@
  *    OG_CELL_* (og_value belongs to lang).
  *  - og_column_init / og_column_dispose / og_column_clear made public.
  *  - og_table_alter added (schema rewrite preserving row ids).
+ *  - og_table_cache_set_budget / og_table_cache_clear added.
  */
 #ifndef OG_TABLE_H
 #define OG_TABLE_H
@@ -228,6 +229,14 @@ uint64_t og_table_row_count(const og_table *t);      /* live rows */
 uint64_t og_table_next_row_id(const og_table *t);
 size_t og_table_fragment_count(const og_table *t);
 og_store *og_table_store(const og_table *t);          /* borrowed */
+
+/* Process-wide cache of decoded fragment metadata (footers, row ids, key
+ * indexes) shared by every handle that lists the same fragment object, so
+ * reopening a version does not reload them. Objects are immutable, so the
+ * cache is never stale; og_table_verify always bypasses it. Default budget
+ * 256 MiB; 0 disables caching across handles. */
+void og_table_cache_set_budget(size_t bytes);
+void og_table_cache_clear(void);
 
 /*==================== writes (each → a new descriptor) ====================*/
 

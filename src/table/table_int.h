@@ -96,6 +96,7 @@ typedef struct og_kidx {
  * handles that list the same fragment (refcounted). */
 typedef struct og_fragcache {
   atomic_long refs;
+  atomic_size_t bytes;      /* decoded bytes held (for the process-wide budget) */
   pthread_mutex_t mu;
   og_footer *footer;        /* NULL until loaded */
   uint64_t *rowids;         /* footer->rows entries, NULL until loaded */

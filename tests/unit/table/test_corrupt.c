@@ -223,5 +223,7 @@ int main(void) {
       cmocka_unit_test(test_faults_during_append),
       cmocka_unit_test(test_bad_input),
   };
-  return cmocka_run_group_tests_name("table.corrupt", tests, NULL, NULL);
+  int rc_ = cmocka_run_group_tests_name("table.corrupt", tests, NULL, NULL);
+  og_table_cache_clear(); /* at exit */
+  return rc_;
 }
