@@ -18,13 +18,16 @@ typedef struct og_cli_command {
   int (*run)(int argc, char **argv); /* argv excludes the command words */
 } og_cli_command;
 
-extern const og_cli_command og_cli_commands[];
+extern const og_cli_command og_cli_commands[];       /* commands.c: tools */
+extern const og_cli_command og_cli_graph_commands[]; /* cmd_graph.c */
 
 const char *og_cli_version(void);
 /* Print "Error: <message>" (plus " at line L, column C" when known) and return
  * the exit code for the status. */
 int og_cli_fail(const og_error *err);
 /* Read a whole file (for --schema, --query, --data); fills err naming the path. */
+/* Pretty-print a JSON text with 2-space indent, keeping key order. */
+void og_cli_print_json(const char *json);
 og_status og_cli_read_file(const char *path, char **out, og_error *err);
 
 int og_cmd_version(int argc, char **argv);

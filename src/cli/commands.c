@@ -1,5 +1,7 @@
 /* The command table and shared CLI helpers. */
 #include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,5 +53,20 @@ int og_cmd_version(int argc, char **argv) {
 
 const og_cli_command og_cli_commands[] = {
     {"version", NULL, "Print the version", og_cmd_version},
+    {"lint", NULL, "Type-check and lint a query file against a schema", og_cmd_lint},
+    {"schema", "plan", "Show the migration plan to a new schema", og_cmd_schema_plan},
     {NULL, NULL, NULL, NULL},
 };
+
+void og_cli_print_json(const char *json) {
+  json_error_t jerr;
+  json_t *v = json_loads(json, JSON_DECODE_ANY, &jerr);
+  if (!v) {
+    fputs(json, stdout);
+    return;
+  }
+  char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+  if (s) printf("%s\n", s);
+  free(s);
+  json_decref(v);
+}

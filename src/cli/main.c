@@ -8,8 +8,13 @@
 
 #include "cli/cli.h"
 
+static const og_cli_command *const command_tables[] = {og_cli_commands, og_cli_graph_commands};
+#define FOREACH_COMMAND(c)                                                              \
+  for (size_t t_ = 0; t_ < sizeof command_tables / sizeof command_tables[0]; t_++)     \
+    for (const og_cli_command *c = command_tables[t_]; c->name; c++)
+
 static const og_cli_command *find_command(const char *name, const char *sub) {
-  for (const og_cli_command *c = og_cli_commands; c->name; c++) {
+  FOREACH_COMMAND(c) {
     if (strcmp(c->name, name) != 0) continue;
     if (!c->sub && !sub) return c;
     if (c->sub && sub && strcmp(c->sub, sub) == 0) return c;
@@ -18,15 +23,16 @@ static const og_cli_command *find_command(const char *name, const char *sub) {
 }
 
 static bool has_subcommands(const char *name) {
-  for (const og_cli_command *c = og_cli_commands; c->name; c++)
+  FOREACH_COMMAND(c) {
     if (strcmp(c->name, name) == 0 && c->sub) return true;
+  }
   return false;
 }
 
 static void print_main_help(void) {
   printf("omnigraph %s — a typed, versioned property-graph database\n\n", og_cli_version());
   printf("Usage: omnigraph <COMMAND> [OPTIONS]\n\nCommands:\n");
-  for (const og_cli_command *c = og_cli_commands; c->name; c++) {
+  FOREACH_COMMAND(c) {
     char left[64];
     snprintf(left, sizeof left, "%s%s%s", c->name, c->sub ? " " : "", c->sub ? c->sub : "");
     printf("  %-18s %s\n", left, c->about);
@@ -72,7 +78,9 @@ int main(int argc, char **argv) {
       fprintf(stderr, "error: '%s' requires a subcommand\n\nFor more information, try '--help'.\n", cmd);
       return 2;
     }
-    c = find_command(cmd, argv[2]);
+    const char *sub = argv[2];
+    if (!strcmp(cmd, "schema") && !strcmp(sub, "get")) sub = "show"; /* visible alias */
+    c = find_command(cmd, sub);
     first = 3;
     if (!c) {
       fprintf(stderr, "error: unrecognized subcommand '%s %s'\n\nFor more information, try '--help'.\n",

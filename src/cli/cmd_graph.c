@@ -1,0 +1,448 @@
+/* Graph commands: init, snapshot, schema show, branch *, commit *, verify. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "omnigraph.h"
+#include "util/util.h"
+
+#define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
+
+/* The graph URI: --uri wins, then the positional at `pos_index`. */
+static const char *graph_uri(const og_args *a, int pos_index) {
+  const char *u = og_args_get(a, "uri");
+  if (!u) u = og_args_get(a, "store");
+  if (!u && a->npos > pos_index) u = a->pos[pos_index];
+  return u;
+}
+
+static int need_uri(const char *uri) {
+  if (uri) return 0;
+  og_error err = OG_ERROR_INIT;
+  og_err_set(&err, OG_EINVAL, "URI must be provided via <URI>, --target, or config");
+  return og_cli_fail(&err);
+}
+
+static int open_db(const char *uri, unsigned flags, og_db **db) {
+  og_error err = OG_ERROR_INIT;
+  if (og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://")) {
+    og_err_set(&err, OG_EUNSUPPORTED, "remote graph URIs are not supported by this build yet");
+    return og_cli_fail(&err);
+  }
+  if (og_db_open(db, uri, flags, &err)) return og_cli_fail(&err);
+  return 0;
+}
+
+/* Parse an API JSON result (owned string), or NULL on a malformed one. */
+static json_t *parse(char *s) {
+  json_t *v = json_loads(s, 0, NULL);
+  og_string_free(s);
+  return v;
+}
+
+/*==================== init ====================*/
+
+static void write_starter_config(const char *uri) {
+  char dir[4096];
+  if (strstr(uri, "://")) {
+    snprintf(dir, sizeof dir, ".");
+  } else {
+    snprintf(dir, sizeof dir, "%s", uri);
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') dir[--n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+  }
+  char path[4200];
+  snprintf(path, sizeof path, "%s/omnigraph.yaml", dir);
+  struct stat st;
+  if (stat(path, &st) == 0) return;
+  FILE *f = fopen(path, "wx");
+  if (!f) return;
+  og_buf q = OG_BUF_INIT; /* single-quoted YAML scalar: ' doubles */
+  for (const char *p = uri; *p; p++) {
+    if (*p == '\'') og_buf_putc(&q, '\'');
+    og_buf_putc(&q, *p);
+  }
+  fprintf(f,
+          "project:\n  name: Omnigraph Project\n"
+          "graphs:\n  local:\n    uri: '%s'\n"
+          "server:\n  graph: local\n  bind: 127.0.0.1:8080\n"
+          "cli:\n  graph: local\n  branch: main\n  output_format: table\n"
+          "  table_max_column_width: 80\n  table_cell_layout: truncate\n"
+          "query:\n  roots: [queries, .]\n"
+          "# aliases:\n#   person:\n#     query: queries.gq\n#     name: get_person\n#     args: [name]\n"
+          "# auth:\n#   env_file: .env.omni\n"
+          "# policy:\n#   file: ./policy.yaml\n",
+          q.ptr ? q.ptr : "");
+  og_buf_dispose(&q);
+  fclose(f);
+}
+
+static int cmd_init(int argc, char **argv) {
+  static const og_optspec specs[] = {
+      {"schema", 0, true, false, "SCHEMA", "Schema file (.pg)"},
+      {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
+      {"store", 0, true, false, "URI", "Alias of --uri"},
+      {"as", 0, true, false, "ACTOR", "Actor recorded on the init commit"},
+  };
+  const char *usage = "omnigraph init --schema <SCHEMA> <URI>";
+  og_args a;
+  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(specs, NSPECS(specs), usage, "Create a graph from a schema.");
+    return 0;
+  }
+  const char *spath = og_args_get(&a, "schema");
+  const char *uri = graph_uri(&a, 0);
+  if (!spath) return og_args_usage_error(usage, "the following required arguments were not provided: --schema <SCHEMA>");
+  if (!uri) return og_args_usage_error(usage, "the following required arguments were not provided: <URI>");
+  og_error err = OG_ERROR_INIT;
+  char *src = NULL;
+  og_db *db = NULL;
+  int exit_code = 0;
+  if (og_cli_read_file(spath, &src, &err) ||
+      og_db_init(&db, uri, src, strlen(src), og_args_get(&a, "as"), &err)) {
+    exit_code = og_cli_fail(&err);
+  } else {
+    write_starter_config(uri);
+    printf("initialized %s\n", uri);
+  }
+  og_db_close(db);
+  og_free(src);
+  return exit_code;
+}
+
+/*==================== snapshot / schema show ====================*/
+
+static const og_optspec uri_specs[] = {
+    {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
+    {"store", 0, true, false, "URI", "Alias of --uri"},
+    {"branch", 0, true, false, "BRANCH", "Branch (default main)"},
+    {"json", 0, false, false, NULL, "Print JSON"},
+};
+
+static int cmd_snapshot(int argc, char **argv) {
+  const char *usage = "omnigraph snapshot [--branch <BRANCH>] [--json] <URI>";
+  og_args a;
+  int rc = og_args_parse(&a, uri_specs, NSPECS(uri_specs), argc, argv, 1, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(uri_specs, NSPECS(uri_specs), usage, "Show the table versions of a branch head.");
+    return 0;
+  }
+  const char *uri = graph_uri(&a, 0);
+  if ((rc = need_uri(uri))) return rc;
+  og_db *db = NULL;
+  if ((rc = open_db(uri, OG_DB_READ_ONLY, &db))) return rc;
+  og_error err = OG_ERROR_INIT;
+  char *json = NULL;
+  if (og_db_snapshot_json(db, og_args_get(&a, "branch"), &json, &err)) {
+    rc = og_cli_fail(&err);
+  } else if (og_args_has(&a, "json")) {
+    og_cli_print_json(json);
+    og_string_free(json);
+  } else {
+    json_t *v = parse(json);
+    printf("branch: %s\nmanifest_version: %lld\n", json_string_value(json_object_get(v, "branch")),
+           (long long)json_integer_value(json_object_get(v, "manifest_version")));
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(v, "tables"), i, t) {
+      printf("%s v%lld branch=main rows=%lld\n", json_string_value(json_object_get(t, "table_key")),
+             (long long)json_integer_value(json_object_get(t, "table_version")),
+             (long long)json_integer_value(json_object_get(t, "row_count")));
+    }
+    json_decref(v);
+  }
+  og_db_close(db);
+  return rc;
+}
+
+static int cmd_schema_show(int argc, char **argv) {
+  const char *usage = "omnigraph schema show [--branch <BRANCH>] [--json] <URI>";
+  og_args a;
+  int rc = og_args_parse(&a, uri_specs, NSPECS(uri_specs), argc, argv, 1, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(uri_specs, NSPECS(uri_specs), usage, "Print the graph's schema source.");
+    return 0;
+  }
+  const char *uri = graph_uri(&a, 0);
+  if ((rc = need_uri(uri))) return rc;
+  og_db *db = NULL;
+  if ((rc = open_db(uri, OG_DB_READ_ONLY, &db))) return rc;
+  og_error err = OG_ERROR_INIT;
+  char *src = NULL;
+  if (og_db_schema_source(db, og_args_get(&a, "branch"), &src, &err)) {
+    rc = og_cli_fail(&err);
+  } else if (og_args_has(&a, "json")) {
+    json_t *o = json_object();
+    json_object_set_new(o, "schema_source", json_string(src));
+    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    printf("%s\n", s);
+    free(s);
+    json_decref(o);
+  } else {
+    fputs(src, stdout);
+    if (*src && src[strlen(src) - 1] != '\n') putchar('\n');
+  }
+  og_string_free(src);
+  og_db_close(db);
+  return rc;
+}
+
+/*==================== branches ====================*/
+
+static const og_optspec branch_specs[] = {
+    {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
+    {"store", 0, true, false, "URI", "Alias of --uri"},
+    {"from", 0, true, false, "BRANCH", "Source branch (default main)"},
+    {"as", 0, true, false, "ACTOR", "Actor recorded on the commit"},
+    {"json", 0, false, false, NULL, "Print JSON"},
+};
+
+static void print_actor_json(json_t *o, const char *actor) {
+  json_object_set_new(o, "actor_id", actor ? json_string(actor) : json_null());
+  char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  printf("%s\n", s);
+  free(s);
+  json_decref(o);
+}
+
+static int cmd_branch_create(int argc, char **argv) {
+  const char *usage = "omnigraph branch create [--from <BRANCH>] <NAME> [URI]";
+  og_args a;
+  int rc = og_args_parse(&a, branch_specs, NSPECS(branch_specs), argc, argv, 2, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(branch_specs, NSPECS(branch_specs), usage, "Create a branch of the whole graph (no data is copied).");
+    return 0;
+  }
+  if (a.npos < 1) return og_args_usage_error(usage, "the following required arguments were not provided: <NAME>");
+  const char *name = a.pos[0];
+  const char *uri = graph_uri(&a, 1);
+  if ((rc = need_uri(uri))) return rc;
+  const char *from = og_args_get(&a, "from") ? og_args_get(&a, "from") : "main";
+  og_db *db = NULL;
+  if ((rc = open_db(uri, 0, &db))) return rc;
+  og_error err = OG_ERROR_INIT;
+  if (og_db_branch_create(db, name, from, og_args_get(&a, "as"), &err)) {
+    rc = og_cli_fail(&err);
+  } else if (og_args_has(&a, "json")) {
+    json_t *o = json_object();
+    json_object_set_new(o, "uri", json_string(uri));
+    json_object_set_new(o, "from", json_string(from));
+    json_object_set_new(o, "name", json_string(name));
+    print_actor_json(o, og_args_get(&a, "as"));
+  } else {
+    printf("created branch %s from %s\n", name, from);
+  }
+  og_db_close(db);
+  return rc;
+}
+
+static int cmd_branch_delete(int argc, char **argv) {
+  const char *usage = "omnigraph branch delete <NAME> [URI]";
+  og_args a;
+  int rc = og_args_parse(&a, branch_specs, NSPECS(branch_specs), argc, argv, 2, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(branch_specs, NSPECS(branch_specs), usage, "Delete a branch (main cannot be deleted).");
+    return 0;
+  }
+  if (a.npos < 1) return og_args_usage_error(usage, "the following required arguments were not provided: <NAME>");
+  const char *name = a.pos[0];
+  const char *uri = graph_uri(&a, 1);
+  if ((rc = need_uri(uri))) return rc;
+  og_db *db = NULL;
+  if ((rc = open_db(uri, 0, &db))) return rc;
+  og_error err = OG_ERROR_INIT;
+  if (og_db_branch_delete(db, name, og_args_get(&a, "as"), &err)) {
+    rc = og_cli_fail(&err);
+  } else if (og_args_has(&a, "json")) {
+    json_t *o = json_object();
+    json_object_set_new(o, "uri", json_string(uri));
+    json_object_set_new(o, "name", json_string(name));
+    print_actor_json(o, og_args_get(&a, "as"));
+  } else {
+    printf("deleted branch %s\n", name);
+  }
+  og_db_close(db);
+  return rc;
+}
+
+static int cmd_branch_list(int argc, char **argv) {
+  const char *usage = "omnigraph branch list [--json] [URI]";
+  og_args a;
+  int rc = og_args_parse(&a, branch_specs, NSPECS(branch_specs), argc, argv, 1, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(branch_specs, NSPECS(branch_specs), usage, "List branches, sorted (main included).");
+    return 0;
+  }
+  const char *uri = graph_uri(&a, 0);
+  if ((rc = need_uri(uri))) return rc;
+  og_db *db = NULL;
+  if ((rc = open_db(uri, OG_DB_READ_ONLY, &db))) return rc;
+  og_error err = OG_ERROR_INIT;
+  char *json = NULL;
+  if (og_db_branch_list_json(db, &json, &err)) {
+    rc = og_cli_fail(&err);
+  } else if (og_args_has(&a, "json")) {
+    og_cli_print_json(json);
+    og_string_free(json);
+  } else {
+    json_t *v = parse(json);
+    size_t i;
+    json_t *b;
+    json_array_foreach(json_object_get(v, "branches"), i, b) printf("%s\n", json_string_value(b));
+    json_decref(v);
+  }
+  og_db_close(db);
+  return rc;
+}
+
+/*==================== commits ====================*/
+
+static void print_commit_line(json_t *c) {
+  json_t *br = json_object_get(c, "manifest_branch");
+  printf("%s branch=%s version=%lld", json_string_value(json_object_get(c, "graph_commit_id")),
+         json_is_string(br) ? json_string_value(br) : "main",
+         (long long)json_integer_value(json_object_get(c, "manifest_version")));
+  json_t *actor = json_object_get(c, "actor_id");
+  if (json_is_string(actor)) printf(" actor=%s", json_string_value(actor));
+  putchar('\n');
+}
+
+static int cmd_commit_list(int argc, char **argv) {
+  const char *usage = "omnigraph commit list [--branch <BRANCH>] [--json] <URI>";
+  og_args a;
+  int rc = og_args_parse(&a, uri_specs, NSPECS(uri_specs), argc, argv, 1, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(uri_specs, NSPECS(uri_specs), usage, "List the commits of a branch, oldest first.");
+    return 0;
+  }
+  const char *uri = graph_uri(&a, 0);
+  if ((rc = need_uri(uri))) return rc;
+  og_db *db = NULL;
+  if ((rc = open_db(uri, OG_DB_READ_ONLY, &db))) return rc;
+  og_error err = OG_ERROR_INIT;
+  char *json = NULL;
+  if (og_db_commit_list_json(db, og_args_get(&a, "branch"), &json, &err)) {
+    rc = og_cli_fail(&err);
+  } else if (og_args_has(&a, "json")) {
+    og_cli_print_json(json);
+    og_string_free(json);
+  } else {
+    json_t *v = parse(json);
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(v, "commits"), i, c) print_commit_line(c);
+    json_decref(v);
+  }
+  og_db_close(db);
+  return rc;
+}
+
+static int cmd_commit_show(int argc, char **argv) {
+  const char *usage = "omnigraph commit show <COMMIT_ID> [URI]";
+  og_args a;
+  int rc = og_args_parse(&a, uri_specs, NSPECS(uri_specs), argc, argv, 2, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(uri_specs, NSPECS(uri_specs), usage, "Show one commit.");
+    return 0;
+  }
+  if (a.npos < 1) return og_args_usage_error(usage, "the following required arguments were not provided: <COMMIT_ID>");
+  const char *uri = graph_uri(&a, 1);
+  if ((rc = need_uri(uri))) return rc;
+  og_db *db = NULL;
+  if ((rc = open_db(uri, OG_DB_READ_ONLY, &db))) return rc;
+  og_error err = OG_ERROR_INIT;
+  char *json = NULL;
+  if (og_db_commit_show_json(db, a.pos[0], &json, &err)) {
+    rc = og_cli_fail(&err);
+  } else if (og_args_has(&a, "json")) {
+    og_cli_print_json(json);
+    og_string_free(json);
+  } else {
+    json_t *c = parse(json);
+    json_t *br = json_object_get(c, "manifest_branch");
+    printf("graph_commit_id: %s\nmanifest_branch: %s\nmanifest_version: %lld\n",
+           json_string_value(json_object_get(c, "graph_commit_id")),
+           json_is_string(br) ? json_string_value(br) : "main",
+           (long long)json_integer_value(json_object_get(c, "manifest_version")));
+    static const char *const opt[] = {"parent_commit_id", "merged_parent_commit_id", "actor_id"};
+    for (size_t k = 0; k < 3; k++) {
+      json_t *f = json_object_get(c, opt[k]);
+      if (json_is_string(f)) printf("%s: %s\n", opt[k], json_string_value(f));
+    }
+    printf("created_at: %lld\n", (long long)json_integer_value(json_object_get(c, "created_at")));
+    json_decref(c);
+  }
+  og_db_close(db);
+  return rc;
+}
+
+/*==================== verify ====================*/
+
+static int cmd_verify(int argc, char **argv) {
+  const char *usage = "omnigraph verify [--json] <URI>";
+  og_args a;
+  int rc = og_args_parse(&a, uri_specs, NSPECS(uri_specs), argc, argv, 1, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(uri_specs, NSPECS(uri_specs), usage,
+                       "Check the integrity of every branch and retained version (read-only).");
+    return 0;
+  }
+  const char *uri = graph_uri(&a, 0);
+  if ((rc = need_uri(uri))) return rc;
+  og_error err = OG_ERROR_INIT;
+  char *report = NULL;
+  og_status st = og_db_verify(uri, &report, &err);
+  if (st && st != OG_ECORRUPT) {
+    og_string_free(report);
+    return og_cli_fail(&err);
+  }
+  if (og_args_has(&a, "json")) {
+    og_cli_print_json(report ? report : "{}");
+  } else if (report) {
+    json_t *v = json_loads(report, 0, NULL);
+    printf("%s: %lld manifests, %lld table versions checked\n", st ? "corrupt" : "ok",
+           (long long)json_integer_value(json_object_get(v, "manifests")),
+           (long long)json_integer_value(json_object_get(v, "descriptors")));
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(v, "problems"), i, p) {
+      printf("problem: %s: %s\n", json_string_value(json_object_get(p, "key")),
+             json_string_value(json_object_get(p, "problem")));
+    }
+    json_decref(v);
+  }
+  og_string_free(report);
+  if (st) fprintf(stderr, "Error: %s\n", err.message);
+  return st ? 1 : 0;
+}
+
+const og_cli_command og_cli_graph_commands[] = {
+    {"init", NULL, "Create a graph from a schema", cmd_init},
+    {"snapshot", NULL, "Show the table versions of a branch head", cmd_snapshot},
+    {"schema", "show", "Print the graph's schema source", cmd_schema_show},
+    {"branch", "create", "Create a branch", cmd_branch_create},
+    {"branch", "list", "List branches", cmd_branch_list},
+    {"branch", "delete", "Delete a branch", cmd_branch_delete},
+    {"commit", "list", "List the commits of a branch", cmd_commit_list},
+    {"commit", "show", "Show one commit", cmd_commit_show},
+    {"verify", NULL, "Check the integrity of a graph", cmd_verify},
+    {NULL, NULL, NULL, NULL},
+};
