@@ -408,12 +408,17 @@ static og_status conv_scalar(const og_type *t, const og_prop *p, const og_propty
       if (to_i64(in, &iv) && in->kind != OG_V_FLOAT) days = iv;
       else if (in->kind == OG_V_STRING && parse_date(in->u.s.ptr, in->u.s.len, &days, &used) &&
                used == in->u.s.len) {
+      } else if (in->kind == OG_V_STRING && in->u.s.len > 10 && parse_datetime(in->u.s.ptr, in->u.s.len, &iv)) {
+        /* a date-time keeps the date of its UTC instant */
+        days = iv >= 0 ? iv / 86400000 : -((-iv + 86399999) / 86400000);
       } else if (in->kind == OG_V_STRING) {
-        return conv_err(err, t, p, in, "expected a date \"YYYY-MM-DD\"");
+        return og_err_set(err, OG_EINVAL, "invalid Date literal '%.*s'", (int)(in->u.s.len > 200 ? 200 : in->u.s.len),
+                          in->u.s.ptr);
       } else {
         return conv_err(err, t, p, in, NULL);
       }
-      if (days < INT32_MIN || days > INT32_MAX) return conv_err(err, t, p, in, "out of range");
+      if (days < INT32_MIN || days > INT32_MAX)
+        return og_err_set(err, OG_EINVAL, "Date value out of range: %lld", (long long)days);
       out->kind = OG_V_DATE;
       out->u.days = (int32_t)days;
       return OG_OK;
@@ -427,7 +432,8 @@ static og_status conv_scalar(const og_type *t, const og_prop *p, const og_propty
       if (to_i64(in, &iv) && in->kind != OG_V_FLOAT) ms = iv;
       else if (in->kind == OG_V_STRING && parse_datetime(in->u.s.ptr, in->u.s.len, &ms)) {
       } else if (in->kind == OG_V_STRING) {
-        return conv_err(err, t, p, in, "expected an RFC 3339 date-time");
+        return og_err_set(err, OG_EINVAL, "invalid DateTime literal '%.*s'",
+                          (int)(in->u.s.len > 200 ? 200 : in->u.s.len), in->u.s.ptr);
       } else {
         return conv_err(err, t, p, in, NULL);
       }
@@ -440,11 +446,13 @@ static og_status conv_scalar(const og_type *t, const og_prop *p, const og_propty
         *out = *in;
         return OG_OK;
       }
-      if (in->kind != OG_V_STRING) return conv_err(err, t, p, in, NULL);
+      if (in->kind != OG_V_STRING)
+        return og_err_set(err, OG_EINVAL, "blob property '%s' must be a URI string or base64: prefixed data",
+                          p->name);
       if (in->u.s.len >= 7 && memcmp(in->u.s.ptr, "base64:", 7) == 0) {
         out->kind = OG_V_BLOB;
         if (!b64_decode(a, in->u.s.ptr + 7, in->u.s.len - 7, &out->u.s.ptr, &out->u.s.len))
-          return conv_err(err, t, p, in, "invalid base64 data");
+          return og_err_set(err, OG_EINVAL, "invalid base64 blob data: invalid character or length");
         return OG_OK;
       }
       *out = *in; /* a URI reference stays a STRING */
@@ -469,8 +477,8 @@ static og_status conv_scalar(const og_type *t, const og_prop *p, const og_propty
         if (in->u.list.n > UINT32_MAX) out->u.vec.dim = UINT32_MAX;
       }
       if (out->u.vec.dim != ty->dim)
-        return og_err_set(err, OG_EINVAL, "vector dimension mismatch for %s.%s: expected %u, got %u", t->name,
-                          p->name, ty->dim, out->u.vec.dim);
+        return og_err_set(err, OG_EINVAL, "vector property '%s' expects %u dimensions, got %u", p->name, ty->dim,
+                          out->u.vec.dim);
       return OG_OK;
     }
   }
@@ -514,7 +522,15 @@ og_status og_value_convert(const og_type *t, const og_prop *p, const og_value *i
   elem.list = false;
   elem.nullable = false;
   if (p->type.list) {
-    if (in->kind != OG_V_LIST) return conv_err(err, t, p, in, NULL);
+    if (in->kind != OG_V_LIST) {
+      og_buf jb = OG_BUF_INIT;
+      if (in->kind == OG_V_STRING) og_buf_put_json_str(&jb, in->u.s.ptr, in->u.s.len);
+      else og_value_text(in, &jb);
+      rc = og_err_set(err, OG_EINVAL, "list property '%s' expects a JSON array, got %s", p->name,
+                      jb.ptr ? jb.ptr : "");
+      og_buf_dispose(&jb);
+      return rc;
+    }
     og_value *items = og_arena_alloc(a, (in->u.list.n ? in->u.list.n : 1) * sizeof(*items));
     if (!items) return og_err_oom(err);
     for (size_t i = 0; i < in->u.list.n; i++) {
@@ -636,8 +652,8 @@ og_status og_validate_value(const og_type *t, const og_prop *p, const og_value *
   }
   if (p->type.n_enum && (rc = enum_check(t, p, v, err)) != OG_OK) return rc;
   if (p->type.scalar == OG_SC_VECTOR && v->kind == OG_V_VECTOR && v->u.vec.dim != p->type.dim)
-    return og_err_set(err, OG_EINVAL, "vector dimension mismatch for %s.%s: expected %u, got %u", t->name, p->name,
-                      p->type.dim, v->u.vec.dim);
+    return og_err_set(err, OG_EINVAL, "vector property '%s' expects %u dimensions, got %u", p->name, p->type.dim,
+                      v->u.vec.dim);
   for (size_t i = 0; i < t->n_cons; i++) {
     const og_constraint *c = &t->cons[i];
     if (c->kind != OG_CK_RANGE && c->kind != OG_CK_CHECK) continue;
