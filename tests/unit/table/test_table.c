@@ -1,5 +1,7 @@
 /* Table layer: round trips, deletes, updates, compaction, rebase, lookups,
  * predicate pushdown — against the memory store and a posix store. */
+#include <pthread.h>
+
 #include "tt.h"
 
 static og_table *tt_create(og_store *st) {
@@ -590,6 +592,66 @@ static void test_alter(void **state) {
   tt_store_close(st);
 }
 
+typedef struct thr_arg {
+  og_table *t;
+  int id;
+  int failures;
+} thr_arg;
+
+static void *reader_thread(void *vp) {
+  thr_arg *a = vp;
+  og_error e = OG_ERROR_INIT;
+  for (int it = 0; it < 5; it++) {
+    uint64_t id;
+    char k[16];
+    int n = snprintf(k, sizeof k, "k%d", (a->id * 37 + it * 11) % 300);
+    if (og_table_lookup(a->t, k, (size_t)n, &id, &e) != OG_OK) a->failures++;
+    og_scan *s = NULL;
+    if (og_table_scan(a->t, NULL, &s, &e) != OG_OK) { a->failures++; continue; }
+    size_t rows = 0;
+    for (;;) {
+      const og_batch *b;
+      if (og_scan_next(s, &b, &e) != OG_OK) { a->failures++; break; }
+      if (!b) break;
+      rows += og_batch_rows(b);
+    }
+    og_scan_free(s);
+    if (rows != 300) a->failures++;
+    og_batch fb;
+    uint64_t ids[2] = {(uint64_t)(a->id * 13 + it) % 300, 7};
+    if (og_table_fetch(a->t, ids, 2, NULL, 0, &fb, &e) != OG_OK) a->failures++;
+    else og_batch_dispose(&fb);
+  }
+  return NULL;
+}
+
+static void test_threads(void **state) {
+  (void)state;
+  og_error e = OG_ERROR_INIT;
+  og_store *st = tt_store_open();
+  og_table_write_opts o = {0};
+  o.max_fragment_rows = 30;
+  og_table *t0 = tt_create(st);
+  og_table *t1 = tt_append(t0, 0, 300, &o);
+  og_table_cache_clear();
+  og_table *t = NULL;
+  OG_ASSERT_OK(og_table_open(st, og_table_key(t1), &t, &e), &e);
+  pthread_t th[8];
+  thr_arg args[8];
+  for (int i = 0; i < 8; i++) {
+    args[i] = (thr_arg){t, i, 0};
+    assert_int_equal(pthread_create(&th[i], NULL, reader_thread, &args[i]), 0);
+  }
+  for (int i = 0; i < 8; i++) {
+    pthread_join(th[i], NULL);
+    assert_int_equal(args[i].failures, 0);
+  }
+  og_table_free(t);
+  og_table_free(t0);
+  og_table_free(t1);
+  tt_store_close(st);
+}
+
 static int use_memory(void **state) {
   (void)state;
   tt_backend = 0;
@@ -609,6 +671,7 @@ int main(void) {
       cmocka_unit_test(test_rebase_over_compaction),
       cmocka_unit_test(test_predicates),
       cmocka_unit_test(test_alter),
+      cmocka_unit_test(test_threads),
   };
   int rc = cmocka_run_group_tests_name("table.memory", tests, use_memory, NULL);
   rc += cmocka_run_group_tests_name("table.posix", tests, use_posix, NULL);
