@@ -3,16 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api_int.h"
 #include "exec/exec.h"
-#include "graph/graph.h"
-#include "omnigraph.h"
-#include "store/store.h"
-
-struct og_db {
-  og_store *store;
-  og_graph *graph;
-  char *uri;
-};
 
 static og_status emit_json(json_t *v, char **out, og_error *err) {
   *out = NULL;
@@ -25,6 +17,18 @@ static og_status emit_json(json_t *v, char **out, og_error *err) {
   return *out ? OG_OK : og_err_oom(err);
 }
 
+static og_status db_new(og_db **out, const char *uri, og_error *err) {
+  og_db *db = og_calloc(1, sizeof *db);
+  if (!db) return og_err_oom(err);
+  pthread_mutex_init(&db->lock, NULL);
+  if (!(db->uri = og_strdup(uri))) {
+    og_db_close(db);
+    return og_err_oom(err);
+  }
+  *out = db;
+  return OG_OK;
+}
+
 og_status og_db_init(og_db **out, const char *uri, const char *schema_src, size_t schema_len,
                      const char *actor, og_error *err) {
   og_catalog *cat = NULL;
@@ -35,10 +39,7 @@ og_status og_db_init(og_db **out, const char *uri, const char *schema_src, size_
   /* Everything that can be refused is checked before the first byte is written. */
   if ((rc = og_catalog_compile(schema_src, schema_len, &cat, err))) goto cleanup;
   if ((rc = og_exec_tables_build(cat, &tables, err))) goto cleanup;
-  if (!(db = og_calloc(1, sizeof *db)) || !(db->uri = og_strdup(uri))) {
-    rc = og_err_oom(err);
-    goto cleanup;
-  }
+  if ((rc = db_new(&db, uri, err))) goto cleanup;
   if ((rc = og_store_open(&db->store, uri, true, err))) goto cleanup;
   og_graph_init_opts opts = {.schema = schema_src, .schema_len = schema_len, .tables = tables.specs,
                              .ntables = tables.count, .actor = actor};
@@ -58,10 +59,7 @@ og_status og_db_open(og_db **out, const char *uri, unsigned flags, og_error *err
   og_db *db = NULL;
   og_status rc;
   *out = NULL;
-  if (!(db = og_calloc(1, sizeof *db)) || !(db->uri = og_strdup(uri))) {
-    rc = og_err_oom(err);
-    goto cleanup;
-  }
+  if ((rc = db_new(&db, uri, err))) goto cleanup;
   if ((rc = og_store_open(&db->store, uri, false, err))) {
     if (rc == OG_ENOTFOUND) og_err_set(err, OG_ENOTFOUND, "no graph at '%s'", uri);
     goto cleanup;
@@ -76,8 +74,50 @@ cleanup:
   return rc;
 }
 
+og_status og_db__catalog(og_db *db, og_snapshot *snap, const og_catalog **out, og_error *err) {
+  const og_manifest *m = og_snapshot_manifest(snap);
+  og_buf src = OG_BUF_INIT;
+  og_catalog *cat = NULL;
+  void *found = NULL;
+  og_status rc = OG_OK;
+  *out = NULL;
+  pthread_mutex_lock(&db->lock);
+  bool hit = og_map_sget(&db->catalogs, m->schema_sha256, &found);
+  pthread_mutex_unlock(&db->lock);
+  if (hit) {
+    *out = found;
+    return OG_OK;
+  }
+  if ((rc = og_snapshot_schema(snap, &src, err))) goto cleanup;
+  if ((rc = og_catalog_compile(src.ptr ? src.ptr : "", src.len, &cat, err))) {
+    og_err_prefix(err, "stored schema %s", m->schema_key);
+    goto cleanup;
+  }
+  pthread_mutex_lock(&db->lock);
+  if (og_map_sget(&db->catalogs, m->schema_sha256, &found)) {
+    *out = found; /* another thread compiled it first */
+  } else if (og_map_sput(&db->catalogs, m->schema_sha256, cat) == OG_OK) {
+    *out = cat;
+    cat = NULL;
+  } else {
+    rc = og_err_oom(err);
+  }
+  pthread_mutex_unlock(&db->lock);
+cleanup:
+  og_catalog_free(cat);
+  og_buf_dispose(&src);
+  return rc;
+}
+
+og_graph *og_db__graph(og_db *db) { return db->graph; }
+
 void og_db_close(og_db *db) {
   if (!db) return;
+  size_t pos = 0;
+  og_map_entry *e;
+  while ((e = og_map_next(&db->catalogs, &pos))) og_catalog_free(e->value);
+  og_map_dispose(&db->catalogs);
+  pthread_mutex_destroy(&db->lock);
   og_graph_free(db->graph);
   og_store_free(db->store);
   og_free(db->uri);
