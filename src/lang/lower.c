@@ -358,6 +358,13 @@ static bool lower_read(lw *L, pipe_b *pb) {
   rank_req rq = {NULL, NULL, false};
   if (d->n_orders) {
     const og_qexpr *e = d->orders[0].expr;
+    /* an alias of a ranking projection ranks too (rrf via alias, §4.3) */
+    if (e->kind == OG_QE_ALIAS)
+      for (size_t j = 0; j < d->n_projs; j++)
+        if (d->projs[j].alias && strcmp(d->projs[j].alias, e->name) == 0) {
+          e = d->projs[j].expr;
+          break;
+        }
     if (e->kind == OG_QE_NEAREST || e->kind == OG_QE_BM25 || e->kind == OG_QE_RRF) {
       rq.rank = e;
       rq.var = rank_var(e);
@@ -376,7 +383,15 @@ static bool lower_read(lw *L, pipe_b *pb) {
     op->projs[k].is_agg = d->projs[k].expr->kind == OG_QE_AGG;
     op->projs[k].column = d->projs[k].alias ? d->projs[k].alias : og_q_default_column(L->a, d->projs[k].expr);
     if (!op->projs[k].column) { L->rc = og_err_oom(L->err); return false; }
+    op->projs[k].ref = -1;
+    if (d->projs[k].expr->kind == OG_QE_ALIAS)
+      for (size_t j = k; j-- > 0;)
+        if (d->projs[j].alias && strcmp(d->projs[j].alias, d->projs[k].expr->name) == 0) {
+          op->projs[k].ref = (int)j;
+          break;
+        }
   }
+  const og_qir_op *proj_op = op;
   if (d->n_orders && !rq.rank) {
     og_qir_op *o = emit(L, pb, OG_QIR_ORDER);
     if (!o) return false;
@@ -389,6 +404,12 @@ static bool lower_read(lw *L, pipe_b *pb) {
       o->keys[k].desc = d->orders[k].desc;
       if (e->kind == OG_QE_ALIAS) o->keys[k].column = e->name;
       else if (L->t->has_aggregate && e->kind == OG_QE_PROP) o->keys[k].column = og_q_default_column(L->a, e);
+      o->keys[k].proj = -1;
+      for (size_t j = 0; o->keys[k].column && j < proj_op->n_projs; j++)
+        if (strcmp(proj_op->projs[j].column, o->keys[k].column) == 0) {
+          o->keys[k].proj = (int)j;
+          break;
+        }
     }
   }
   if (d->has_limit) {
@@ -514,6 +535,7 @@ static void render_op(og_buf *b, const og_qir_op *op, int depth) {
         og_buf_puts(b, k ? ", " : " ");
         if (op->kind == OG_QIR_AGGREGATE) og_buf_puts(b, op->projs[k].is_agg ? "agg " : "key ");
         og_q_render_expr(b, op->projs[k].expr);
+        if (op->projs[k].ref >= 0) og_buf_printf(b, "=#%d", op->projs[k].ref);
         og_buf_printf(b, " AS %s", op->projs[k].column);
       }
       og_buf_putc(b, '\n');
@@ -522,7 +544,8 @@ static void render_op(og_buf *b, const og_qir_op *op, int depth) {
       og_buf_puts(b, "Order");
       for (size_t k = 0; k < op->n_keys; k++) {
         og_buf_puts(b, k ? ", " : " ");
-        if (op->keys[k].column) og_buf_printf(b, "col(%s)", op->keys[k].column);
+        if (op->keys[k].column && op->keys[k].proj >= 0) og_buf_printf(b, "#%d(%s)", op->keys[k].proj, op->keys[k].column);
+        else if (op->keys[k].column) og_buf_printf(b, "col(%s)", op->keys[k].column);
         else og_q_render_expr(b, op->keys[k].expr);
         og_buf_puts(b, op->keys[k].desc ? " DESC" : " ASC");
       }

@@ -328,11 +328,15 @@ typedef struct og_qir_proj {
   const og_qexpr *expr;
   const char *column; /* output column name (§5.5) */
   bool is_agg;
+  int ref;            /* expr is an alias of an earlier item: its index; else -1 */
 } og_qir_proj;
 
 typedef struct og_qir_okey {
-  const og_qexpr *expr; /* for alias keys: the alias expression */
+  const og_qexpr *expr; /* the key as written */
   const char *column;   /* set when the key reads a projected column */
+  int proj;             /* index of that projected column, -1 when unknown/none
+                         * (an unknown alias fails at run time:
+                         * "alias 'x' not found for ordering") */
   bool desc;
 } og_qir_okey;
 

@@ -911,6 +911,8 @@ static bool parse_decl(parser *ps, og_qdecl *d) {
     return false;
   }
   return expect(ps, T_RBRACE, d->is_mutation ? "`insert`, `update`, `delete` or `}`"
+                              : d->has_limit ? "`}`"
+                              : d->n_orders  ? "`limit` or `}`"
                                              : "`order`, `limit` or `}`");
 }
 

@@ -51,7 +51,7 @@ static const struct { const char *id, *query, *ir; } ROWS[] = {
      "NodeScan $p: Person\n"
      "Expand $p -[Knows out 1..1]-> $f: Person\n"
      "Aggregate key $p.name AS p.name, agg count($f) AS friends\n"
-     "Order col(friends) DESC\n"
+     "Order #1(friends) DESC\n"
      "Limit 20\n"
      ""},
     {"Q-TEST total_people (R11)",
@@ -143,6 +143,18 @@ static const struct { const char *id, *query, *ir; } ROWS[] = {
      "Delete edge Knows where to = \"Bob\"\n"
      "Delete node Person where age < 3\n"
      ""},
+    {"score aliases in return and order (rec)",
+     "query q($q: String) { match { $d: Doc } return { $d.slug, bm25($d.title, $q) as s, s as again } order { again desc, $d.slug } limit 2 }",
+     "NodeScan $d: Doc\n"
+     "Project $d.slug AS d.slug, bm25($d.title, $q) AS s, s=#1 AS again\n"
+     "Order #2(again) DESC, $d.slug ASC\n"
+     "Limit 2\n"},
+    {"rrf through an alias ranks",
+     "query q($vq: Vector(3), $tq: String) { match { $d: Doc } return { $d.slug, rrf(nearest($d.embedding, $vq), bm25($d.title, $tq)) as r } order { r desc } limit 5 }",
+     "NodeScan $d: Doc\n"
+     "Rrf $d rrf(nearest($d.embedding, $vq), bm25($d.title, $tq)) k=5\n"
+     "Project $d.slug AS d.slug, rrf(nearest($d.embedding, $vq), bm25($d.title, $tq)) AS r\n"
+     "Limit 5\n"},
 };
 
 static void test_renderings(void **state) {
@@ -202,6 +214,8 @@ static void test_structure(void **state) {
   assert_string_equal(ir->pipe.ops[2].projs[0].column, "n");
   assert_int_equal(ir->pipe.ops[3].kind, OG_QIR_ORDER);
   assert_string_equal(ir->pipe.ops[3].keys[0].column, "n");
+  assert_int_equal(ir->pipe.ops[3].keys[0].proj, 0);
+  assert_int_equal(ir->pipe.ops[2].projs[0].ref, -1);
   assert_true(ir->pipe.ops[3].keys[0].desc);
   assert_int_equal(ir->pipe.ops[4].kind, OG_QIR_LIMIT);
   assert_int_equal(ir->pipe.ops[4].limit, 4);
