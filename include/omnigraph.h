@@ -116,4 +116,15 @@ void og_string_free(char *s);
 #ifdef __cplusplus
 }
 #endif
+
+#include "omnigraph/read.h"
+#include "omnigraph/write.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifdef __cplusplus
+}
+#endif
 #endif
