@@ -253,6 +253,17 @@ typedef struct og_qtrav_info {
 
 struct og_qcat;
 
+/* Result column of a read query (one per return item, §5.5). */
+typedef struct og_qcol {
+  const char *name;      /* alias or the default column name */
+  og_qtype type;         /* value type (node variables: String id; count: I64;
+                          * sum/avg: F64 nullable; min/max: the argument's type,
+                          * nullable; search/fuzzy/match_text: Bool; scores: F64) */
+  const char *node_type; /* `$x` items: the variable's node type, else NULL */
+  bool is_agg;
+  bool unknown;          /* an alias that names no earlier item (fails at run time) */
+} og_qcol;
+
 typedef struct og_qtyped {
   og_arena arena;
   const og_qdecl *decl;
@@ -266,6 +277,8 @@ typedef struct og_qtyped {
   og_qtrav_info *travs; /* every traversal, including inside `not` */
   size_t n_travs;
   bool has_aggregate;
+  og_qcol *cols; /* result columns, in return order */
+  size_t n_cols;
   /* mutation: canonical target type name of each statement, in order */
   const char **targets;
   bool *target_is_edge;

@@ -567,10 +567,46 @@ static og_status check_read(tc *c) {
   }
   c->out->n_vars = s.n;
   bool any_agg = false;
+  c->out->cols = og_arena_zalloc(c->a, (d->n_projs ? d->n_projs : 1) * sizeof(og_qcol));
+  if (!c->out->cols) return og_err_oom(c->err);
+  c->out->n_cols = d->n_projs;
   for (size_t k = 0; k < d->n_projs; k++) {
     rtype r;
-    if ((rc = type_expr(c, &s, d->projs[k].expr, &r)) != OG_OK) return rc;
-    if (d->projs[k].expr->kind == OG_QE_AGG) any_agg = true;
+    const og_qexpr *pe = d->projs[k].expr;
+    if ((rc = type_expr(c, &s, pe, &r)) != OG_OK) return rc;
+    if (pe->kind == OG_QE_AGG) any_agg = true;
+    og_qcol *col = &c->out->cols[k];
+    col->name = d->projs[k].alias ? d->projs[k].alias : og_q_default_column(c->a, pe);
+    if (!col->name) return og_err_oom(c->err);
+    if (pe->kind == OG_QE_AGG) {
+      col->is_agg = true;
+      if (pe->agg == OG_QA_COUNT) {
+        col->type.scalar = OG_QS_I64;
+      } else if (pe->agg == OG_QA_SUM || pe->agg == OG_QA_AVG) {
+        col->type.scalar = OG_QS_F64;
+        col->type.nullable = true;
+      } else {
+        rtype a;
+        if ((rc = type_expr(c, &s, pe->args[0], &a)) != OG_OK) return rc;
+        col->type = a.t;
+        col->type.nullable = true;
+      }
+    } else if (pe->kind == OG_QE_ALIAS) {
+      size_t j = k;
+      while (j-- > 0)
+        if (d->projs[j].alias && strcmp(d->projs[j].alias, pe->name) == 0) break;
+      if (j < k) {
+        *col = c->out->cols[j];
+        col->name = d->projs[k].alias ? d->projs[k].alias : pe->name;
+      } else {
+        col->unknown = true;
+      }
+    } else if (r.k == RK_NODE) {
+      col->node_type = r.node_type;
+      col->type.scalar = OG_QS_STRING;
+    } else {
+      col->type = r.t;
+    }
     if (d->projs[k].alias) {
       alias_ent al = {d->projs[k].alias, r, d->projs[k].expr};
       OG_Q_PUSH(c->a, c->aliases, c->n_aliases, c->aliases_cap, al, return og_err_oom(c->err));

@@ -378,11 +378,62 @@ static void test_targets_and_api(void **state) {
   og_catalog_free(cat);
 }
 
+/* §5.5 column names and §3.6 result types */
+static void test_result_columns(void **state) {
+  (void)state;
+  og_catalog *cat = NULL;
+  og_qfile *f = NULL;
+  og_qtyped *t = NULL;
+  og_error err = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_catalog_compile(S_TC, strlen(S_TC), &cat, &err), &err);
+  const char *src =
+      "query q($n: String) { match { $p: Person  $p worksAt $c } return { $c.name  $c  count($p) as headcount "
+      "sum($p.age) as total  min($p.age)  max($p.name) as last  $c.name as cn } }\n"
+      "query r($n: String) { match { $p: Person } return { $p.age, $n, 3, now(), search($p.name, $n) as hit, "
+      "bm25($p.name, $n) as s, s as s2, nope } }\n";
+  OG_ASSERT_OK(og_qfile_parse(src, strlen(src), &f, &err), &err);
+  OG_ASSERT_OK(og_query_check(cat, &f->decls[0], &t, &err), &err);
+  assert_true(t->has_aggregate);
+  assert_int_equal(t->n_cols, 7);
+  assert_string_equal(t->cols[0].name, "c.name");
+  assert_int_equal(t->cols[0].type.scalar, OG_QS_STRING);
+  assert_string_equal(t->cols[1].name, "c");
+  assert_string_equal(t->cols[1].node_type, "Company");
+  assert_string_equal(t->cols[2].name, "headcount");
+  assert_int_equal(t->cols[2].type.scalar, OG_QS_I64);
+  assert_true(t->cols[2].is_agg);
+  assert_int_equal(t->cols[3].type.scalar, OG_QS_F64);
+  assert_true(t->cols[3].type.nullable);
+  assert_string_equal(t->cols[4].name, "p.age"); /* un-aliased aggregate: the argument's column */
+  assert_int_equal(t->cols[4].type.scalar, OG_QS_I32);
+  assert_int_equal(t->cols[5].type.scalar, OG_QS_STRING);
+  assert_string_equal(t->cols[6].name, "cn");
+  og_qtyped_free(t);
+  OG_ASSERT_OK(og_query_check(cat, &f->decls[1], &t, &err), &err);
+  assert_false(t->has_aggregate);
+  assert_int_equal(t->n_cols, 8);
+  assert_string_equal(t->cols[0].name, "p.age");
+  assert_true(t->cols[0].type.nullable);
+  assert_string_equal(t->cols[1].name, "n");
+  assert_string_equal(t->cols[2].name, "literal");
+  assert_int_equal(t->cols[2].type.scalar, OG_QS_I64);
+  assert_int_equal(t->cols[3].type.scalar, OG_QS_DATETIME);
+  assert_int_equal(t->cols[4].type.scalar, OG_QS_BOOL);
+  assert_int_equal(t->cols[5].type.scalar, OG_QS_F64);
+  assert_string_equal(t->cols[6].name, "s2");
+  assert_int_equal(t->cols[6].type.scalar, OG_QS_F64);
+  assert_true(t->cols[7].unknown);
+  og_qtyped_free(t);
+  og_qfile_free(f);
+  og_catalog_free(cat);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_read_rows),
       cmocka_unit_test(test_mutation_rows),
       cmocka_unit_test(test_targets_and_api),
+      cmocka_unit_test(test_result_columns),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
