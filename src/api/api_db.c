@@ -117,6 +117,7 @@ void og_db_close(og_db *db) {
   og_map_entry *e;
   while ((e = og_map_next(&db->catalogs, &pos))) og_catalog_free(e->value);
   og_map_dispose(&db->catalogs);
+  if (db->exec_cache && db->exec_cache_free) db->exec_cache_free(db->exec_cache);
   pthread_mutex_destroy(&db->lock);
   og_graph_free(db->graph);
   og_store_free(db->store);

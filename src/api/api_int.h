@@ -25,6 +25,10 @@ struct og_db {
   char *uri;
   pthread_mutex_t lock;
   og_map catalogs; /* schema sha256 -> og_catalog* */
+  /* Read-side caches (topology indexes per edge-table version, ...), created
+   * lazily by the exec layer under `lock`; freed with exec_cache_free. */
+  void *exec_cache;
+  void (*exec_cache_free)(void *cache);
 };
 
 /* The catalog of a snapshot's schema (borrowed until og_db_close). */
