@@ -16,10 +16,34 @@ typedef struct kent {
   uint32_t r;
 } kent;
 
-static int kent_cmp(const void *a, const void *b) {
-  const kent *x = a, *y = b;
-  if (x->h != y->h) return x->h < y->h ? -1 : 1;
-  return x->r < y->r ? -1 : x->r > y->r;
+/* Stable LSD radix sort by hash (rows were inserted ascending, so ties stay
+ * ordered by row). Hand-written because qsort dominated append time. */
+static og_status sort_entries(kent **ep, size_t n) {
+  kent *a = *ep;
+  kent *b = og_malloc((n ? n : 1) * sizeof *b);
+  if (!b) return OG_ENOMEM;
+  for (int pass = 0; pass < 8; pass++) {
+    size_t cnt[256] = {0};
+    int sh = pass * 8;
+    for (size_t i = 0; i < n; i++) cnt[(a[i].h >> sh) & 0xff]++;
+    bool trivial = false;
+    for (int k = 0; k < 256; k++)
+      if (cnt[k] == n) trivial = true;
+    if (trivial) continue;
+    size_t sum = 0;
+    for (int k = 0; k < 256; k++) {
+      size_t c = cnt[k];
+      cnt[k] = sum;
+      sum += c;
+    }
+    for (size_t i = 0; i < n; i++) b[cnt[(a[i].h >> sh) & 0xff]++] = a[i];
+    kent *t = a;
+    a = b;
+    b = t;
+  }
+  og_free(b);
+  *ep = a;
+  return OG_OK;
 }
 
 og_status og_kidx_encode(const og_column *keys, og_buf *out, og_error *err) {
@@ -34,7 +58,10 @@ og_status og_kidx_encode(const og_column *keys, og_buf *out, og_error *err) {
     e[i].r = (uint32_t)i;
     kb += len;
   }
-  qsort(e, n, sizeof *e, kent_cmp);
+  if (sort_entries(&e, n) != OG_OK) {
+    og_free(e);
+    return og_err_oom(err);
+  }
   size_t start = out->len;
   if (og_buf_grow(out, KIDX_HEADER + n * KIDX_ENTRY + (n + 1) * 8 + (size_t)kb + 8) != OG_OK) {
     og_free(e);

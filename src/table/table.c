@@ -568,6 +568,7 @@ static void opts_defaults(og_table_write_opts *o, const og_table_write_opts *in)
   memset(o, 0, sizeof *o);
   if (in) *o = *in;
   if (!o->max_fragment_rows) o->max_fragment_rows = 65536;
+  if (o->max_fragment_rows > (1u << 30)) o->max_fragment_rows = 1u << 30; /* 32-bit row offsets */
   if (!o->max_fragment_bytes) o->max_fragment_bytes = 64ull << 20;
   if (!o->page_bytes) o->page_bytes = 128u << 10;
   if (!o->zstd_level) o->zstd_level = 1;
