@@ -343,6 +343,7 @@ static bool jref(jrd *r, json_t *o, og_manifest *m, og_commit_ref *out) {
   return jstr(r, o, "id", m, &out->commit_id) && jstr(r, o, "branch", m, &out->branch) &&
          ju64(r, o, "generation", &out->generation) && ju64(r, o, "version", &out->version) &&
          (og_ulid_valid(out->commit_id) || jfail(r, "commit.parents.id")) &&
+         ((out->generation > 0 && out->version > 0) || jfail(r, "commit.parents.version")) &&
          (og_graph_branch_name_valid(out->branch) || jfail(r, "commit.parents.branch"));
 }
 
