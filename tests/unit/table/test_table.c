@@ -652,6 +652,61 @@ static void test_threads(void **state) {
   tt_store_close(st);
 }
 
+static void test_edge_cases(void **state) {
+  (void)state;
+  og_error e = OG_ERROR_INIT;
+  og_store *st = tt_store_open();
+  og_table *t0 = tt_create(st);
+  /* an empty append still makes a version */
+  og_batch b;
+  tt_make_batch(&b, 0, 0, 0);
+  og_table *t1 = NULL;
+  OG_ASSERT_OK(og_table_append(t0, &b, &t1, &e), &e);
+  assert_int_equal(og_table_version(t1), 2);
+  assert_int_equal(og_table_fragment_count(t1), 0);
+  og_batch_dispose(&b);
+  /* duplicate keys across fragments: the highest live row id wins */
+  og_table *t2 = NULL, *t3 = NULL, *t4 = NULL;
+  tt_make_batch(&b, 5, 1, 0);
+  OG_ASSERT_OK(og_table_append(t1, &b, &t2, &e), &e);
+  OG_ASSERT_OK(og_table_append(t2, &b, &t3, &e), &e);
+  uint64_t id;
+  OG_ASSERT_OK(og_table_lookup(t3, "k5", 2, &id, &e), &e);
+  assert_int_equal(id, 1);
+  OG_ASSERT_OK(og_table_delete_rowids(t3, &id, 1, &t4, &e), &e);
+  OG_ASSERT_OK(og_table_lookup(t4, "k5", 2, &id, &e), &e);
+  assert_int_equal(id, 0);
+  og_batch_dispose(&b);
+  /* scan projection with a repeated column and row ids only */
+  uint32_t proj[] = {0, 0};
+  og_scan_opts so = {proj, 2, NULL, 0};
+  og_scan *s = NULL;
+  OG_ASSERT_OK(og_table_scan(t3, &so, &s, &e), &e);
+  const og_batch *ob;
+  OG_ASSERT_OK(og_scan_next(s, &ob, &e), &e);
+  assert_non_null(ob);
+  assert_int_equal(ob->ncols, 2);
+  assert_true(tt_check_cell(&ob->cols[1], 0, 0, 5, 0));
+  og_scan_free(s);
+  so.ncols = 0;
+  OG_ASSERT_OK(og_table_scan(t3, &so, &s, &e), &e);
+  size_t n = 0;
+  for (;;) {
+    OG_ASSERT_OK(og_scan_next(s, &ob, &e), &e);
+    if (!ob) break;
+    assert_int_equal(ob->ncols, 0);
+    n += og_batch_rows(ob);
+  }
+  assert_int_equal(n, 2);
+  og_scan_free(s);
+  og_table_free(t0);
+  og_table_free(t1);
+  og_table_free(t2);
+  og_table_free(t3);
+  og_table_free(t4);
+  tt_store_close(st);
+}
+
 static int use_memory(void **state) {
   (void)state;
   tt_backend = 0;
@@ -672,6 +727,7 @@ int main(void) {
       cmocka_unit_test(test_predicates),
       cmocka_unit_test(test_alter),
       cmocka_unit_test(test_threads),
+      cmocka_unit_test(test_edge_cases),
   };
   int rc = cmocka_run_group_tests_name("table.memory", tests, use_memory, NULL);
   rc += cmocka_run_group_tests_name("table.posix", tests, use_posix, NULL);
