@@ -123,6 +123,8 @@ static og_status lx_string(og_lexer *lx, og_token *t, og_error *err) {
     }
   }
   out[n] = '\0';
+  /* Strings flow into JSON (IR, results): reject malformed UTF-8 here. */
+  if (!og_utf8_valid(out, n)) return lx_fail(lx, err, t->line, t->col, "invalid UTF-8 in string literal");
   lx_adv(lx); /* closing quote */
   t->kind = OG_TK_STRING;
   t->str = out;

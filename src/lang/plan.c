@@ -260,7 +260,7 @@ static void plan_cons(pl *p, og_type_kind kind, const og_type *acc, const og_typ
     if (!cols) goto oom;
     for (size_t k = 0; k < c.n_cols; k++) cols[k] = ren(renames, c.cols[k]);
     if (c.kind == OG_CK_KEY || c.kind == OG_CK_UNIQUE || c.kind == OG_CK_INDEX)
-      qsort(cols, c.n_cols, sizeof(*cols), cmp_cstr);
+      og_sch_sort(cols, c.n_cols, sizeof(*cols), cmp_cstr);
     c.cols = cols;
     og_buf_clear(&b);
     og_constraint_key(&c, &b);
@@ -291,7 +291,7 @@ static void plan_cons(pl *p, og_type_kind kind, const og_type *acc, const og_typ
   if (removed)
     unsupported(p, fmt(p, "%s:%s", tk(kind), T),
                 fmt(p, "removing constraints from '%s' is not supported in schema migration v1", T), NULL);
-  qsort(dk, des->n_cons, sizeof(*dk), cmp_ckey);
+  og_sch_sort(dk, des->n_cons, sizeof(*dk), cmp_ckey);
   for (size_t i = 0; i < des->n_cons; i++) {
     void *v;
     if (i > 0 && strcmp(dk[i - 1].key, dk[i].key) == 0) continue;

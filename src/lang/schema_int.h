@@ -4,7 +4,14 @@
 #ifndef OG_LANG_SCHEMA_INT_H
 #define OG_LANG_SCHEMA_INT_H
 
+#include <stdlib.h>
+
 #include "lang/schema.h"
+
+/* qsort that tolerates empty (possibly NULL) arrays. */
+static inline void og_sch_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+  if (n > 1) qsort(base, n, size, cmp);
+}
 
 /* Owner of an og_schema / og_catalog / og_plan: one arena plus the maps whose
  * slot arrays live on the heap. */
@@ -48,6 +55,9 @@ og_status og_catalog_finish(og_catalog *cat, og_sch_mem *mem, og_type *ifaces, s
  * POSIX ERE). Stores c->regex or c->regex_error. */
 og_status og_sch_compile_check(og_sch_mem *mem, og_constraint *c, og_error *err);
 void og_sch_free_regex(void *re);
+
+/* Append the display form of a type (og_proptype_display) to a buffer. */
+void og_sch_put_type(og_buf *b, const og_proptype *t);
 
 /* Render IR JSON (compact when indent is 0). */
 og_status og_sch_render_ir(const og_catalog *cat, int indent, og_buf *out);

@@ -198,7 +198,7 @@ static og_status sp_typeref(sp *p, og_proptype *pt) {
       if (s.kind == OG_TK_RPAREN) break;
       if (s.kind != OG_TK_COMMA) return sp_unexpected(p, &s, "',' or ')'");
     }
-    qsort(vals, n, sizeof(*vals), cmp_str);
+    og_sch_sort(vals, n, sizeof(*vals), cmp_str);
     for (size_t i = 1; i < n; i++)
       if (strcmp(vals[i - 1], vals[i]) == 0)
         return sp_err(p, tpos(&t), "enum type cannot include duplicate values");

@@ -22,23 +22,27 @@ const char *og_type_kind_name(og_type_kind k) {
   return k == OG_KIND_INTERFACE ? "interface" : k == OG_KIND_NODE ? "node" : "edge";
 }
 
+void og_sch_put_type(og_buf *b, const og_proptype *t) {
+  if (t->list) og_buf_putc(b, '[');
+  if (t->n_enum) {
+    og_buf_puts(b, "enum(");
+    for (size_t i = 0; i < t->n_enum; i++) {
+      if (i) og_buf_puts(b, ", ");
+      og_buf_puts(b, t->enum_values[i]);
+    }
+    og_buf_putc(b, ')');
+  } else if (t->scalar == OG_SC_VECTOR) {
+    og_buf_printf(b, "Vector(%u)", t->dim);
+  } else {
+    og_buf_puts(b, og_scalar_name(t->scalar));
+  }
+  if (t->list) og_buf_putc(b, ']');
+  if (t->nullable) og_buf_putc(b, '?');
+}
+
 void og_proptype_display(const og_proptype *t, char *out, size_t cap) {
   og_buf b = OG_BUF_INIT;
-  if (t->list) og_buf_putc(&b, '[');
-  if (t->n_enum) {
-    og_buf_puts(&b, "enum(");
-    for (size_t i = 0; i < t->n_enum; i++) {
-      if (i) og_buf_puts(&b, ", ");
-      og_buf_puts(&b, t->enum_values[i]);
-    }
-    og_buf_putc(&b, ')');
-  } else if (t->scalar == OG_SC_VECTOR) {
-    og_buf_printf(&b, "Vector(%u)", t->dim);
-  } else {
-    og_buf_puts(&b, og_scalar_name(t->scalar));
-  }
-  if (t->list) og_buf_putc(&b, ']');
-  if (t->nullable) og_buf_putc(&b, '?');
+  og_sch_put_type(&b, t);
   if (cap) snprintf(out, cap, "%s", b.ptr && !b.oom ? b.ptr : "");
   og_buf_dispose(&b);
 }
@@ -121,33 +125,37 @@ void og_sch_fmt_f64(double v, char *out, size_t cap) {
   while (nd > 1 && digits[nd - 1] == '0') nd--;
   digits[nd] = '\0';
   int exp10 = atoi(e + 1); /* value = d.ddd * 10^exp10 */
-  og_buf b = OG_BUF_INIT;
-  if (neg) og_buf_putc(&b, '-');
-  int kk = exp10 + 1; /* position of decimal point relative to digits */
+  /* no allocation here: callers rely on this never failing */
+  char r[64];
+  size_t k = 0;
+  if (neg) r[k++] = '-';
+  int kk = exp10 + 1; /* position of the decimal point relative to digits */
   if (exp10 >= -5 && exp10 < 16) {
     if (kk <= 0) {
-      og_buf_puts(&b, "0.");
-      for (int i = 0; i < -kk; i++) og_buf_putc(&b, '0');
-      og_buf_puts(&b, digits);
+      r[k++] = '0';
+      r[k++] = '.';
+      for (int i = 0; i < -kk; i++) r[k++] = '0';
+      for (size_t i = 0; i < nd; i++) r[k++] = digits[i];
     } else if ((size_t)kk >= nd) {
-      og_buf_puts(&b, digits);
-      for (size_t i = nd; i < (size_t)kk; i++) og_buf_putc(&b, '0');
-      og_buf_puts(&b, ".0");
+      for (size_t i = 0; i < nd; i++) r[k++] = digits[i];
+      for (size_t i = nd; i < (size_t)kk; i++) r[k++] = '0';
+      r[k++] = '.';
+      r[k++] = '0';
     } else {
-      og_buf_put(&b, digits, (size_t)kk);
-      og_buf_putc(&b, '.');
-      og_buf_puts(&b, digits + kk);
+      for (int i = 0; i < kk; i++) r[k++] = digits[i];
+      r[k++] = '.';
+      for (size_t i = (size_t)kk; i < nd; i++) r[k++] = digits[i];
     }
+    r[k] = '\0';
   } else {
-    og_buf_putc(&b, digits[0]);
+    r[k++] = digits[0];
     if (nd > 1) {
-      og_buf_putc(&b, '.');
-      og_buf_puts(&b, digits + 1);
+      r[k++] = '.';
+      for (size_t i = 1; i < nd; i++) r[k++] = digits[i];
     }
-    og_buf_printf(&b, "e%d", exp10);
+    snprintf(r + k, sizeof(r) - k, "e%d", exp10);
   }
-  snprintf(out, cap, "%s", b.ptr && !b.oom ? b.ptr : "0.0");
-  og_buf_dispose(&b);
+  snprintf(out, cap, "%s", r);
 }
 
 static void put_bound_debug(og_buf *b, const og_bound *x) {
