@@ -177,7 +177,9 @@ static og_status carry_append(og_store *st, gstaged *s, const og_table_entry *cu
                               og_table **out, og_error *err) {
   og_status rc = OG_OK;
   og_table *base = NULL, *theirs = NULL;
-  uint64_t *ids = NULL;
+  uint64_t *ids = NULL, *found = NULL;
+  const char **keys = NULL;
+  size_t *lens = NULL;
   og_batch batch = OG_BATCH_INIT;
   if ((rc = og_table_open(st, s->base.descriptor, &base, err)) != OG_OK) goto cleanup;
   if ((rc = og_table_open(st, cur->descriptor, &theirs, err)) != OG_OK) goto cleanup;
@@ -190,11 +192,36 @@ static og_status carry_append(og_store *st, gstaged *s, const og_table_entry *cu
   if (!(ids = og_malloc(nnew * sizeof *ids))) { rc = og_err_oom(err); goto cleanup; }
   for (uint64_t i = 0; i < nnew; i++) ids[i] = bn + i;
   if ((rc = og_table_fetch(s->table, ids, (size_t)nnew, NULL, 0, &batch, err)) != OG_OK) goto cleanup;
+  /* keys are checked against the head the insert finally commits on
+   * (DESIGN.md §3.3): a key another writer inserted meanwhile conflicts */
+  int kc = og_table_schema_get(theirs)->key_col;
+  int bk = kc >= 0 ? og_batch_find(&batch, (uint32_t)kc) : -1;
+  if (bk >= 0) {
+    const og_column *col = &batch.cols[bk];
+    size_t n = og_batch_rows(&batch);
+    keys = og_calloc(n + 1, sizeof *keys);
+    lens = og_calloc(n + 1, sizeof *lens);
+    found = og_calloc(n + 1, sizeof *found);
+    if (!keys || !lens || !found) { rc = og_err_oom(err); goto cleanup; }
+    for (size_t i = 0; i < n; i++) keys[i] = og_column_get_bytes(col, i, &lens[i]);
+    if ((rc = og_table_lookup_many(theirs, keys, lens, n, found, err)) != OG_OK) goto cleanup;
+    for (size_t i = 0; i < n; i++)
+      if (found[i] != UINT64_MAX) {
+        char why[300];
+        snprintf(why, sizeof why, "got key '%.*s' from another writer since the pin",
+                 (int)(lens[i] > 200 ? 200 : lens[i]), keys[i]);
+        rc = conflict(err, s, cur, why);
+        goto cleanup;
+      }
+  }
   batch.rowids.count = 0; /* re-appended rows get fresh ids on theirs */
   rc = og_table_append(theirs, &batch, out, err);
 cleanup:
   og_batch_dispose(&batch);
   og_free(ids);
+  og_free(found);
+  og_free((void *)keys);
+  og_free(lens);
   og_table_free(base);
   og_table_free(theirs);
   return rc;

@@ -454,6 +454,31 @@ static void test_insert_rebases_over_content_change(void **state) {
   og_store_free(st);
 }
 
+static void test_insert_same_key_conflicts(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_store *st = fx_memory();
+  og_graph *g1 = fx_init(st);
+  og_graph *g2 = NULL;
+  OG_ASSERT_OK(og_graph_open(st, 0, &g2, &err), &err);
+  og_graph_write *w1 = NULL, *w2 = NULL;
+  OG_ASSERT_OK(og_graph_write_begin(g1, "main", &w1, &err), &err);
+  OG_ASSERT_OK(og_graph_write_begin(g2, "main", &w2, &err), &err);
+  OG_ASSERT_OK(fx_stage_append(w1, "node:Person", "same", 2, 0, &err), &err);
+  OG_ASSERT_OK(fx_stage_append(w2, "node:Person", "same", 1, 0, &err), &err);
+  og_commit_opts co = {"load", NULL, NULL, NULL};
+  OG_ASSERT_OK(og_graph_commit(w1, &co, NULL, &err), &err);
+  /* the key check runs against the head the insert would commit on */
+  assert_int_equal(og_graph_commit(w2, &co, NULL, &err), OG_ECONFLICT);
+  assert_non_null(strstr(err.message, "same-0"));
+  og_graph_write_free(w1);
+  og_graph_write_free(w2);
+  assert_int_equal(fx_head(g1, "main"), 2);
+  og_graph_free(g1);
+  og_graph_free(g2);
+  og_store_free(st);
+}
+
 static void test_compaction_does_not_conflict(void **state) {
   (void)state;
   og_error err = OG_ERROR_INIT;
@@ -666,6 +691,7 @@ int main(void) {
       cmocka_unit_test(test_two_writers_different_tables),
       cmocka_unit_test(test_conflict_same_table),
       cmocka_unit_test(test_insert_rebases_over_content_change),
+      cmocka_unit_test(test_insert_same_key_conflicts),
       cmocka_unit_test(test_compaction_does_not_conflict),
       cmocka_unit_test(test_schema_change_and_tables),
       cmocka_unit_test(test_merge_parent),
