@@ -25,7 +25,8 @@
  *     change (not on compaction or index builds).
  *  G5 A writer pins head n. If another writer committed first, each table the
  *     write touched is checked: content changed since the pin → OG_ECONFLICT
- *     for strict tables (rebased by re-appending for non-strict ones);
+ *     for strict tables (rebased by re-appending for non-strict ones, whose
+ *     new keys are then checked against the new head);
  *     content-preserving drift → og_table_rebase; untouched tables → take
  *     theirs. Retries are bounded (OG_EBUSY after OG_GRAPH_MAX_RETRIES).
  *  G6 "main" exists from init and can never be deleted. Deleting a branch is
