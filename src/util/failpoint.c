@@ -162,11 +162,25 @@ static void pause_here(og_fp_id id) {
   fprintf(stderr, "omnigraph: failpoint %s paused for 60 s without release\n", fp_names[id]);
 }
 
+/* OMNIGRAPH_FAILPOINTS_TRACE=<file>: append "<name> <hit#>" per hit, so the
+ * crash suite can learn which points an operation passes, in order. */
+static void trace_hit(og_fp_id id, uint64_t n) {
+  const char *path = getenv("OMNIGRAPH_FAILPOINTS_TRACE");
+  if (!path || !*path) return;
+  char line[256];
+  int len = snprintf(line, sizeof line, "%s %llu\n", fp_names[id], (unsigned long long)n);
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd < 0) return;
+  if (write(fd, line, (size_t)len) < 0) { /* best effort: tracing is a test aid */ }
+  close(fd);
+}
+
 og_status og_fp_hit(og_fp_id id, og_error *err) {
   pthread_once(&env_once, load_env);
   if (id >= OG_FP__COUNT) return OG_OK;
   fp_state *st = &fp_table[id];
   uint64_t n = atomic_fetch_add(&st->hits, 1) + 1;
+  trace_hit(id, n);
   fp_action action = st->action;
   if (action == FP_OFF || (st->nth && st->nth != n)) return OG_OK;
   switch (action) {

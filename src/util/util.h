@@ -232,6 +232,7 @@ bool og_utf8_valid(const char *s, size_t n);
  * default fires on every hit). `crash` calls _exit(OG_FP_CRASH_EXIT).
  * `pause` creates $OMNIGRAPH_FAILPOINT_DIR/<name>.paused and waits (at most
  * 60 s) until <name>.release exists there.
+ * OMNIGRAPH_FAILPOINTS_TRACE=<file> appends "<name> <hit#>" for every hit.
  */
 typedef enum og_fp_id {
 #define OG_FP(id, name, outcome) id,
