@@ -444,6 +444,8 @@ static bool lower_mutation(lw *L, pipe_b *pb) {
       const og_qc_prop *p = og_qcat_prop(t, m->pred_prop);
       if (p) op->preds[0].prop_type = p->type;
       else op->preds[0].prop_type.scalar = OG_QS_STRING; /* edge from/to */
+      /* `where tags = "x"` on a list property is membership, as in bindings */
+      if (p && p->type.list && m->pred_op == OG_QOP_EQ) op->preds[0].op = OG_QOP_CONTAINS;
     }
   }
   return true;

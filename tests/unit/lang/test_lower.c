@@ -155,6 +155,9 @@ static const struct { const char *id, *query, *ir; } ROWS[] = {
      "Rrf $d rrf(nearest($d.embedding, $vq), bm25($d.title, $tq)) k=5\n"
      "Project $d.slug AS d.slug, rrf(nearest($d.embedding, $vq), bm25($d.title, $tq)) AS r\n"
      "Limit 5\n"},
+    {"mutation predicate on a list property is membership",
+     "query q() { delete Person where tags = \"x\" }",
+     "Delete node Person where tags contains \"x\"\n"},
 };
 
 static void test_renderings(void **state) {
