@@ -11,6 +11,13 @@ typedef struct vdesc {   /* one verified table descriptor */
   uint64_t table_version, content_version, row_count;
 } vdesc;
 
+typedef struct ventry {  /* one table entry of one manifest, checked after the scan */
+  char *manifest;
+  char *table_key;
+  char *descriptor;
+  uint64_t table_version, content_version, row_count;
+} ventry;
+
 typedef struct vparent {
   char *child;           /* manifest key */
   char *parent_key;
@@ -25,6 +32,8 @@ typedef struct vctx {
   og_map schemas;        /* sha → (void*)1 ok / (void*)2 bad */
   og_map descs;          /* descriptor key → vdesc* */
   OG_VEC(vparent) parents;
+  OG_VEC(ventry) entries;
+  og_map covered;        /* table object keys already checked by og_table_verify */
   uint64_t manifests, descriptors;
   bool oom;
 } vctx;
@@ -66,41 +75,74 @@ static void check_schema(vctx *v, const og_manifest *m) {
     problem(v, m->key, "references a missing or corrupt schema object '%s'", m->schema_key);
 }
 
-static void check_tables(vctx *v, const og_manifest *m) {
+/* Defer the table checks: they run newest manifest first (see
+ * verify_tables) so each table object is verified once, not once per version
+ * that references it. */
+static void collect_tables(vctx *v, const og_manifest *m) {
   for (size_t i = 0; i < m->ntables; i++) {
     const og_table_entry *e = &m->tables[i];
-    void *p = NULL;
-    vdesc *d;
-    if (og_map_sget(&v->descs, e->descriptor, &p)) {
-      d = p;
-    } else {
-      og_table *t = NULL;
-      og_error te = OG_ERROR_INIT;
-      if (!(d = og_calloc(1, sizeof *d)) || og_map_sput(&v->descs, e->descriptor, d) != OG_OK) {
-        og_free(d);
-        v->oom = true;
-        return;
-      }
-      v->descriptors++;
-      d->rc = og_table_open(v->st, e->descriptor, &t, &te);
-      if (d->rc == OG_OK) {
-        d->table_version = og_table_version(t);
-        d->content_version = og_table_content_version(t);
-        d->row_count = og_table_row_count(t);
-        d->rc = og_table_verify(t, &te);
-      }
-      og_table_free(t);
-      if (d->rc != OG_OK)
-        problem(v, e->descriptor, "table '%s': %s", e->table_key, te.message);
+    ventry ve = {og_strdup(m->key), og_strdup(e->table_key), og_strdup(e->descriptor),
+                 e->table_version, e->content_version, e->row_count};
+    if (!ve.manifest || !ve.table_key || !ve.descriptor || OG_VEC_PUSH(&v->entries, ve) != OG_OK) {
+      og_free(ve.manifest);
+      og_free(ve.table_key);
+      og_free(ve.descriptor);
+      v->oom = true;
+      return;
     }
+  }
+}
+
+/* Open the descriptor (its checksum is verified by the open) and run the
+ * full og_table_verify only when it references an object no earlier
+ * successful verify covered: a history of appends then costs O(objects),
+ * not O(versions x objects). */
+static vdesc *check_descriptor(vctx *v, const ventry *e) {
+  og_table *t = NULL;
+  og_error te = OG_ERROR_INIT;
+  og_keylist kl = {0};
+  vdesc *d = og_calloc(1, sizeof *d);
+  if (!d || og_map_sput(&v->descs, e->descriptor, d) != OG_OK) {
+    og_free(d);
+    v->oom = true;
+    return NULL;
+  }
+  v->descriptors++;
+  d->rc = og_table_open(v->st, e->descriptor, &t, &te);
+  if (d->rc == OG_OK) {
+    d->table_version = og_table_version(t);
+    d->content_version = og_table_content_version(t);
+    d->row_count = og_table_row_count(t);
+    d->rc = og_table_objects(t, &kl, &te);
+  }
+  bool full = false;
+  for (size_t i = 0; d->rc == OG_OK && i < kl.count && !full; i++)
+    full = strcmp(kl.keys[i], e->descriptor) != 0 && !og_map_sget(&v->covered, kl.keys[i], NULL);
+  if (d->rc == OG_OK && full) {
+    d->rc = og_table_verify(t, &te);
+    for (size_t i = 0; d->rc == OG_OK && i < kl.count; i++)
+      if (og_map_sput(&v->covered, kl.keys[i], NULL) != OG_OK) v->oom = true;
+  }
+  if (d->rc != OG_OK) problem(v, e->descriptor, "table '%s': %s", e->table_key, te.message);
+  og_keylist_dispose(&kl);
+  og_table_free(t);
+  return d;
+}
+
+static void verify_tables(vctx *v) {
+  for (size_t i = v->entries.count; i-- > 0 && !v->oom;) {
+    const ventry *e = &v->entries.items[i];
+    void *p = NULL;
+    vdesc *d = og_map_sget(&v->descs, e->descriptor, &p) ? p : check_descriptor(v, e);
+    if (!d) return;
     if (d->rc != OG_OK) {
-      problem(v, m->key, "table '%s' descriptor '%s' failed verification", e->table_key,
+      problem(v, e->manifest, "table '%s' descriptor '%s' failed verification", e->table_key,
               e->descriptor);
       continue;
     }
     if (d->table_version != e->table_version || d->content_version != e->content_version ||
         d->row_count != e->row_count)
-      problem(v, m->key,
+      problem(v, e->manifest,
               "table '%s': manifest says version %" PRIu64 "/content %" PRIu64 "/rows %" PRIu64
               " but descriptor '%s' has %" PRIu64 "/%" PRIu64 "/%" PRIu64,
               e->table_key, e->table_version, e->content_version, e->row_count, e->descriptor,
@@ -166,7 +208,7 @@ static void check_manifest(vctx *v, const char *key, const char *name, uint64_t 
     og_buf_dispose(&pk);
   }
   check_schema(v, m);
-  check_tables(v, m);
+  collect_tables(v, m);
   og_manifest_free(m);
 }
 
@@ -201,6 +243,7 @@ og_status og_graph_verify(og_store *st, og_buf *report, og_error *err) {
     prev_ver = ver;
   }
   if (!main_seen) problem(&v, "log/main@1/", "no main branch: the store holds no graph");
+  verify_tables(&v);
   for (size_t i = 0; i < v.parents.count; i++) {
     const vparent *p = &v.parents.items[i];
     void *id = NULL;
@@ -248,5 +291,12 @@ cleanup:
     og_free(v.parents.items[i].parent_id);
   }
   OG_VEC_FREE(&v.parents);
+  for (size_t i = 0; i < v.entries.count; i++) {
+    og_free(v.entries.items[i].manifest);
+    og_free(v.entries.items[i].table_key);
+    og_free(v.entries.items[i].descriptor);
+  }
+  OG_VEC_FREE(&v.entries);
+  og_map_dispose(&v.covered);
   return rc;
 }

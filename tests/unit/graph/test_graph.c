@@ -678,6 +678,35 @@ static void test_verify_catches(void **state) {
   og_store_free(st);
 }
 
+/* Verify reads each table object about once, not once per version. */
+static void test_verify_linear(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_store *st = fx_memory();
+  og_graph *g = fx_init(st);
+  const int depth = 300;
+  for (int i = 0; i < depth; i++) {
+    char tag[16];
+    snprintf(tag, sizeof tag, "v%d", i);
+    OG_ASSERT_OK(fx_commit_append(g, "main", "node:Person", tag, 1, 0, NULL, &err), &err);
+  }
+  og_keylist kl = {0};
+  OG_ASSERT_OK(og_store_list(st, "", &kl, &err), &err);
+  uint64_t objects = kl.count;
+  og_keylist_dispose(&kl);
+  og_store_stats_reset(st);
+  og_buf rep = OG_BUF_INIT;
+  OG_ASSERT_OK(og_graph_verify(st, &rep, &err), &err);
+  og_store_stats s;
+  og_store_stats_get(st, &s);
+  print_message("verify at depth %d: %" PRIu64 " objects, %" PRIu64 " reads: %s\n", depth + 1,
+                objects, s.gets + s.get_ranges + s.heads, rep.ptr);
+  assert_true(s.gets + s.get_ranges + s.heads < 4 * objects);
+  og_buf_dispose(&rep);
+  og_graph_free(g);
+  og_store_free(st);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_init_open),
@@ -696,6 +725,7 @@ int main(void) {
       cmocka_unit_test(test_schema_change_and_tables),
       cmocka_unit_test(test_merge_parent),
       cmocka_unit_test(test_verify_catches),
+      cmocka_unit_test(test_verify_linear),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
