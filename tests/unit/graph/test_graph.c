@@ -280,7 +280,7 @@ static void test_hint_lag_missing_bogus(void **state) {
 }
 
 /* open + head lookup cost at depth d (empty commits keep the test fast). */
-static uint64_t open_cost_at_depth(int depth, og_store_stats *out) {
+static uint64_t open_cost_at_depth(int depth, og_store_stats *out, og_store_stats *write_out) {
   og_error err = OG_ERROR_INIT;
   og_store *st = fx_memory();
   og_graph *g = fx_init(st);
@@ -303,6 +303,10 @@ static uint64_t open_cost_at_depth(int depth, og_store_stats *out) {
   og_table_free(t);
   og_snapshot_free(s);
   og_store_stats_get(st, out);
+  /* and a single-row write */
+  og_store_stats_reset(st);
+  OG_ASSERT_OK(fx_commit_append(g2, "main", "node:Person", "w", 1, 0, NULL, &err), &err);
+  og_store_stats_get(st, write_out);
   og_graph_free(g2);
   og_store_free(st);
   return fx_ops(out);
@@ -310,9 +314,14 @@ static uint64_t open_cost_at_depth(int depth, og_store_stats *out) {
 
 static void test_open_cost_flat(void **state) {
   (void)state;
-  og_store_stats a, b;
-  uint64_t shallow = open_cost_at_depth(10, &a);
-  uint64_t deep = open_cost_at_depth(2000, &b);
+  og_store_stats a, b, wa, wb;
+  uint64_t shallow = open_cost_at_depth(10, &a, &wa);
+  uint64_t deep = open_cost_at_depth(2000, &b, &wb);
+  print_message("1-row write ops: depth 10 = %" PRIu64 ", depth 2000 = %" PRIu64 "\n", fx_ops(&wa),
+                fx_ops(&wb));
+  assert_int_equal(fx_ops(&wa), fx_ops(&wb));
+  assert_int_equal(wa.put_if_absents, 1);
+  assert_int_equal(wb.lists, 0);
   print_message("open+snapshot+table ops: depth 10 = %" PRIu64 ", depth 2000 = %" PRIu64 "\n",
                 shallow, deep);
   assert_int_equal(shallow, deep);
