@@ -126,7 +126,10 @@ og_status og_column_init(og_column *c, const og_colspec *spec) {
     if (OG_VEC_PUSH(&c->offsets, 0) != OG_OK) return OG_ENOMEM;
   }
   if (c->type == OG_COL_LIST && og_coltype_is_varlen(c->elem)) {
-    if (OG_VEC_PUSH(&c->elem_offsets, 0) != OG_OK) return OG_ENOMEM;
+    if (OG_VEC_PUSH(&c->elem_offsets, 0) != OG_OK) {
+      og_column_dispose(c);
+      return OG_ENOMEM;
+    }
   }
   return OG_OK;
 }

@@ -78,16 +78,18 @@ static og_status emit_page(page_writer *w, og_buf *out, int level, uint32_t rows
 }
 
 typedef OG_VEC(og_pageinfo) pagevec;
+typedef struct stat_acc stat_acc;
 
 /* Stats over the encoded rows. */
-typedef struct stat_acc {
+struct stat_acc {
   bool any;
   int64_t imin, imax;
   uint64_t umin, umax;
   double fmin, fmax;
   const char *smin, *smax;
   size_t sminlen, smaxlen;
-} stat_acc;
+};
+typedef OG_VEC(stat_acc) statvec;
 
 static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn) {
   int c = memcmp(a, b, an < bn ? an : bn);
@@ -150,6 +152,18 @@ static og_status put_stat_value(og_buf *f, og_coltype t, int64_t i, uint64_t u, 
 
 static bool has_stats(og_coltype t) {
   return og_coltype_fixed(t) || t == OG_COL_STRING;
+}
+
+/* flags byte + present values */
+static void put_stats(og_buf *f, og_coltype t, const stat_acc *st) {
+  uint8_t flags = 0;
+  if (st->any && has_stats(t)) {
+    if (t != OG_COL_STRING || st->sminlen <= OG_STAT_STR_MAX) flags |= OG_STAT_MIN;
+    if (t != OG_COL_STRING || st->smaxlen <= OG_STAT_STR_MAX) flags |= OG_STAT_MAX;
+  }
+  og_buf_put_u8(f, flags);
+  if (flags & OG_STAT_MIN) put_stat_value(f, t, st->imin, st->umin, st->fmin, st->smin, st->sminlen);
+  if (flags & OG_STAT_MAX) put_stat_value(f, t, st->imax, st->umax, st->fmax, st->smax, st->smaxlen);
 }
 
 static og_status put_pageinfo(og_buf *f, const og_pageinfo *p) {
@@ -239,47 +253,50 @@ og_status og_frag_encode(const og_table_schema *s, const og_batch *b, const uint
   memset(&w, 0, sizeof w);
   og_buf footer = OG_BUF_INIT;
   pagevec pages = OG_VEC_INIT;
+  statvec pstats = OG_VEC_INIT;
   size_t page_bytes = o->page_bytes ? o->page_bytes : 128u * 1024u;
 
   og_buf_put_u64le(&footer, n);
   og_buf_put_u32le(&footer, (uint32_t)s->ncols);
   for (size_t ci = 0; ci < s->ncols; ci++) {
     const og_column *c = &b->cols[ci];
-    stat_acc st;
+    stat_acc st, pst;
     memset(&st, 0, sizeof st);
+    memset(&pst, 0, sizeof pst);
     uint64_t nulls = 0;
     pages.count = 0;
+    pstats.count = 0;
     size_t lo = 0, acc = 0;
     for (size_t i = 0; i < n; i++) {
       size_t r = sel ? sel[i] : i;
       if (og_column_is_null(c, r)) nulls++;
-      else if (has_stats(c->type)) stat_add(&st, c, r);
+      else if (has_stats(c->type)) {
+        stat_add(&st, c, r);
+        stat_add(&pst, c, r);
+      }
       acc += og_column_byte_estimate(c, r) + 1;
       if (acc >= page_bytes || i + 1 - lo >= PAGE_MAX_ROWS || i + 1 == n) {
         og_pageinfo pi;
         if ((rc = encode_rows(&w, c, sel, lo, i + 1)) != OG_OK) goto oom;
         if ((rc = emit_page(&w, out, o->zstd_level, (uint32_t)(i + 1 - lo), &pi, err)) != OG_OK)
           goto cleanup;
-        if (OG_VEC_PUSH(&pages, pi) != OG_OK) goto oom;
+        if (OG_VEC_PUSH(&pages, pi) != OG_OK || OG_VEC_PUSH(&pstats, pst) != OG_OK) goto oom;
+        memset(&pst, 0, sizeof pst);
         lo = i + 1;
         acc = 0;
       }
     }
-    uint8_t flags = 0;
-    if (st.any && has_stats(c->type)) {
-      if (c->type != OG_COL_STRING || st.sminlen <= OG_STAT_STR_MAX) flags |= OG_STAT_MIN;
-      if (c->type != OG_COL_STRING || st.smaxlen <= OG_STAT_STR_MAX) flags |= OG_STAT_MAX;
-    }
     og_buf_put_u8(&footer, (uint8_t)c->type);
     og_buf_put_u8(&footer, (uint8_t)c->elem);
     og_buf_put_u8(&footer, c->nullable ? 1 : 0);
-    og_buf_put_u8(&footer, flags);
     og_buf_put_u32le(&footer, c->dim);
     og_buf_put_u64le(&footer, nulls);
-    if (flags & OG_STAT_MIN) put_stat_value(&footer, c->type, st.imin, st.umin, st.fmin, st.smin, st.sminlen);
-    if (flags & OG_STAT_MAX) put_stat_value(&footer, c->type, st.imax, st.umax, st.fmax, st.smax, st.smaxlen);
+    put_stats(&footer, c->type, &st);
     og_buf_put_u32le(&footer, (uint32_t)pages.count);
-    for (size_t p = 0; p < pages.count; p++) put_pageinfo(&footer, &pages.items[p]);
+    for (size_t p = 0; p < pages.count; p++) {
+      put_pageinfo(&footer, &pages.items[p]);
+      put_stats(&footer, c->type, &pstats.items[p]);
+    }
   }
   /* row ids: first absolute, then deltas (all >= 1: ids ascend strictly) */
   og_buf_clear(&w.raw);
@@ -314,6 +331,7 @@ cleanup:
   pw_dispose(&w);
   og_buf_dispose(&footer);
   OG_VEC_FREE(&pages);
+  OG_VEC_FREE(&pstats);
   return rc;
 }
 
@@ -322,6 +340,10 @@ cleanup:
 void og_footer_free(og_footer *f) {
   if (!f) return;
   for (size_t i = 0; i < f->ncols; i++) {
+    for (size_t p = 0; p < f->cols[i].npages; p++) {
+      og_free(f->cols[i].pages[p].st.smin);
+      og_free(f->cols[i].pages[p].st.smax);
+    }
     og_free(f->cols[i].pages);
     og_free(f->cols[i].stats.smin);
     og_free(f->cols[i].stats.smax);
@@ -360,6 +382,19 @@ static bool read_stat(og_cursor *c, og_coltype t, int64_t *i, uint64_t *u, doubl
   }
 }
 
+static bool read_stats(og_cursor *c, og_coltype t, og_colstats *st) {
+  st->flags = og_cursor_u8(c);
+  if (c->bad || (st->flags & ~(OG_STAT_MIN | OG_STAT_MAX)) || (st->flags && !has_stats(t)))
+    return false;
+  if ((st->flags & OG_STAT_MIN) &&
+      !read_stat(c, t, &st->imin, &st->umin, &st->fmin, &st->smin, &st->sminlen))
+    return false;
+  if ((st->flags & OG_STAT_MAX) &&
+      !read_stat(c, t, &st->imax, &st->umax, &st->fmax, &st->smax, &st->smaxlen))
+    return false;
+  return true;
+}
+
 og_status og_footer_parse(const char *key, const uint8_t *data, size_t len, uint64_t obj_size,
                           og_footer **out, og_error *err) {
   /* data = the footer bytes (already checksum-verified); pages must end at
@@ -384,21 +419,15 @@ og_status og_footer_parse(const char *key, const uint8_t *data, size_t len, uint
     m->type = (og_coltype)og_cursor_u8(&c);
     m->elem = (og_coltype)og_cursor_u8(&c);
     m->nullable = og_cursor_u8(&c) != 0;
-    m->stats.flags = og_cursor_u8(&c);
     m->dim = og_cursor_u32le(&c);
     m->null_count = og_cursor_u64le(&c);
     if (c.bad || m->type < OG_COL_BOOL || m->type > OG_COL_LIST || m->null_count > f->rows) {
       rc = corrupt(err, key, "bad column entry");
       goto cleanup;
     }
-    if ((m->stats.flags & OG_STAT_MIN) &&
-        !read_stat(&c, m->type, &m->stats.imin, &m->stats.umin, &m->stats.fmin, &m->stats.smin,
-                   &m->stats.sminlen)) { rc = corrupt(err, key, "bad column stats"); goto cleanup; }
-    if ((m->stats.flags & OG_STAT_MAX) &&
-        !read_stat(&c, m->type, &m->stats.imax, &m->stats.umax, &m->stats.fmax, &m->stats.smax,
-                   &m->stats.smaxlen)) { rc = corrupt(err, key, "bad column stats"); goto cleanup; }
+    if (!read_stats(&c, m->type, &m->stats)) { rc = corrupt(err, key, "bad column stats"); goto cleanup; }
     uint32_t np = og_cursor_u32le(&c);
-    if (c.bad || (uint64_t)np * 28 > og_cursor_left(&c)) { rc = corrupt(err, key, "bad page count"); goto cleanup; }
+    if (c.bad || (uint64_t)np * 29 > og_cursor_left(&c)) { rc = corrupt(err, key, "bad page count"); goto cleanup; }
     if (np) {
       m->pages = og_calloc(np, sizeof *m->pages);
       if (!m->pages) { rc = og_err_oom(err); goto cleanup; }
@@ -408,6 +437,7 @@ og_status og_footer_parse(const char *key, const uint8_t *data, size_t len, uint
     for (uint32_t p = 0; p < np; p++) {
       og_pageinfo *pi = &m->pages[p];
       read_pageinfo(&c, pi);
+      if (!read_stats(&c, m->type, &pi->st)) { rc = corrupt(err, key, "bad page stats"); goto cleanup; }
       if (c.bad || pi->offset > data_end || pi->comp_len > data_end - pi->offset ||
           pi->raw_len >= MAX_PAGE_RAW || pi->rows == 0 ||
           (p && pi->offset < m->pages[p - 1].offset + m->pages[p - 1].comp_len)) {
@@ -648,37 +678,72 @@ og_status og_frag_read_rows(og_store *st, const char *key, const og_footer *f, s
                             const uint32_t *rows, size_t n, og_column *dst, og_error *err) {
   og_status rc = OG_OK;
   const og_colmeta *m = &f->cols[col];
-  og_buf comp = OG_BUF_INIT, raw = OG_BUF_INIT;
+  og_buf span = OG_BUF_INIT, raw = OG_BUF_INIT;
   og_column tmp;
   og_colspec spec = {"", dst->type, dst->elem, dst->dim, dst->nullable};
   uint32_t *sel = NULL;
+  size_t *first = NULL; /* per page: index into rows of its first requested row, or SIZE_MAX */
   if ((rc = og_column_init(&tmp, &spec)) != OG_OK) return og_err_oom(err);
   sel = og_malloc((n ? n : 1) * sizeof *sel);
-  if (!sel) { rc = og_err_oom(err); goto cleanup; }
-  size_t i = 0;
-  uint64_t page_start = 0;
-  for (size_t p = 0; p < m->npages && i < n; p++) {
-    const og_pageinfo *pi = &m->pages[p];
-    uint64_t page_end = page_start + pi->rows;
-    size_t k = 0;
-    while (i + k < n && rows[i + k] < page_end) {
-      sel[k] = (uint32_t)(rows[i + k] - page_start);
-      k++;
+  first = og_malloc((m->npages ? m->npages : 1) * sizeof *first);
+  if (!sel || !first) { rc = og_err_oom(err); goto cleanup; }
+  {
+    size_t i = 0;
+    uint64_t ps = 0;
+    for (size_t p = 0; p < m->npages; p++) {
+      uint64_t pe = ps + m->pages[p].rows;
+      first[p] = i < n && rows[i] < pe ? i : SIZE_MAX;
+      while (i < n && rows[i] < pe) i++;
+      ps = pe;
     }
-    if (k) {
-      og_column_clear(&tmp);
-      if ((rc = fetch_page(st, key, pi, &comp, &raw, err)) != OG_OK) goto cleanup;
-      if ((rc = decode_page(key, &raw, pi->rows, &tmp, err)) != OG_OK) goto cleanup;
-      if (og_column_take(dst, &tmp, sel, k) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
-      i += k;
-    }
-    page_start = page_end;
+    if (i != n) { rc = og_err_set(err, OG_ERROR, "table: row offset beyond fragment '%s'", key); goto cleanup; }
   }
-  if (i != n) rc = og_err_set(err, OG_ERROR, "table: row offset beyond fragment '%s'", key);
+  /* needed pages in runs: a gap of at most 256 KiB is read through rather
+   * than paying another request */
+  size_t p = 0;
+  uint64_t page_start = 0;
+  size_t i = 0;
+  while (p < m->npages) {
+    if (first[p] == SIZE_MAX) {
+      page_start += m->pages[p].rows;
+      p++;
+      continue;
+    }
+    size_t q = p, last = p;
+    while (q + 1 < m->npages) {
+      size_t nx = q + 1;
+      while (nx < m->npages && first[nx] == SIZE_MAX) nx++;
+      if (nx >= m->npages) break;
+      uint64_t gap = m->pages[nx].offset - (m->pages[last].offset + m->pages[last].comp_len);
+      if (gap > (256u << 10)) break;
+      q = nx;
+      last = nx;
+    }
+    uint64_t lo = m->pages[p].offset, hi = m->pages[last].offset + m->pages[last].comp_len;
+    og_buf_clear(&span);
+    if ((rc = og_store_get_range(st, key, lo, hi - lo, &span, err)) != OG_OK) goto cleanup;
+    if (span.len != hi - lo) { rc = corrupt(err, key, "short page read (truncated?)"); goto cleanup; }
+    for (; p <= last; p++) {
+      const og_pageinfo *pi = &m->pages[p];
+      uint64_t page_end = page_start + pi->rows;
+      if (first[p] != SIZE_MAX) {
+        const char *cp = span.ptr + (pi->offset - lo);
+        if (og_hash64(cp, pi->comp_len) != pi->hash) { rc = corrupt(err, key, "page checksum mismatch"); goto cleanup; }
+        if ((rc = og_zstd_decompress(key, cp, pi->comp_len, pi->raw_len, &raw, err)) != OG_OK) goto cleanup;
+        og_column_clear(&tmp);
+        if ((rc = decode_page(key, &raw, pi->rows, &tmp, err)) != OG_OK) goto cleanup;
+        size_t k = 0;
+        while (i < n && rows[i] < page_end) sel[k++] = (uint32_t)(rows[i++] - page_start);
+        if (og_column_take(dst, &tmp, sel, k) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
+      }
+      page_start = page_end;
+    }
+  }
 cleanup:
   og_free(sel);
+  og_free(first);
   og_column_dispose(&tmp);
-  og_buf_dispose(&comp);
+  og_buf_dispose(&span);
   og_buf_dispose(&raw);
   return rc;
 }

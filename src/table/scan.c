@@ -125,22 +125,18 @@ static og_status pred_check(const og_table_schema *s, const og_pred *p, og_error
   return OG_OK;
 }
 
-/* Could any row of the fragment satisfy p, judging by the footer stats? */
-static bool stats_may_match(const og_footer *f, const og_pred *p) {
-  const og_colmeta *m = &f->cols[p->col];
-  if (p->op == OG_CMP_IS_NULL) return m->null_count > 0;
-  if (p->op == OG_CMP_NOT_NULL) return m->null_count < f->rows;
-  if (m->null_count == f->rows) return false;
-  const og_colstats *s = &m->stats;
+/* Could a value within [min, max] (as far as known) satisfy the comparison?
+ * IS_NULL / NOT_NULL are handled by the callers. */
+static bool range_may_match(og_coltype type, const og_colstats *s, const og_pred *p) {
   int cmin = 3, cmax = 3; /* 3 = unknown */
-  if (m->type == OG_COL_STRING) {
+  if (type == OG_COL_STRING) {
     if (s->flags & OG_STAT_MIN) cmin = bytes_cmp(s->smin, s->sminlen, p->lit.v.s.p, p->lit.v.s.n);
     if (s->flags & OG_STAT_MAX) cmax = bytes_cmp(s->smax, s->smaxlen, p->lit.v.s.p, p->lit.v.s.n);
-  } else if (og_coltype_fixed(m->type)) {
+  } else if (og_coltype_fixed(type)) {
     num lit = lit_num(&p->lit);
     num mn, mx;
-    if (m->type == OG_COL_U64) { mn = num_u(s->umin); mx = num_u(s->umax); }
-    else if (m->type == OG_COL_F32 || m->type == OG_COL_F64) { mn = num_f(s->fmin); mx = num_f(s->fmax); }
+    if (type == OG_COL_U64) { mn = num_u(s->umin); mx = num_u(s->umax); }
+    else if (type == OG_COL_F32 || type == OG_COL_F64) { mn = num_f(s->fmin); mx = num_f(s->fmax); }
     else { mn = num_i(s->imin); mx = num_i(s->imax); }
     if (s->flags & OG_STAT_MIN) cmin = num_cmp(mn, lit);
     if (s->flags & OG_STAT_MAX) cmax = num_cmp(mx, lit);
@@ -156,10 +152,27 @@ static bool stats_may_match(const og_footer *f, const og_pred *p) {
   case OG_CMP_GT: return !(cmax != 3 && cmax <= 0);
   case OG_CMP_GE: return !(cmax != 3 && cmax < 0);
   case OG_CMP_NE:
-    if (m->type == OG_COL_F32 || m->type == OG_COL_F64) return true; /* NaN != x */
+    if (type == OG_COL_F32 || type == OG_COL_F64) return true; /* NaN != x */
     return !(cmin == 0 && cmax == 0);
   default: return true;
   }
+}
+
+/* Could any row of the fragment satisfy p, judging by the footer stats? */
+static bool stats_may_match(const og_footer *f, const og_pred *p) {
+  const og_colmeta *m = &f->cols[p->col];
+  if (p->op == OG_CMP_IS_NULL) return m->null_count > 0;
+  if (p->op == OG_CMP_NOT_NULL) return m->null_count < f->rows;
+  if (m->null_count == f->rows) return false;
+  return range_may_match(m->type, &m->stats, p);
+}
+
+/* Same for one page (pages carry min/max but no null count). */
+static bool page_may_match(og_coltype type, const og_colstats *s, const og_pred *p) {
+  if (p->op == OG_CMP_IS_NULL || p->op == OG_CMP_NOT_NULL) return true;
+  if (og_coltype_fixed(type) && s->flags == 0) /* every value null (or NaN) */
+    return p->op == OG_CMP_NE && (type == OG_COL_F32 || type == OG_COL_F64);
+  return range_may_match(type, s, p);
 }
 
 /*==================== scans ====================*/
@@ -172,7 +185,8 @@ struct og_scan {
   bool *is_pred_col;   /* per work column */
   int *proj_pos;       /* position of each projected column in work */
   og_batch work, out;
-  uint32_t *sel;
+  uint32_t *sel, *selk, *cand;
+  uint8_t *mark;
   size_t sel_cap;
   size_t frag;
   og_arena lits;
@@ -188,6 +202,9 @@ void og_scan_free(og_scan *s) {
   og_batch_dispose(&s->work);
   og_batch_dispose(&s->out);
   og_free(s->sel);
+  og_free(s->selk);
+  og_free(s->cand);
+  og_free(s->mark);
   og_arena_dispose(&s->lits);
   og_free(s);
 }
@@ -276,40 +293,83 @@ og_status og_scan_next(og_scan *s, const og_batch **out, og_error *err) {
     const uint64_t *rids;
     if ((rc = og_table_frag_dv(t, fi, &dv, err)) != OG_OK) return rc;
     if ((rc = og_table_frag_rowids(t, fi, &rids, err)) != OG_OK) return rc;
-    og_batch_clear(&s->work);
-    og_batch_clear(&s->out);
-    for (size_t w = 0; w < s->work.ncols; w++) {
-      if (!s->is_pred_col[w]) continue;
-      if ((rc = og_frag_read_column(t->st, m->key, f, s->work.col_index[w], &s->work.cols[w], err)) != OG_OK)
-        return rc;
-    }
     size_t n = (size_t)m->rows;
     if (n > s->sel_cap) {
-      if (og_array_reserve((void **)&s->sel, &s->sel_cap, n, sizeof *s->sel) != OG_OK)
-        return og_err_oom(err);
+      uint32_t *a = og_realloc(s->sel, n * sizeof *a);
+      if (a) s->sel = a;
+      uint32_t *b = og_realloc(s->selk, n * sizeof *b);
+      if (b) s->selk = b;
+      uint32_t *c = og_realloc(s->cand, n * sizeof *c);
+      if (c) s->cand = c;
+      uint8_t *d = og_realloc(s->mark, n);
+      if (d) s->mark = d;
+      if (!a || !b || !c || !d) return og_err_oom(err);
+      s->sel_cap = n;
+    }
+    /* page statistics narrow the candidate rows */
+    bool all = true;
+    for (size_t p = 0; p < s->npreds; p++) {
+      const og_pred *pr = &s->preds[p];
+      const og_colmeta *cm = &f->cols[pr->col];
+      uint64_t ps = 0;
+      for (size_t pg = 0; pg < cm->npages; pg++) {
+        uint32_t pr_rows = cm->pages[pg].rows;
+        if (!page_may_match(cm->type, &cm->pages[pg].st, pr)) {
+          if (all) memset(s->mark, 1, n);
+          all = false;
+          memset(s->mark + ps, 0, pr_rows);
+        }
+        ps += pr_rows;
+      }
+    }
+    size_t ncand = 0;
+    for (size_t r = 0; r < n; r++) {
+      if (!all && !s->mark[r]) continue;
+      if (dv && roaring_bitmap_contains(dv, (uint32_t)r)) continue;
+      s->cand[ncand++] = (uint32_t)r;
+    }
+    if (ncand == 0) continue;
+    og_batch_clear(&s->work);
+    og_batch_clear(&s->out);
+    /* predicate columns: whole (indexes = row offsets) or only candidate pages
+     * (indexes = positions in cand) */
+    for (size_t w = 0; w < s->work.ncols; w++) {
+      if (!s->is_pred_col[w]) continue;
+      rc = all ? og_frag_read_column(t->st, m->key, f, s->work.col_index[w], &s->work.cols[w], err)
+               : og_frag_read_rows(t->st, m->key, f, s->work.col_index[w], s->cand, ncand,
+                                   &s->work.cols[w], err);
+      if (rc != OG_OK) return rc;
     }
     size_t nsel = 0;
-    for (size_t r = 0; r < n; r++) {
-      if (dv && roaring_bitmap_contains(dv, (uint32_t)r)) continue;
+    for (size_t k = 0; k < ncand; k++) {
+      uint32_t r = s->cand[k];
+      uint32_t idx = all ? r : (uint32_t)k;
       bool ok = true;
       for (size_t p = 0; p < s->npreds && ok; p++)
-        ok = pred_match_col(&s->work.cols[s->pred_pos[p]], r, &s->preds[p]);
-      if (ok) s->sel[nsel++] = (uint32_t)r;
+        ok = pred_match_col(&s->work.cols[s->pred_pos[p]], idx, &s->preds[p]);
+      if (ok) {
+        s->sel[nsel] = r;
+        s->selk[nsel] = idx;
+        nsel++;
+      }
     }
     if (nsel == 0) continue;
-    for (size_t w = 0; w < s->work.ncols; w++) {
-      if (s->is_pred_col[w]) continue;
-      if ((rc = og_frag_read_column(t->st, m->key, f, s->work.col_index[w], &s->work.cols[w], err)) != OG_OK)
+    for (size_t j = 0; j < s->out.ncols; j++) {
+      int w = s->proj_pos[j];
+      og_column *dst = &s->out.cols[j];
+      if (s->is_pred_col[w]) {
+        if (og_column_take(dst, &s->work.cols[w], all && nsel == n ? NULL : s->selk, nsel) != OG_OK)
+          return og_err_oom(err);
+      } else if (nsel == n) {
+        if ((rc = og_frag_read_column(t->st, m->key, f, s->out.col_index[j], dst, err)) != OG_OK) return rc;
+      } else if ((rc = og_frag_read_rows(t->st, m->key, f, s->out.col_index[j], s->sel, nsel, dst, err)) != OG_OK) {
         return rc;
+      }
     }
-    const uint32_t *sel = nsel == n ? NULL : s->sel;
-    for (size_t j = 0; j < s->out.ncols; j++)
-      if (og_column_take(&s->out.cols[j], &s->work.cols[s->proj_pos[j]], sel, nsel) != OG_OK)
-        return og_err_oom(err);
     if (og_array_reserve((void **)&s->out.rowids.items, &s->out.rowids.cap, nsel,
                          sizeof(uint64_t)) != OG_OK)
       return og_err_oom(err);
-    for (size_t i = 0; i < nsel; i++) s->out.rowids.items[i] = rids[sel ? sel[i] : i];
+    for (size_t i = 0; i < nsel; i++) s->out.rowids.items[i] = rids[s->sel[i]];
     s->out.rowids.count = nsel;
     *out = &s->out;
     return OG_OK;

@@ -27,15 +27,6 @@
 #define OG_STAT_MAX 2u
 #define OG_STAT_STR_MAX 64u /* string min/max are kept only when this short */
 
-/* One page of a column (or of the row-id column) inside a fragment object. */
-typedef struct og_pageinfo {
-  uint64_t offset;   /* byte offset of the compressed page */
-  uint32_t comp_len;
-  uint32_t raw_len;
-  uint64_t hash;     /* xxh3-64 of the compressed bytes */
-  uint32_t rows;
-} og_pageinfo;
-
 typedef struct og_colstats {
   uint8_t flags;     /* OG_STAT_* */
   /* numeric: min/max as i64 (signed ints, date, datetime, bool), u64 (U64),
@@ -46,6 +37,17 @@ typedef struct og_colstats {
   char *smin, *smax;
   size_t sminlen, smaxlen;
 } og_colstats;
+
+/* One page of a column (or of the row-id column) inside a fragment object. */
+typedef struct og_pageinfo {
+  uint64_t offset;   /* byte offset of the compressed page */
+  uint32_t comp_len;
+  uint32_t raw_len;
+  uint64_t hash;     /* xxh3-64 of the compressed bytes */
+  uint32_t rows;
+  og_colstats st;    /* per-page min/max (column pages only) */
+} og_pageinfo;
+
 
 typedef struct og_colmeta {
   og_coltype type, elem;
