@@ -265,6 +265,59 @@ static void test_failpoint_crash(void **state) {
   }
 }
 
+/* A process dies before the Nth store operation of an operation, for every
+ * N: a reopen sees the before- or the after-state and verify passes. */
+static void test_store_crash_each_op(void **state) {
+  (void)state;
+  const fp_op ops[] = {OP_COMMIT, OP_BRANCH_CREATE, OP_BRANCH_DELETE};
+  for (size_t k = 0; k < sizeof ops / sizeof *ops; k++) {
+    int befores = 0, afters = 0;
+    for (uint64_t n = 1;; n++) {
+      og_error err = OG_ERROR_INIT;
+      char *dir = og_test_tmpdir("graph-scrash");
+      seed_posix(dir);
+      fflush(NULL);
+      pid_t pid = fork();
+      assert_true(pid >= 0);
+      if (pid == 0) {
+        og_error e = OG_ERROR_INIT;
+        og_store *inner = NULL, *fs = NULL;
+        if (og_store_open_posix(&inner, dir, false, &e) != OG_OK) _exit(3);
+        if (og_store_open_fault(&fs, inner, &e) != OG_OK) _exit(4);
+        og_fault_spec spec = {OG_STORE_OP_ALL, n, false, OG_FAULT_CRASH, 0, NULL};
+        og_store_fault_arm(fs, &spec);
+        og_status rc = run_op(fs, ops[k], &e);
+        _exit(rc == OG_OK ? 0 : 5); /* reached only when op n does not exist */
+      }
+      int status = 0;
+      assert_int_equal(waitpid(pid, &status, 0), pid);
+      assert_true(WIFEXITED(status));
+      int code = WEXITSTATUS(status);
+      og_store *st = NULL;
+      OG_ASSERT_OK(og_store_open_posix(&st, dir, false, &err), &err);
+      bool after = after_state(st, ops[k]);
+      OG_ASSERT_OK(og_graph_verify(st, NULL, &err), &err);
+      if (code == 0) {
+        assert_true(after);
+      } else {
+        assert_int_equal(code, OG_FP_CRASH_EXIT);
+        after ? afters++ : befores++;
+        if (!after) { /* redo works */
+          OG_ASSERT_OK(run_op(st, ops[k], &err), &err);
+          assert_true(after_state(st, ops[k]));
+        }
+      }
+      og_store_free(st);
+      og_test_rmtree(dir);
+      og_free(dir);
+      if (code == 0) break;
+    }
+    print_message("op %d: crash before each store op: %d before-states, %d after-states\n",
+                  (int)ops[k], befores, afters);
+    assert_true(befores > 0 && afters > 0);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_store_eio_each_op),
@@ -272,6 +325,7 @@ int main(void) {
       cmocka_unit_test(test_store_persistent_write_failure),
       cmocka_unit_test(test_failpoint_error),
       cmocka_unit_test(test_failpoint_crash),
+      cmocka_unit_test(test_store_crash_each_op),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
