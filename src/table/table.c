@@ -24,9 +24,18 @@ og_status og_table_new_key(const char *prefix, const char *kind, char **out, og_
   return OG_OK;
 }
 
+/* Decoded bytes held by every live fragment cache entry (cheap budget check). */
+static atomic_size_t g_cached_bytes;
+
+static void fc_account(og_fragcache *fc, size_t n) {
+  atomic_fetch_add(&fc->bytes, n);
+  atomic_fetch_add(&g_cached_bytes, n);
+}
+
 void og_fragcache_release(og_fragcache *fc) {
   if (!fc) return;
   if (atomic_fetch_sub(&fc->refs, 1) != 1) return;
+  atomic_fetch_sub(&g_cached_bytes, atomic_load(&fc->bytes));
   pthread_mutex_destroy(&fc->mu);
   og_footer_free(fc->footer);
   og_free(fc->rowids);
@@ -61,6 +70,7 @@ static size_t cache_key(og_store *st, const char *key, char *buf, size_t cap) {
 
 /* Drop entries nobody else holds until under budget (g_cache_mu held). */
 static void cache_evict_locked(size_t budget) {
+  if (atomic_load(&g_cached_bytes) + 256 * g_cache.count <= budget) return;
   size_t total = 0, pos = 0;
   og_map_entry *e;
   while ((e = og_map_next(&g_cache, &pos)) != NULL)
@@ -327,7 +337,7 @@ static og_status load_footer_locked(og_table *t, size_t i, og_fragcache *fc, og_
   fc->footer = f;
   size_t fb = sizeof *f;
   for (size_t c = 0; c < f->ncols; c++) fb += sizeof(og_colmeta) + f->cols[c].npages * sizeof(og_pageinfo);
-  atomic_fetch_add(&fc->bytes, fb);
+  fc_account(fc, fb);
   return OG_OK;
 }
 
@@ -357,7 +367,7 @@ og_status og_table_frag_rowids(og_table *t, size_t i, const uint64_t **out, og_e
     }
     if (rc == OG_OK) {
       fc->rowids = ids;
-      atomic_fetch_add(&fc->bytes, (size_t)m->rows * sizeof *ids);
+      fc_account(fc, (size_t)m->rows * sizeof *ids);
     }
   }
   pthread_mutex_unlock(&fc->mu);
@@ -373,7 +383,7 @@ og_status og_table_frag_kidx(og_table *t, size_t i, const og_kidx **out, og_erro
   pthread_mutex_lock(&fc->mu);
   if (!fc->kidx) {
     rc = og_kidx_load(t->st, m->kidx_key, m->rows, &fc->kidx, err);
-    if (rc == OG_OK) atomic_fetch_add(&fc->bytes, fc->kidx->raw.cap);
+    if (rc == OG_OK) fc_account(fc, fc->kidx->raw.cap);
   }
   pthread_mutex_unlock(&fc->mu);
   *out = fc->kidx;
