@@ -191,9 +191,9 @@ og_status og_qlint(const struct og_catalog *cat, const char *src, size_t len, co
         const og_qc_prop *p = og_qcat_prop(nt, mu->assigns[j].prop);
         if (p) set[ti][p - nt->props] = true;
       }
-      bool dup = false;
-      for (size_t j = 0; j < upd_n[ti]; j++)
-        if (strcmp(upd_names[ti][j], d->name) == 0) dup = true;
+      /* statements of one query are seen together: comparing with the last
+       * name keeps this linear (equal names elsewhere are folded after sorting) */
+      bool dup = upd_n[ti] && strcmp(upd_names[ti][upd_n[ti] - 1], d->name) == 0;
       if (!dup) OG_Q_PUSH(&a, upd_names[ti], upd_n[ti], upd_cap[ti], d->name, { rc = og_err_oom(err); goto cleanup; });
     }
   }
@@ -201,6 +201,10 @@ og_status og_qlint(const struct og_catalog *cat, const char *src, size_t len, co
     if (!upd_n[ti]) continue;
     const og_qc_type *nt = &view.nodes[ti];
     qsort(upd_names[ti], upd_n[ti], sizeof(char *), cmp_str);
+    size_t u = 0;
+    for (size_t j = 0; j < upd_n[ti]; j++)
+      if (u == 0 || strcmp(upd_names[ti][u - 1], upd_names[ti][j]) != 0) upd_names[ti][u++] = upd_names[ti][j];
+    upd_n[ti] = u;
     for (size_t j = 0; j < nt->n_props; j++) {
       const og_qc_prop *p = &nt->props[j];
       if (!p->type.nullable || p->is_key || set[ti][j]) continue;

@@ -106,7 +106,8 @@ typedef enum og_qagg { OG_QA_COUNT, OG_QA_SUM, OG_QA_AVG, OG_QA_MIN, OG_QA_MAX }
 typedef struct og_qexpr {
   og_qexpr_kind kind;
   og_qpos pos;
-  const char *var;   /* PROP, VAR (no '$'), NEAREST (vector owner) */
+  const char *var;   /* PROP, VAR (no '$'), NEAREST (vector owner). A VAR naming a
+                      * declared param is that param everywhere, else a match variable. */
   const char *name;  /* PROP property, ALIAS name, NEAREST property */
   og_qlit lit;       /* LIT */
   og_qagg agg;       /* AGG */
@@ -224,7 +225,7 @@ og_status og_qfile_parse(const char *src, size_t len, og_qfile **out, og_error *
 void og_qfile_free(og_qfile *f);
 /* First declaration with that name; NULL if none. */
 const og_qdecl *og_qfile_find(const og_qfile *f, const char *name);
-/* Selection rule of §3.2: by name ("query 'x' not found", OG_ENOTFOUND), or
+/* Selection rule of §3.2: by name ("query 'x' not found", OG_EINVAL = 400), or
  * with name NULL the single query ("query file contains multiple queries;
  * pass --name", OG_EINVAL). */
 og_status og_qfile_select(const og_qfile *f, const char *name, const og_qdecl **out,

@@ -963,7 +963,7 @@ og_status og_qfile_select(const og_qfile *f, const char *name, const og_qdecl **
   *out = NULL;
   if (name) {
     if (!(*out = og_qfile_find(f, name)))
-      return og_err_set(err, OG_ENOTFOUND, "query '%s' not found", name);
+      return og_err_set(err, OG_EINVAL, "query '%s' not found", name); /* 400 (surface §5.3) */
     return OG_OK;
   }
   if (f->n_decls == 1) {

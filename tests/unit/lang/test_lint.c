@@ -168,11 +168,42 @@ static void test_no_param_mutation_warning(void **state) {
   lint_free(&r);
 }
 
+/* lint of a large file costs linear time */
+static void test_lint_linear(void **state) {
+  (void)state;
+  og_catalog *cat = NULL;
+  og_error err = OG_ERROR_INIT;
+  const char *schema = "node Person { name: String @key  age: I32?  nick: String? }  edge Knows: Person -> Person";
+  OG_ASSERT_OK(og_catalog_compile(schema, strlen(schema), &cat, &err), &err);
+  uint64_t dt[2];
+  for (int r = 0; r < 2; r++) {
+    int n = r ? 8000 : 1000;
+    og_buf q = OG_BUF_INIT, j = OG_BUF_INIT;
+    for (int k = 0; k < n; k++)
+      og_buf_printf(&q,
+                    "query r%d($n: String) { match { $p: Person { name: $n }  $p knows{1,2} $f } return { $f.name } }\n"
+                    "query u%d($n: String, $a: I32) { update Person set { age: $a } where name = $n }\n",
+                    k, k);
+    bool se;
+    uint64_t t0 = og_monotonic_ns();
+    OG_ASSERT_OK(og_qlint(cat, q.ptr, q.len, NULL, &j, NULL, &se, &err), &err);
+    dt[r] = og_monotonic_ns() - t0;
+    assert_false(se);
+    assert_non_null(strstr(j.ptr, "Person.nick exists in schema but no update query sets it"));
+    og_buf_dispose(&q);
+    og_buf_dispose(&j);
+  }
+  double ratio = (double)dt[1] / (double)(dt[0] ? dt[0] : 1);
+  if (ratio > 40.0) fail_msg("lint time ratio %.1f for 8x input: not linear", ratio);
+  og_catalog_free(cat);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_l01_parse_failure), cmocka_unit_test(test_l02_mixed),
       cmocka_unit_test(test_l04_l10_l201),      cmocka_unit_test(test_l05_l07_l08),
       cmocka_unit_test(test_no_param_mutation_warning),
+      cmocka_unit_test(test_lint_linear),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

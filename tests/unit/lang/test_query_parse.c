@@ -94,7 +94,7 @@ static void test_q03_q09_annotations_multi(void **state) {
   og_error err = OG_ERROR_INIT;
   assert_int_equal(og_qfile_select(f, NULL, &d, &err), OG_EINVAL);
   assert_non_null(strstr(err.message, "query file contains multiple queries; pass --name"));
-  assert_int_equal(og_qfile_select(f, "zz", &d, &err), OG_ENOTFOUND);
+  assert_int_equal(og_qfile_select(f, "zz", &d, &err), OG_EINVAL);
   assert_non_null(strstr(err.message, "query 'zz' not found"));
   OG_ASSERT_OK(og_qfile_select(f, "r", &d, &err), &err);
   assert_string_equal(d->name, "r");
