@@ -31,7 +31,13 @@ void og_sch_free_regex(void *re) {
  * constructs we cannot express. */
 static bool rx_translate(const char *src, og_buf *out, int *flags, const char **why) {
   const char *s = src;
-  bool in_br = false, last_quant = false;
+  bool in_br = false, last_quant = false, lazy = false;
+  int depth = 0;
+  unsigned long product = 1;
+  if (strlen(src) > 2048) {
+    *why = "pattern longer than 2048 bytes";
+    return false;
+  }
   if (strncmp(s, "(?i)", 4) == 0) {
     *flags |= REG_ICASE;
     s += 4;
@@ -85,18 +91,75 @@ static bool rx_translate(const char *src, og_buf *out, int *flags, const char **
     }
     if (c == '(' && s[1] == '?') {
       if (s[2] == ':') {
+        if (++depth > 16) {
+          *why = "regex too complex (groups nested deeper than 16)";
+          return false;
+        }
         og_buf_putc(out, '(');
         s += 2;
+        last_quant = false;
         continue;
       }
       *why = "group flags and look-around are not supported";
       return false;
     }
-    if ((c == '?' || c == '*' || c == '+' || c == '}') && last_quant && c == '?') {
-      last_quant = false; /* lazy marker: the match set is the same */
+    if (c == '*' || c == '+' || c == '?' || c == '{') {
+      char bound[32];
+      size_t bl = 0;
+      if (c == '{') {
+        /* {n} {n,} {n,m}; anything else is a literal brace */
+        const char *q = s + 1;
+        unsigned long lo = 0, hi = 0;
+        bool digits = false, comma = false, hi_digits = false;
+        while (*q >= '0' && *q <= '9') lo = lo * 10 + (unsigned long)(*q++ - '0'), digits = true;
+        if (*q == ',') {
+          comma = true;
+          q++;
+          while (*q >= '0' && *q <= '9') hi = hi * 10 + (unsigned long)(*q++ - '0'), hi_digits = true;
+        }
+        if (!digits || *q != '}' || q - s > 20) {
+          og_buf_puts(out, "\\{");
+          last_quant = false;
+          continue;
+        }
+        if (!comma || !hi_digits) hi = lo;
+        if (lo > 1000 || hi > 1000) {
+          *why = "repetition bound exceeds 1000";
+          return false;
+        }
+        if (comma && hi_digits && hi < lo) {
+          *why = "invalid repetition bounds (min > max)";
+          return false;
+        }
+        product *= hi > 1 ? hi : 1;
+        bl = (size_t)(q - s + 1);
+        memcpy(bound, s, bl);
+        s = q;
+      }
+      if (last_quant) {
+        if (c == '?' && !lazy) {
+          lazy = true; /* lazy marker: the match set is the same */
+          continue;
+        }
+        *why = "repetition operator applied to a repetition";
+        return false;
+      }
+      if (product > 100000) {
+        *why = "regex too complex (repetition budget exceeded)";
+        return false;
+      }
+      last_quant = true;
+      lazy = false;
+      if (bl) og_buf_put(out, bound, bl);
+      else og_buf_putc(out, c);
       continue;
     }
-    last_quant = c == '?' || c == '*' || c == '+' || c == '}';
+    last_quant = false;
+    if (c == '(' && ++depth > 16) {
+      *why = "regex too complex (groups nested deeper than 16)";
+      return false;
+    }
+    if (c == ')' && depth > 0) depth--;
     og_buf_putc(out, c);
   }
   return true;

@@ -18,6 +18,9 @@ static const char *SCHEMA =
     "  s: [String]?  w: [I32]?  @range(t, -40.0..60.5) }\n"
     "node R { s: String?  i: String?  @check(s, \"\\\\d{2}x\")  @check(i, \"(?i)^ab+$\") }\n"
     "node Bad { s: String?  @check(s, \"a(b\") }\n"
+    "node Rx { lazy: String?  stacked: String?  big: String?  nested: String?  brace: String?  nc: String?\n"
+    "  @check(lazy, \"^a+?b*?c??$\")  @check(stacked, \"a**\")  @check(big, \"a{1001}\")\n"
+    "  @check(nested, \"^((a|b)+c){2,3}$\")  @check(brace, \"x{y\")  @check(nc, \"^(?:ab)+$\") }\n"
     "node Company { name: String @key }\n"
     "edge WorksAt: Person -> Company @card(0..1)\n"
     "edge Knows: Person -> Person @card(2..)";
@@ -84,6 +87,16 @@ static const vcase CASES[] = {
      "@check violation on R.s: value '1x' does not match pattern '\\d{2}x'"},
     {"check-icase", "R", "i", "\"ABbB\"", OG_OK, NULL},
     {"check-bad-regex", "Bad", "s", "\"ab\"", OG_ECONSTRAINT, NULL},
+    {"rx-lazy", "Rx", "lazy", "\"aab\"", OG_OK, NULL},
+    {"rx-lazy-no", "Rx", "lazy", "\"b\"", OG_ECONSTRAINT, NULL},
+    {"rx-stacked", "Rx", "stacked", "\"a\"", OG_ECONSTRAINT,
+     "@check on Rx.stacked has invalid regex 'a**': repetition operator applied to a repetition"},
+    {"rx-big", "Rx", "big", "\"a\"", OG_ECONSTRAINT,
+     "@check on Rx.big has invalid regex 'a{1001}': repetition bound exceeds 1000"},
+    {"rx-nested", "Rx", "nested", "\"abcbac\"", OG_OK, NULL},
+    {"rx-nested-no", "Rx", "nested", "\"abc\"", OG_ECONSTRAINT, NULL},
+    {"rx-brace", "Rx", "brace", "\"x{y\"", OG_OK, NULL},
+    {"rx-noncap", "Rx", "nc", "\"abab\"", OG_OK, NULL},
     {"i32-range", "Person", "age", "3000000000", OG_EINVAL, NULL},
     {"i32-type", "Person", "age", "\"30\"", OG_EINVAL, NULL},
     {"u32-neg", "M", "n", "-1", OG_EINVAL, NULL},
