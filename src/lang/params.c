@@ -166,28 +166,30 @@ og_status og_qlit_value(og_arena *a, const og_qlit *l, og_qval *out, og_error *e
 
 static og_status put_param(bind_ctx *c, const char *name, const og_qval *v, bool declared) {
   og_qparams *p = c->p;
-  for (size_t k = 0; k < p->n; k++)
-    if (strcmp(p->items[k].name, name) == 0) {
-      p->items[k].value = *v;
-      p->items[k].declared = declared;
-      return OG_OK;
-    }
+  void *slot;
+  if (og_map_sget(&p->index, name, &slot)) {
+    og_qparam_entry *e = &p->items[(size_t)(uintptr_t)slot - 1];
+    e->value = *v;
+    e->declared = declared;
+    return OG_OK;
+  }
   const char *nm = og_arena_strdup(&p->arena, name);
   if (!nm) return og_err_oom(c->err);
   og_qparam_entry e = {nm, *v, declared};
   OG_Q_PUSH(&p->arena, p->items, p->n, p->cap, e, return og_err_oom(c->err));
+  if (og_map_sput(&p->index, nm, (void *)(uintptr_t)p->n) != OG_OK) return og_err_oom(c->err);
   return OG_OK;
 }
 
 const og_qval *og_qparams_get(const og_qparams *p, const char *name) {
-  if (!p) return NULL;
-  for (size_t k = 0; k < p->n; k++)
-    if (strcmp(p->items[k].name, name) == 0) return &p->items[k].value;
-  return NULL;
+  void *slot;
+  if (!p || !og_map_sget(&p->index, name, &slot)) return NULL;
+  return &p->items[(size_t)(uintptr_t)slot - 1].value;
 }
 
 void og_qparams_free(og_qparams *p) {
   if (!p) return;
+  og_map_dispose(&p->index);
   og_arena_dispose(&p->arena);
   og_free(p);
 }

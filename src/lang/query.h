@@ -430,6 +430,7 @@ typedef struct og_qparams {
   og_arena arena;
   og_qparam_entry *items;
   size_t n, cap;
+  og_map index; /* name -> item index + 1 */
 } og_qparams;
 
 typedef enum og_qbind_mode { OG_QBIND_STANDARD, OG_QBIND_JS } og_qbind_mode;

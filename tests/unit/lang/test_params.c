@@ -216,6 +216,21 @@ static void test_now_and_calendar(void **state) {
   og_qfile_free(f);
 }
 
+/* many keys bind in linear time */
+static void test_many_keys(void **state) {
+  (void)state;
+  og_buf j = OG_BUF_INIT;
+  og_buf_putc(&j, '{');
+  for (int k = 0; k < 50000; k++) og_buf_printf(&j, "%s\"k%d\":%d", k ? "," : "", k, k);
+  og_buf_puts(&j, ",\"k7\":\"last wins\"}");
+  og_qparams *p = bind_ok("$k1: I64", j.ptr, OG_QBIND_STANDARD);
+  assert_int_equal(p->n, 50000);
+  assert_int_equal(og_qparams_get(p, "k1")->i, 1);
+  assert_int_equal(og_qparams_get(p, "k49999")->i, 49999);
+  og_qparams_free(p);
+  og_buf_dispose(&j);
+}
+
 static int teardown(void **state) {
   (void)state;
   og_qfile_free(g_file);
@@ -228,6 +243,7 @@ int main(void) {
       cmocka_unit_test(test_p02_p06_nulls),   cmocka_unit_test(test_p08_p09_modes),
       cmocka_unit_test(test_every_type),      cmocka_unit_test(test_type_errors),
       cmocka_unit_test(test_p12_inferred),    cmocka_unit_test(test_now_and_calendar),
+      cmocka_unit_test(test_many_keys),
   };
   return cmocka_run_group_tests(tests, NULL, teardown);
 }
