@@ -289,16 +289,6 @@ static void test_multifrag_delete_update(void **state) {
 
   og_batch_dispose(&ub);
   OG_VEC_FREE(&del);
-  /* a tiny cache budget (and none at all) still works */
-  for (size_t budget = 0; budget < 2; budget++) {
-    og_table_cache_set_budget(budget);
-    og_table *r = NULL;
-    OG_ASSERT_OK(og_table_open(st, og_table_key(t4), &r, &e), &e);
-    OG_ASSERT_OK(og_table_lookup(r, "k5", 2, &id, &e), &e);
-    assert_int_equal(id, 0);
-    og_table_free(r);
-  }
-  og_table_cache_set_budget(256u << 20);
   og_table_free(t0);
   og_table_free(t1);
   og_table_free(t2);
