@@ -193,6 +193,28 @@ og_status og_graph_resolve(og_store *st, const char *branch, bool deleted_ok, og
   return OG_OK;
 }
 
+og_status og_graph_publish(og_store *st, const char *key, const og_buf *body,
+                           const char *commit_id, og_error *err) {
+  og_status put_rc = og_store_put_if_absent(st, key, body->ptr, body->len, err);
+  if (put_rc != OG_EIO && put_rc != OG_EFULL) return put_rc;
+  /* outcome unknown (store.h S5): re-read to learn whether the create landed */
+  og_manifest *m = NULL;
+  og_error e2 = OG_ERROR_INIT;
+  og_status rc = og_manifest_load(st, key, &m, &e2);
+  if (rc == OG_OK) {
+    bool ours = strcmp(m->commit.commit_id, commit_id) == 0;
+    og_manifest_free(m);
+    if (ours) {
+      og_err_clear(err);
+      return OG_OK;
+    }
+    return og_err_set(err, OG_EEXISTS, "graph: '%s' was created by another writer", key);
+  }
+  if (rc == OG_ENOTFOUND) og_err_prefix(err, "commit not applied (nothing visible)");
+  else og_err_prefix(err, "commit outcome unknown — re-read the branch before retrying");
+  return put_rc;
+}
+
 void og_graph_write_hint(og_store *st, const char *branch, uint64_t gen, uint64_t version) {
   og_buf k = OG_BUF_INIT, b = OG_BUF_INIT;
   if (og_gkey_head(&k, branch) == OG_OK && og_ghint_encode(gen, version, &b, NULL) == OG_OK)
@@ -575,7 +597,7 @@ og_status og_graph_init(og_store *st, const og_graph_init_opts *opts, og_graph *
   }
   if ((rc = OG_FAILPOINT(OG_FP_GRAPH_INIT_AFTER_TABLES, err)) != OG_OK) goto cleanup;
   if ((rc = og_manifest_encode(m, &body, err)) != OG_OK) goto cleanup;
-  rc = og_store_put_if_absent(st, key.ptr, body.ptr, body.len, err);
+  rc = og_graph_publish(st, key.ptr, &body, m->commit.commit_id, err);
   if (rc == OG_EEXISTS) {
     rc = og_err_set(err, OG_EEXISTS, "graph already initialized in %s (a concurrent init won)",
                     og_store_describe(st));
@@ -681,7 +703,7 @@ og_status og_graph_branch_create(og_graph *g, const char *name, const char *sour
     goto cleanup;
   }
   if ((rc = og_manifest_encode(m, &body, err)) != OG_OK) goto cleanup;
-  rc = og_store_put_if_absent(g->st, key.ptr, body.ptr, body.len, err);
+  rc = og_graph_publish(g->st, key.ptr, &body, m->commit.commit_id, err);
   if (rc == OG_EEXISTS) {
     rc = og_err_set(err, OG_EEXISTS, "branch '%s' already exists (a concurrent create won)", name);
     goto cleanup;
@@ -753,7 +775,7 @@ og_status og_graph_branch_delete(og_graph *g, const char *name, const char *acto
     }
     if ((rc = og_manifest_encode(m, &body, err)) != OG_OK) goto cleanup;
     if ((rc = OG_FAILPOINT(OG_FP_GRAPH_BRANCH_DELETE_BEFORE_PUT, err)) != OG_OK) goto cleanup;
-    rc = og_store_put_if_absent(g->st, key.ptr, body.ptr, body.len, err);
+    rc = og_graph_publish(g->st, key.ptr, &body, ulid, err);
     if (rc == OG_OK) break;
     if (rc != OG_EEXISTS) goto cleanup;
     /* a writer committed first: delete on top of its commit */

@@ -106,6 +106,11 @@ og_status og_snapshot_wrap(og_store *st, og_manifest *m, og_snapshot **out, og_e
  * `sha` and appends the key to `key`. */
 og_status og_graph_put_schema(og_store *st, const void *blob, size_t len, char sha[65],
                               og_buf *key, og_error *err);
+/* The commit point: put_if_absent of a manifest. An I/O error (outcome
+ * unknown) is resolved by re-reading the key: our commit id → OG_OK, another
+ * → OG_EEXISTS, absent → the original error. */
+og_status og_graph_publish(og_store *st, const char *key, const og_buf *body,
+                           const char *commit_id, og_error *err);
 /* Best-effort head hint write. */
 void og_graph_write_hint(og_store *st, const char *branch, uint64_t gen, uint64_t version);
 /* Jitter sleep before retry `attempt` (0-based). */

@@ -365,27 +365,6 @@ oom:
   return og_err_oom(err);
 }
 
-/* put_if_absent reported an I/O error: the create may or may not have
- * happened (store.h S5). Re-read to learn the outcome. */
-static og_status outcome_unknown(og_store *st, const char *key, const char *commit_id,
-                                 og_status put_rc, og_error *err) {
-  og_manifest *m = NULL;
-  og_error e2 = OG_ERROR_INIT;
-  og_status rc = og_manifest_load(st, key, &m, &e2);
-  if (rc == OG_OK) {
-    bool ours = strcmp(m->commit.commit_id, commit_id) == 0;
-    og_manifest_free(m);
-    og_err_clear(err);
-    return ours ? OG_OK : OG_EEXISTS;
-  }
-  if (rc == OG_ENOTFOUND) {
-    og_err_prefix(err, "commit not applied (nothing visible)");
-    return put_rc;
-  }
-  og_err_prefix(err, "commit outcome unknown — re-read the branch before retrying");
-  return put_rc;
-}
-
 og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snapshot **out,
                           og_error *err) {
   og_status rc = OG_OK;
@@ -433,8 +412,7 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
       goto cleanup;
     if ((rc = og_manifest_encode(next, &body, err)) != OG_OK) goto cleanup;
     if ((rc = OG_FAILPOINT(OG_FP_GRAPH_COMMIT_BEFORE_PUT, err)) != OG_OK) goto cleanup;
-    rc = og_store_put_if_absent(st, next->key, body.ptr, body.len, err);
-    if (rc == OG_EIO || rc == OG_EFULL) rc = outcome_unknown(st, next->key, commit_id, rc, err);
+    rc = og_graph_publish(st, next->key, &body, commit_id, err);
     if (rc == OG_OK) break;
     if (rc != OG_EEXISTS) goto cleanup;
     og_err_clear(err);

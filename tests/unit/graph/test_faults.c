@@ -17,65 +17,6 @@ static og_store *seeded(void) {
   return st;
 }
 
-static void run_fault_sweep(og_fault_kind kind) {
-  og_error err = OG_ERROR_INIT;
-  int failures = 0;
-  for (uint64_t n = 1;; n++) {
-    og_store *inner = seeded();
-    og_store *fs = NULL;
-    OG_ASSERT_OK(og_store_open_fault(&fs, inner, &err), &err);
-    og_graph *g = NULL;
-    OG_ASSERT_OK(og_graph_open(fs, 0, &g, &err), &err);
-    og_fault_spec spec = {OG_STORE_OP_ALL, n, false, kind, 0, NULL};
-    og_store_fault_arm(fs, &spec);
-    og_error werr = OG_ERROR_INIT;
-    og_status rc = fx_commit_append(g, "main", "node:Person", "w", 2, OG_GRAPH_STAGE_STRICT,
-                                    "faulted", &werr);
-    uint64_t fired = og_store_fault_fired(fs);
-    og_store_fault_disarm(fs);
-    if (fired == 0) {
-      OG_ASSERT_OK(rc, &werr);
-      assert_true(n > 5);
-      print_message("fault kind %d: %" PRIu64 " store ops in a commit, %d failed visibly\n",
-                    (int)kind, n - 1, failures);
-      og_graph_free(g);
-      og_store_free(fs);
-      og_store_free(inner);
-      break;
-    }
-    uint64_t head = fx_head(g, "main");
-    if (rc == OG_OK) {
-      assert_int_equal(head, 3); /* the fault hit best-effort work or was resolved by a re-read */
-      assert_int_equal(fx_rows(g, "main", 0, "node:Person"), 5);
-    } else {
-      failures++;
-      assert_true(werr.message[0] != 0);
-      assert_int_equal(head, 2); /* nothing visible */
-      assert_int_equal(fx_rows(g, "main", 0, "node:Person"), 3);
-      /* the retry succeeds */
-      OG_ASSERT_OK(fx_commit_append(g, "main", "node:Person", "w", 2, OG_GRAPH_STAGE_STRICT,
-                                    "retry", &err), &err);
-      assert_int_equal(fx_head(g, "main"), 3);
-      assert_int_equal(fx_rows(g, "main", 0, "node:Person"), 5);
-    }
-    OG_ASSERT_OK(og_graph_verify(inner, NULL, &err), &err);
-    og_graph_free(g);
-    og_store_free(fs);
-    og_store_free(inner);
-  }
-  assert_true(failures > 0);
-}
-
-static void test_store_eio_each_op(void **state) {
-  (void)state;
-  run_fault_sweep(OG_FAULT_EIO);
-}
-
-static void test_store_after_each_op(void **state) {
-  (void)state;
-  run_fault_sweep(OG_FAULT_AFTER);
-}
-
 static void test_store_persistent_write_failure(void **state) {
   (void)state;
   og_error err = OG_ERROR_INIT;
@@ -175,6 +116,57 @@ static bool after_state(og_store *st, fp_op op) {
 }
 
 static og_store *fixture_for(fp_op op) { return op == OP_INIT ? fx_memory() : seeded(); }
+
+/* Fail the Nth store operation of `op`, for every N: either the operation
+ * fails with a message and the before-state is intact (and a retry
+ * succeeds), or it succeeded (the fault hit best-effort work or an
+ * outcome-unknown create that a re-read resolved). */
+static void run_fault_sweep(og_fault_kind kind, fp_op op) {
+  og_error err = OG_ERROR_INIT;
+  int failures = 0;
+  for (uint64_t n = 1;; n++) {
+    og_store *inner = fixture_for(op);
+    og_store *fs = NULL;
+    OG_ASSERT_OK(og_store_open_fault(&fs, inner, &err), &err);
+    og_fault_spec spec = {OG_STORE_OP_ALL, n, false, kind, 0, NULL};
+    og_store_fault_arm(fs, &spec);
+    og_error werr = OG_ERROR_INIT;
+    og_status rc = run_op(fs, op, &werr);
+    uint64_t fired = og_store_fault_fired(fs);
+    og_store_fault_disarm(fs);
+    bool after = after_state(inner, op);
+    if (rc == OG_OK) {
+      assert_true(after);
+    } else {
+      failures++;
+      assert_true(werr.message[0] != 0);
+      if (after) fail_msg("op %d, fault at store op %" PRIu64 ": error '%s' but the change is visible",
+                          (int)op, n, werr.message);
+      OG_ASSERT_OK(run_op(fs, op, &err), &err); /* the retry succeeds */
+      assert_true(after_state(inner, op));
+    }
+    if (op != OP_INIT || after) OG_ASSERT_OK(og_graph_verify(inner, NULL, &err), &err);
+    og_store_free(fs);
+    og_store_free(inner);
+    if (fired == 0) {
+      assert_true(n > 3);
+      print_message("op %d, fault kind %d: %" PRIu64 " store ops, %d failed visibly\n", (int)op,
+                    (int)kind, n - 1, failures);
+      break;
+    }
+  }
+  assert_true(failures > 0);
+}
+
+static void test_store_eio_each_op(void **state) {
+  (void)state;
+  for (int op = OP_COMMIT; op <= OP_INIT; op++) run_fault_sweep(OG_FAULT_EIO, (fp_op)op);
+}
+
+static void test_store_after_each_op(void **state) {
+  (void)state;
+  for (int op = OP_COMMIT; op <= OP_INIT; op++) run_fault_sweep(OG_FAULT_AFTER, (fp_op)op);
+}
 
 static void test_failpoint_error(void **state) {
   (void)state;
