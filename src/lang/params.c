@@ -162,6 +162,24 @@ og_status og_qlit_value(og_arena *a, const og_qlit *l, og_qval *out, og_error *e
   return OG_OK;
 }
 
+og_status og_qvalue_resolve(const og_qvalue *v, const og_qparams *p, og_arena *a, og_qval *out, og_error *err) {
+  const og_qval *pv;
+  switch (v->kind) {
+    case OG_QVAL_LIT: return og_qlit_value(a, &v->lit, out, err);
+    case OG_QVAL_VAR:
+      if (!(pv = og_qparams_get(p, v->var)))
+        return og_err_set_pos(err, OG_EINVAL, v->pos.line, v->pos.col, "parameter '%s' not provided", v->var);
+      *out = *pv;
+      return OG_OK;
+    case OG_QVAL_NOW:
+      if (!(pv = og_qparams_get(p, OG_QNOW_PARAM)))
+        return og_err_set_pos(err, OG_EINVAL, v->pos.line, v->pos.col, "parameter '%s' not provided", OG_QNOW_PARAM);
+      *out = *pv;
+      return OG_OK;
+  }
+  return og_err_set(err, OG_ERROR, "bad value kind");
+}
+
 /*---------------- parameter map ----------------*/
 
 static og_status put_param(bind_ctx *c, const char *name, const og_qval *v, bool declared) {

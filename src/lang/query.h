@@ -452,6 +452,12 @@ bool og_qparse_date(const char *s, size_t len, int64_t *days_out);
 bool og_qparse_datetime(const char *s, size_t len, int64_t *ms_out);
 /* Literal → value (DATE/DATETIME parsed; "invalid Date literal 'x'" on error). */
 og_status og_qlit_value(og_arena *a, const og_qlit *lit, og_qval *out, og_error *err);
+/* Resolve a binding/assignment/predicate value: a literal, a param (missing →
+ * "parameter 'x' not provided", OG_EINVAL) or now() (reads OG_QNOW_PARAM; set
+ * it with og_qparams_set_now before running reads and mutations alike).
+ * Param values are borrowed from `p`; literal lists are built in `a`. */
+og_status og_qvalue_resolve(const og_qvalue *v, const og_qparams *p, og_arena *a, og_qval *out,
+                            og_error *err);
 
 /*==================== lint ====================*/
 

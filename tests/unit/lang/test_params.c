@@ -231,6 +231,38 @@ static void test_many_keys(void **state) {
   og_buf_dispose(&j);
 }
 
+static void test_value_resolve(void **state) {
+  (void)state;
+  og_qfile *f = NULL;
+  og_error err = OG_ERROR_INIT;
+  const char *src = "query q($n: String, $o: I32?) { update P set { a: [1, 2], b: now(), c: $o, d: $zz } where n = $n }";
+  OG_ASSERT_OK(og_qfile_parse(src, strlen(src), &f, &err), &err);
+  og_qparams *p = NULL;
+  OG_ASSERT_OK(og_qparams_bind(&f->decls[0], "{\"n\":\"x\"}", 9, OG_QBIND_STANDARD, &p, &err), &err);
+  og_arena a;
+  og_arena_init(&a, 0);
+  const og_qmut *m = &f->decls[0].muts[0];
+  og_qval v;
+  OG_ASSERT_OK(og_qvalue_resolve(&m->pred_value, p, &a, &v, &err), &err);
+  assert_string_equal(v.s, "x");
+  OG_ASSERT_OK(og_qvalue_resolve(&m->assigns[0].value, p, &a, &v, &err), &err);
+  assert_int_equal(v.kind, OG_QV_LIST);
+  assert_int_equal(v.items[1].i, 2);
+  assert_int_equal(og_qvalue_resolve(&m->assigns[1].value, p, &a, &v, &err), OG_EINVAL);
+  assert_string_equal(err.message, "parameter '__nanograph_now' not provided");
+  OG_ASSERT_OK(og_qparams_set_now(p, 86400000, &err), &err);
+  OG_ASSERT_OK(og_qvalue_resolve(&m->assigns[1].value, p, &a, &v, &err), &err);
+  assert_int_equal(v.kind, OG_QV_DATETIME);
+  assert_int_equal(v.i, 86400000);
+  OG_ASSERT_OK(og_qvalue_resolve(&m->assigns[2].value, p, &a, &v, &err), &err);
+  assert_int_equal(v.kind, OG_QV_NULL);
+  assert_int_equal(og_qvalue_resolve(&m->assigns[3].value, p, &a, &v, &err), OG_EINVAL);
+  assert_string_equal(err.message, "parameter 'zz' not provided");
+  og_arena_dispose(&a);
+  og_qparams_free(p);
+  og_qfile_free(f);
+}
+
 static int teardown(void **state) {
   (void)state;
   og_qfile_free(g_file);
@@ -243,7 +275,7 @@ int main(void) {
       cmocka_unit_test(test_p02_p06_nulls),   cmocka_unit_test(test_p08_p09_modes),
       cmocka_unit_test(test_every_type),      cmocka_unit_test(test_type_errors),
       cmocka_unit_test(test_p12_inferred),    cmocka_unit_test(test_now_and_calendar),
-      cmocka_unit_test(test_many_keys),
+      cmocka_unit_test(test_many_keys),        cmocka_unit_test(test_value_resolve),
   };
   return cmocka_run_group_tests(tests, NULL, teardown);
 }
