@@ -230,6 +230,13 @@ const og_qdecl *og_qfile_find(const og_qfile *f, const char *name);
  * pass --name", OG_EINVAL). */
 og_status og_qfile_select(const og_qfile *f, const char *name, const og_qdecl **out,
                           og_error *err);
+/* Stored-query catalog kind of a param type (§7): "string", "bool", "int"
+ * (I32/U32), "bigint" (I64/U64), "float", "date", "datetime", "blob",
+ * "vector", "list" (the element kind is og_qparam_kind of the scalar). */
+const char *og_qparam_kind(const og_qtype *t);
+/* JSON array [{name, kind, item_kind?, vector_dim?, nullable}] of the declared
+ * params, for the stored-query catalog (GET /queries). */
+og_status og_qdecl_params_json(const og_qdecl *d, og_buf *out);
 /* Canonical source text of a declaration (parses back to the same AST). */
 og_status og_qdecl_render(const og_qdecl *d, og_buf *out);
 

@@ -271,3 +271,38 @@ const char *og_q_default_column(og_arena *a, const og_qexpr *e) {
     }
   }
 }
+
+static const char *scalar_kind(og_qscalar s) {
+  switch (s) {
+    case OG_QS_STRING: return "string";
+    case OG_QS_BOOL: return "bool";
+    case OG_QS_I32:
+    case OG_QS_U32: return "int";
+    case OG_QS_I64:
+    case OG_QS_U64: return "bigint";
+    case OG_QS_F32:
+    case OG_QS_F64: return "float";
+    case OG_QS_DATE: return "date";
+    case OG_QS_DATETIME: return "datetime";
+    case OG_QS_BLOB: return "blob";
+    case OG_QS_VECTOR: return "vector";
+  }
+  return "string";
+}
+
+const char *og_qparam_kind(const og_qtype *t) { return t->list ? "list" : scalar_kind(t->scalar); }
+
+og_status og_qdecl_params_json(const og_qdecl *d, og_buf *b) {
+  og_buf_putc(b, '[');
+  for (size_t k = 0; k < d->n_params; k++) {
+    const og_qparam *p = &d->params[k];
+    og_buf_puts(b, k ? ",{\"name\":" : "{\"name\":");
+    og_buf_put_json_str(b, p->name, strlen(p->name));
+    og_buf_printf(b, ",\"kind\":\"%s\"", og_qparam_kind(&p->type));
+    if (p->type.list) og_buf_printf(b, ",\"item_kind\":\"%s\"", scalar_kind(p->type.scalar));
+    if (!p->type.list && p->type.scalar == OG_QS_VECTOR) og_buf_printf(b, ",\"vector_dim\":%u", p->type.dim);
+    og_buf_printf(b, ",\"nullable\":%s}", p->type.nullable ? "true" : "false");
+  }
+  og_buf_putc(b, ']');
+  return b->oom ? OG_ENOMEM : OG_OK;
+}

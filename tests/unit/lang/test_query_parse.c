@@ -316,6 +316,27 @@ static void test_round_trip(void **state) {
       "query m($n: String) { insert Person { name: $n, age: 3 } update Person set { at: now() } where name = $n delete Knows where from != \"x\" }\n");
 }
 
+static void test_params_catalog_json(void **state) {
+  (void)state;
+  og_qfile *f = parse_ok(
+      "query q($s: String, $b: Bool?, $i: I32, $u: U32, $l: I64, $w: U64, $f: F32, $d: Date, $t: DateTime, "
+      "$x: Blob, $v: Vector(4)?, $tags: [String], $ns: [I64]?) { match { $p: P } return { $p } }");
+  og_buf b = OG_BUF_INIT;
+  OG_ASSERT_OK(og_qdecl_params_json(&f->decls[0], &b), (&(og_error)OG_ERROR_INIT));
+  assert_string_equal(
+      b.ptr,
+      "[{\"name\":\"s\",\"kind\":\"string\",\"nullable\":false},{\"name\":\"b\",\"kind\":\"bool\",\"nullable\":true},"
+      "{\"name\":\"i\",\"kind\":\"int\",\"nullable\":false},{\"name\":\"u\",\"kind\":\"int\",\"nullable\":false},"
+      "{\"name\":\"l\",\"kind\":\"bigint\",\"nullable\":false},{\"name\":\"w\",\"kind\":\"bigint\",\"nullable\":false},"
+      "{\"name\":\"f\",\"kind\":\"float\",\"nullable\":false},{\"name\":\"d\",\"kind\":\"date\",\"nullable\":false},"
+      "{\"name\":\"t\",\"kind\":\"datetime\",\"nullable\":false},{\"name\":\"x\",\"kind\":\"blob\",\"nullable\":false},"
+      "{\"name\":\"v\",\"kind\":\"vector\",\"vector_dim\":4,\"nullable\":true},"
+      "{\"name\":\"tags\",\"kind\":\"list\",\"item_kind\":\"string\",\"nullable\":false},"
+      "{\"name\":\"ns\",\"kind\":\"list\",\"item_kind\":\"bigint\",\"nullable\":true}]");
+  og_buf_dispose(&b);
+  og_qfile_free(f);
+}
+
 static void test_linear_1000(void **state) {
   (void)state;
   og_buf b = OG_BUF_INIT;
@@ -354,6 +375,7 @@ int main(void) {
       cmocka_unit_test(test_q25_optional_commas_and_words),
       cmocka_unit_test(test_error_position),
       cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_params_catalog_json),
       cmocka_unit_test(test_linear_1000),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
