@@ -18,8 +18,8 @@
  *    1-based line/column. Type errors are OG_ETYPE, messages start
  *    "type error: " (most then "Tn: "), positioned at the offending node.
  *    Parameter errors are OG_EINVAL with the §7 messages.
- *  - Parsing is linear in the input size (single-token lookahead, no
- *    backtracking over more than one clause head).
+ *  - Parsing is linear in the input size: the file is tokenized once and
+ *    the parser looks at most three tokens ahead, never backtracks.
  *  - Identifiers are whole words: `true_count`, `nowhere`, `dates` are
  *    identifiers, never a keyword prefix.
  *  - Mutations: statements apply in order and each sees the effects of the
@@ -308,6 +308,19 @@ const char *og_qtyped_var_type(const og_qtyped *t, const char *var);
 const og_qtrav_info *og_qtyped_trav(const og_qtyped *t, const og_qclause *c);
 
 /*==================== IR ====================*/
+
+/*
+ * What the executor owes the IR (recommended fixes of spec §12 that the
+ * front end only prepares):
+ *  - comparisons promote numbers (`$p.age < 30.5` on I32 includes 30);
+ *  - now() reads OG_QNOW_PARAM in reads and mutations (og_qparams_set_now);
+ *  - alias references in return items (og_qir_proj.ref) and score/search
+ *    projections are evaluated, not rejected;
+ *  - preds inside a NodeScan / Expand filter before any ranking op that
+ *    follows the scan (k-NN after filtering);
+ *  - mutation ops apply in order, each seeing the previous ones' effects,
+ *    and commit together or not at all.
+ */
 
 /* Name of the reserved runtime parameter that `now()` lowers to. */
 #define OG_QNOW_PARAM "__nanograph_now"
