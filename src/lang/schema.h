@@ -263,6 +263,13 @@ og_status og_validate_required(const og_type *t, const og_prop *p, const og_valu
  * `@unique violation on User.email: value 'x' appears in rows 0 and 1`. */
 og_status og_validate_unique_column(const og_type *t, const og_prop *p, const og_value *values,
                                     size_t n, og_error *err);
+/* Within-batch uniqueness of a UNIQUE or KEY constraint as a true composite:
+ * the tuple of c->cols must be unique; a row with any NULL column is exempt.
+ * columns[k][i] is row i's value of c->cols[k] (edges: the caller supplies
+ * "src"/"dst" too). One column gives og_validate_unique_column's message;
+ * several: `@unique violation on T.(a, b): value '(x, y)' appears in rows 0 and 1`. */
+og_status og_validate_unique_constraint(const og_type *t, const og_constraint *c,
+                                        const og_value *const *columns, size_t n, og_error *err);
 /* Cardinality of one source's out-degree (only call for count >= 1). */
 og_status og_validate_card(const og_type *edge, const char *source_id, uint64_t count,
                            og_error *err);

@@ -297,22 +297,35 @@ static og_status conv_err(og_error *err, const og_type *t, const og_prop *p, con
                     vkind_name(in->kind));
 }
 
+/* 1-2 digits at s[*i]; -1 when none. */
+static int small_num(const char *s, size_t n, size_t *i) {
+  int v = 0, k = 0;
+  while (*i < n && k < 2 && s[*i] >= '0' && s[*i] <= '9') v = v * 10 + (s[(*i)++] - '0'), k++;
+  return k ? v : -1;
+}
+
+/* [+-]YYYY-M-D (4-6 year digits, 1-2 month/day digits) or compact YYYYMMDD. */
 static bool parse_date(const char *s, size_t n, int64_t *days, size_t *used) {
-  /* [+-]YYYY-MM-DD */
   size_t i = 0;
   int sign = 1;
   if (i < n && (s[i] == '-' || s[i] == '+')) sign = s[i++] == '-' ? -1 : 1;
+  size_t ds = i;
+  while (i < n && s[i] >= '0' && s[i] <= '9' && i - ds < 9) i++;
+  size_t nd = i - ds;
   int64_t y = 0;
-  size_t yd = 0;
-  while (i < n && s[i] >= '0' && s[i] <= '9' && yd < 6) y = y * 10 + (s[i++] - '0'), yd++;
-  if (yd < 4 || i + 6 > n || s[i] != '-' || s[i + 3] != '-') return false;
-  int m = 0, d = 0;
-  for (int k = 1; k <= 2; k++) {
-    if (s[i + k] < '0' || s[i + k] > '9' || s[i + 3 + k] < '0' || s[i + 3 + k] > '9') return false;
-    m = m * 10 + (s[i + k] - '0');
-    d = d * 10 + (s[i + 3 + k] - '0');
+  int m, d;
+  if (nd == 8 && sign == 1 && ds == 0) {
+    for (size_t k = 0; k < 4; k++) y = y * 10 + (s[k] - '0');
+    m = (s[4] - '0') * 10 + (s[5] - '0');
+    d = (s[6] - '0') * 10 + (s[7] - '0');
+  } else {
+    if (nd < 4 || nd > 6) return false;
+    for (size_t k = ds; k < i; k++) y = y * 10 + (s[k] - '0');
+    if (i >= n || s[i++] != '-') return false;
+    if ((m = small_num(s, n, &i)) < 0) return false;
+    if (i >= n || s[i++] != '-') return false;
+    if ((d = small_num(s, n, &i)) < 0) return false;
   }
-  i += 6;
   static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1]) return false;
   y *= sign;
@@ -414,7 +427,6 @@ static bool b64_decode(og_arena *a, const char *s, size_t n, const char **out, s
 static bool to_i64(const og_value *in, int64_t *v) {
   if (in->kind == OG_V_INT) *v = in->u.i;
   else if (in->kind == OG_V_UINT && in->u.u <= INT64_MAX) *v = (int64_t)in->u.u;
-  else if (in->kind == OG_V_FLOAT && in->u.f == floor(in->u.f) && fabs(in->u.f) < 9.2e18) *v = (int64_t)in->u.f;
   else return false;
   return true;
 }
@@ -764,6 +776,64 @@ og_status og_validate_unique_column(const og_type *t, const og_prop *p, const og
 cleanup:
   og_map_dispose(&seen);
   og_buf_dispose(&b);
+  return rc;
+}
+
+og_status og_validate_unique_constraint(const og_type *t, const og_constraint *c, const og_value *const *columns,
+                                        size_t n, og_error *err) {
+  og_map seen = OG_MAP_INIT;
+  og_buf key = OG_BUF_INIT, shown = OG_BUF_INIT;
+  og_status rc = OG_OK;
+  if (c->n_cols == 1) {
+    const og_prop *p = og_type_prop(t, c->cols[0]);
+    og_prop tmp;
+    if (!p) { /* edge src/dst */
+      memset(&tmp, 0, sizeof(tmp));
+      tmp.name = c->cols[0];
+      p = &tmp;
+    }
+    return og_validate_unique_column(t, p, columns[0], n, err);
+  }
+  for (size_t i = 0; i < n; i++) {
+    bool has_null = false;
+    og_buf_clear(&key);
+    for (size_t k = 0; k < c->n_cols && !has_null; k++) {
+      const og_value *v = &columns[k][i];
+      if (v->kind == OG_V_NULL) has_null = true;
+      og_buf_clear(&shown);
+      og_value_text(v, &shown);
+      og_buf_printf(&key, "%c%zu:", 'A' + v->kind, shown.len);
+      og_buf_put(&key, shown.ptr ? shown.ptr : "", shown.len);
+    }
+    if (has_null) continue;
+    if (key.oom || shown.oom) {
+      rc = og_err_oom(err);
+      goto cleanup;
+    }
+    void *prev;
+    if (og_map_get(&seen, key.ptr, key.len, &prev)) {
+      og_buf cols = OG_BUF_INIT, vals = OG_BUF_INIT;
+      for (size_t k = 0; k < c->n_cols; k++) {
+        og_buf_printf(&cols, "%s%s", k ? ", " : "", c->cols[k]);
+        if (k) og_buf_puts(&vals, ", ");
+        og_value_text(&columns[k][i], &vals);
+      }
+      rc = og_err_set(err, OG_ECONSTRAINT, "@unique violation on %s.(%s): value '(%.*s)' appears in rows %zu and %zu",
+                      t->name, cols.ptr ? cols.ptr : "", (int)(vals.len > 300 ? 300 : vals.len),
+                      vals.ptr ? vals.ptr : "", (size_t)(uintptr_t)prev - 1, i);
+      og_buf_dispose(&cols);
+      og_buf_dispose(&vals);
+      goto cleanup;
+    }
+    if (og_map_put(&seen, key.ptr, key.len, (void *)(uintptr_t)(i + 1))) {
+      rc = og_err_oom(err);
+      goto cleanup;
+    }
+  }
+cleanup:
+  og_map_dispose(&seen);
+  og_buf_dispose(&key);
+  og_buf_dispose(&shown);
   return rc;
 }
 

@@ -22,6 +22,7 @@ static const char *SCHEMA =
     "  @check(lazy, \"^a+?b*?c??$\")  @check(stacked, \"a**\")  @check(big, \"a{1001}\")\n"
     "  @check(nested, \"^((a|b)+c){2,3}$\")  @check(brace, \"x{y\")  @check(nc, \"^(?:ab)+$\") }\n"
     "node Company { name: String @key }\n"
+    "node Pair { a: String  b: I64?  @unique(b, a) }\n"
     "edge WorksAt: Person -> Company @card(0..1)\n"
     "edge Knows: Person -> Person @card(2..)";
 
@@ -105,6 +106,10 @@ static const vcase CASES[] = {
     {"date-ok", "M", "d", "\"2024-02-29\"", OG_OK, NULL},
     {"date-bad", "M", "d", "\"2023-02-29\"", OG_EINVAL, "invalid Date literal '2023-02-29'"},
     {"date-int", "M", "d", "19000", OG_OK, NULL},
+    {"date-short", "M", "d", "\"2024-1-2\"", OG_OK, NULL},
+    {"date-compact", "M", "d", "\"20240102\"", OG_OK, NULL},
+    {"date-ext", "M", "d", "\"+10999-12-31\"", OG_OK, NULL},
+    {"i32-float", "Person", "age", "30.0", OG_EINVAL, NULL},
     {"date-range", "M", "d", "99999999999", OG_EINVAL, "Date value out of range: 99999999999"},
     {"date-from-datetime", "M", "d", "\"2024-01-02T23:30:00-02:00\"", OG_OK, NULL},
     {"dt-ok", "M", "dt", "\"2024-01-02T03:04:05.678Z\"", OG_OK, NULL},
@@ -195,6 +200,29 @@ static void test_required_unique_card(void **state) {
   col[2].kind = OG_V_NULL;
   col[3].kind = OG_V_NULL;
   assert_int_equal(og_validate_unique_column(u, og_type_prop(u, "email"), col, 4, &err), OG_OK);
+
+  /* composite @unique: the tuple must be unique */
+  const og_type *pe = og_catalog_node(cat, "Pair");
+  const og_constraint *uc = NULL;
+  for (size_t i = 0; i < pe->n_cons; i++)
+    if (pe->cons[i].kind == OG_CK_UNIQUE) uc = &pe->cons[i];
+  og_value ca[3], cb[3];
+  memset(ca, 0, sizeof(ca));
+  memset(cb, 0, sizeof(cb));
+  for (int i = 0; i < 3; i++) {
+    ca[i].kind = OG_V_STRING;
+    ca[i].u.s.ptr = "x";
+    ca[i].u.s.len = 1;
+    cb[i].kind = OG_V_INT;
+    cb[i].u.i = i;
+  }
+  const og_value *cols2[2] = {ca, cb};
+  assert_int_equal(og_validate_unique_constraint(pe, uc, cols2, 3, &err), OG_OK);
+  cb[2].u.i = 0;
+  assert_int_equal(og_validate_unique_constraint(pe, uc, cols2, 3, &err), OG_ECONSTRAINT);
+  assert_string_equal(err.message, "@unique violation on Pair.(a, b): value '(x, 0)' appears in rows 0 and 2");
+  cb[2].kind = OG_V_NULL;
+  assert_int_equal(og_validate_unique_constraint(pe, uc, cols2, 3, &err), OG_OK);
 
   /* M20 and §2.6 */
   const og_type *w = og_catalog_edge(cat, "WorksAt");
