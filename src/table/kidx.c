@@ -11,14 +11,11 @@
 #define KIDX_HEADER 24u
 #define KIDX_ENTRY 12u
 
-typedef struct kent {
-  uint64_t h;
-  uint32_t r;
-} kent;
+typedef og_hashrow kent;
 
 /* Stable LSD radix sort by hash (rows were inserted ascending, so ties stay
  * ordered by row). Hand-written because qsort dominated append time. */
-static og_status sort_entries(kent **ep, size_t n) {
+og_status og_hashrow_sort(og_hashrow **ep, size_t n) {
   kent *a = *ep;
   kent *b = og_malloc((n ? n : 1) * sizeof *b);
   if (!b) return OG_ENOMEM;
@@ -58,7 +55,7 @@ og_status og_kidx_encode(const og_column *keys, og_buf *out, og_error *err) {
     e[i].r = (uint32_t)i;
     kb += len;
   }
-  if (sort_entries(&e, n) != OG_OK) {
+  if (og_hashrow_sort(&e, n) != OG_OK) {
     og_free(e);
     return og_err_oom(err);
   }

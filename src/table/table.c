@@ -131,6 +131,7 @@ static og_table *table_alloc(og_store *st) {
   og_table *t = og_calloc(1, sizeof *t);
   if (!t) return NULL;
   atomic_init(&t->refs, 1);
+  atomic_init(&t->big_lookups, 0);
   pthread_mutex_init(&t->mu, NULL);
   t->st = og_store_ref(st);
   t->schema.key_col = -1;
@@ -872,17 +873,59 @@ cleanup:
 /* Batch lookups big enough to amortize it go through the key map. */
 #define KMAP_MIN_BATCH 256
 
+/* One fragment against sorted query hashes: a merge walk when the batch is
+ * large relative to the segment, binary searches otherwise. */
+static void lookup_frag_sorted(const og_kidx *kx, const roaring_bitmap_t *dv, const uint64_t *rids,
+                               const og_hashrow *q, size_t n, const char *const *keys,
+                               const size_t *key_lens, uint64_t *rowids_out) {
+  size_t E = (size_t)kx->n;
+  if (E == 0) return;
+  if ((uint64_t)n * 24 < E) {
+    for (size_t i = 0; i < n; i++) {
+      size_t k = q[i].r;
+      lk_ctx c = {dv, rids, 0, false};
+      og_kidx_find(kx, q[i].h, keys[k], key_lens[k], lk_cb, &c);
+      if (c.any && (rowids_out[k] == UINT64_MAX || c.best > rowids_out[k])) rowids_out[k] = c.best;
+    }
+    return;
+  }
+  size_t i = 0, j = 0;
+  while (i < n && j < E) {
+    uint64_t eh = og_get_u64le(kx->entries + j * 12);
+    if (q[i].h < eh) { i++; continue; }
+    if (q[i].h > eh) { j++; continue; }
+    size_t j2 = j;
+    while (j2 < E && og_get_u64le(kx->entries + j2 * 12) == eh) j2++;
+    for (; i < n && q[i].h == eh; i++) {
+      size_t k = q[i].r;
+      for (size_t x = j; x < j2; x++) {
+        uint32_t row = og_get_u32le(kx->entries + x * 12 + 8);
+        size_t len;
+        const char *kp = og_kidx_key_at(kx, row, &len);
+        if (len != key_lens[k] || memcmp(kp, keys[k], len) != 0) continue;
+        if (dv && roaring_bitmap_contains(dv, row)) continue;
+        uint64_t id = rids[row];
+        if (rowids_out[k] == UINT64_MAX || id > rowids_out[k]) rowids_out[k] = id;
+      }
+    }
+    j = j2;
+  }
+}
+
 og_status og_table_lookup_many(og_table *t, const char *const *keys, const size_t *key_lens,
                                size_t n, uint64_t *rowids_out, og_error *err) {
   og_status rc = OG_OK;
-  uint64_t *hashes = NULL;
+  og_hashrow *q = NULL;
   if (t->schema.key_col < 0) return og_err_set(err, OG_EINVAL, "table: schema has no key column");
   for (size_t k = 0; k < n; k++) rowids_out[k] = UINT64_MAX;
   if (n == 0 || t->nfrags == 0) return OG_OK;
+  if (n > UINT32_MAX) return og_err_set(err, OG_ETOOLARGE, "table: too many keys in one lookup");
   pthread_mutex_lock(&t->mu);
   og_keymap *km = t->kmap;
   pthread_mutex_unlock(&t->mu);
-  if (!km && n >= KMAP_MIN_BATCH) {
+  /* a handle serving repeated large batches (a load resolving endpoints
+   * chunk after chunk) amortizes a whole-table map; a one-off batch merges */
+  if (!km && n >= KMAP_MIN_BATCH && t->nfrags > 1 && atomic_fetch_add(&t->big_lookups, 1) >= 1) {
     og_keymap *built = NULL;
     if ((rc = build_kmap(t, &built, err)) != OG_OK) return rc;
     pthread_mutex_lock(&t->mu);
@@ -917,9 +960,13 @@ og_status og_table_lookup_many(og_table *t, const char *const *keys, const size_
     }
     return OG_OK;
   }
-  hashes = og_malloc(n * sizeof *hashes);
-  if (!hashes) return og_err_oom(err);
-  for (size_t k = 0; k < n; k++) hashes[k] = og_hash64(keys[k], key_lens[k]);
+  q = og_malloc(n * sizeof *q);
+  if (!q) return og_err_oom(err);
+  for (size_t k = 0; k < n; k++) {
+    q[k].h = og_hash64(keys[k], key_lens[k]);
+    q[k].r = (uint32_t)k;
+  }
+  if (og_hashrow_sort(&q, n) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
   for (size_t i = 0; i < t->nfrags; i++) {
     const og_kidx *kx;
     const uint64_t *rids;
@@ -927,14 +974,10 @@ og_status og_table_lookup_many(og_table *t, const char *const *keys, const size_
     if ((rc = og_table_frag_kidx(t, i, &kx, err)) != OG_OK) goto cleanup;
     if ((rc = og_table_frag_rowids(t, i, &rids, err)) != OG_OK) goto cleanup;
     if ((rc = og_table_frag_dv(t, i, &dv, err)) != OG_OK) goto cleanup;
-    for (size_t k = 0; k < n; k++) {
-      lk_ctx c = {dv, rids, 0, false};
-      og_kidx_find(kx, hashes[k], keys[k], key_lens[k], lk_cb, &c);
-      if (c.any && (rowids_out[k] == UINT64_MAX || c.best > rowids_out[k])) rowids_out[k] = c.best;
-    }
+    lookup_frag_sorted(kx, dv, rids, q, n, keys, key_lens, rowids_out);
   }
 cleanup:
-  og_free(hashes);
+  og_free(q);
   return rc;
 }
 

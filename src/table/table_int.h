@@ -117,7 +117,9 @@ struct og_table {
   size_t nfrags, frags_cap;
   pthread_mutex_t mu;       /* guards frags[].fc creation, dv loading, kmap */
   struct og_keymap *kmap;   /* whole-table key hash → (fragment, row), built
-                               lazily for large batch lookups */
+                               lazily when a handle serves repeated large
+                               batch lookups */
+  atomic_int big_lookups;   /* large batch lookups served so far */
 };
 
 /* Open-addressing table over every live row's key hash. */
@@ -172,6 +174,12 @@ og_status og_dv_load(og_store *st, const char *key, uint64_t frag_rows, roaring_
                      og_error *err);
 
 /*---- kidx.c ----*/
+typedef struct og_hashrow {
+  uint64_t h;
+  uint32_t r;
+} og_hashrow;
+/* Stable radix sort by h; *a may be replaced (same length). */
+og_status og_hashrow_sort(og_hashrow **a, size_t n);
 og_status og_kidx_encode(const og_column *keys, og_buf *out, og_error *err);
 og_status og_kidx_parse(const char *key, og_buf *raw, uint64_t frag_rows, og_kidx **out,
                         og_error *err);

@@ -244,7 +244,11 @@ static void test_multifrag_delete_update(void **state) {
       kl[k] = (size_t)snprintf(kbuf[k], sizeof kbuf[k], "k%zu", k);
       kp[k] = kbuf[k];
     }
+    static uint64_t kr2[NK];
+    /* first large batch: sorted merge per fragment; second: whole-table map */
+    OG_ASSERT_OK(og_table_lookup_many(t3, kp, kl, NK, kr2, &e), &e);
     OG_ASSERT_OK(og_table_lookup_many(t3, kp, kl, NK, kr, &e), &e);
+    assert_memory_equal(kr, kr2, sizeof kr);
     for (size_t k = 0; k < NK; k++) {
       uint64_t one = UINT64_MAX;
       og_status rc = og_table_lookup(t3, kp[k], kl[k], &one, &e);
