@@ -378,6 +378,31 @@ static void test_targets_and_api(void **state) {
   og_catalog_free(cat);
 }
 
+/* type errors point at the offending node */
+static void test_error_positions(void **state) {
+  (void)state;
+  static const struct { const char *id, *query; int line, col; } rows[] = {
+      {"T2 at the prop-match", "query q() {\n  match {\n    $p: Person { salary: 1 }\n  }\n  return { $p }\n}", 3, 18},
+      {"T6 at the property access", "query q() {\n  match { $p: Person }\n  return { $p.name,\n    $p.salary }\n}", 4, 5},
+      {"T4 at the traversal", "query q() { match { $p: Person\n  $p likes $f } return { $f } }", 2, 3},
+      {"T12 at the statement", "query q($a: I32) {\n  insert Person { age: $a }\n}", 2, 3},
+      {"reserved param at the param", "query q($x: I32,\n        $__nanograph_now: DateTime) { match { $p: Person } return { $p } }", 2, 9},
+  };
+  og_catalog *cat = NULL;
+  og_error err = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_catalog_compile(S_TC, strlen(S_TC), &cat, &err), &err);
+  for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+    og_qfile *f = NULL;
+    og_qtyped *t = NULL;
+    OG_ASSERT_OK(og_qfile_parse(rows[k].query, strlen(rows[k].query), &f, &err), &err);
+    assert_int_equal(og_query_check(cat, &f->decls[0], &t, &err), OG_ETYPE);
+    if (err.line != rows[k].line || err.column != rows[k].col)
+      fail_msg("[%s] at %d:%d, want %d:%d (%s)", rows[k].id, err.line, err.column, rows[k].line, rows[k].col, err.message);
+    og_qfile_free(f);
+  }
+  og_catalog_free(cat);
+}
+
 /* §5.5 column names and §3.6 result types */
 static void test_result_columns(void **state) {
   (void)state;
@@ -434,6 +459,7 @@ int main(void) {
       cmocka_unit_test(test_mutation_rows),
       cmocka_unit_test(test_targets_and_api),
       cmocka_unit_test(test_result_columns),
+      cmocka_unit_test(test_error_positions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
