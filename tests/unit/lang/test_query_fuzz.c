@@ -191,13 +191,30 @@ static void test_random_mutations(void **state) {
   long iters = 20000;
   const char *env = getenv("OG_QUERY_FUZZ_ITERS");
   if (env) iters = atol(env);
+  /* seed pool: the examples above plus every ```gq block of docs/queries.md */
+  const char *pool[128];
+  size_t np = 0;
+  for (size_t k = 0; k < sizeof SEEDS / sizeof SEEDS[0]; k++) pool[np++] = SEEDS[k];
+  size_t dlen;
+  char *doc = og_test_read_file(og_test_source_path("docs/queries.md"), &dlen);
+  assert_non_null(doc);
+  for (char *p = doc; np < 128 && (p = strstr(p, "```gq\n")) != NULL;) {
+    p += 6;
+    char *e = strstr(p, "\n```");
+    if (!e) break;
+    *e = 0;
+    pool[np++] = p;
+    p = e + 4;
+  }
+  assert_true(np > sizeof SEEDS / sizeof SEEDS[0]);
   og_buf b = OG_BUF_INIT;
   g_parsed = g_checked = 0;
   for (long i = 0; i < iters; i++) {
-    mutate(&b, SEEDS[rndn(sizeof SEEDS / sizeof SEEDS[0])]);
+    mutate(&b, pool[rndn(np)]);
     run_one(b.ptr ? b.ptr : "", b.len);
   }
   og_buf_dispose(&b);
+  og_free(doc);
   print_message("mutations: %ld, parsed %zu, type-checked %zu\n", iters, g_parsed, g_checked);
   /* the mutator must exercise both paths */
   assert_true(g_parsed > (size_t)iters / 50);
