@@ -310,6 +310,39 @@ static void test_store_crash_each_op(void **state) {
   }
 }
 
+/* The Nth allocation fails, for every N, in every operation: the call fails
+ * cleanly (no crash, no leak under ASan) or succeeds, and the store is left
+ * in the before- or after-state. */
+static void test_alloc_failure_each(void **state) {
+  (void)state;
+  for (int op = OP_COMMIT; op <= OP_INIT; op++) {
+    int failed = 0;
+    for (long n = 1;; n++) {
+      og_error err = OG_ERROR_INIT;
+      og_store *st = fixture_for((fp_op)op);
+      long before = og_alloc_failures();
+      og_alloc_fail_after(n, false);
+      og_status rc = run_op(st, (fp_op)op, &err);
+      og_alloc_fail_after(0, false);
+      bool tripped = og_alloc_failures() != before;
+      bool after = after_state(st, (fp_op)op);
+      if (rc == OG_OK) assert_true(after);
+      else {
+        failed++;
+        assert_true(err.message[0] != 0);
+        /* past the commit point an allocation failure cannot undo the commit;
+         * before it, nothing is visible */
+        if (!after) OG_ASSERT_OK(run_op(st, (fp_op)op, &err), &err);
+      }
+      og_store_free(st);
+      if (!tripped) {
+        print_message("op %d: %ld allocations, %d failed calls\n", op, n - 1, failed);
+        break;
+      }
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_store_eio_each_op),
@@ -318,6 +351,7 @@ int main(void) {
       cmocka_unit_test(test_failpoint_error),
       cmocka_unit_test(test_failpoint_crash),
       cmocka_unit_test(test_store_crash_each_op),
+      cmocka_unit_test(test_alloc_failure_each),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
