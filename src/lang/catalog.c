@@ -22,7 +22,11 @@ static og_status cat_err(og_error *err, og_spos pos, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
-  if (pos.line) return og_err_set_pos(err, OG_EPARSE, pos.line, pos.col, "catalog error: %s", msg);
+  if (pos.line) {
+    og_status rc = og_err_set_pos(err, OG_EPARSE, pos.line, pos.col, "catalog error: %s", msg);
+    og_err_details(err, "{\"span\":{\"start\":%zu,\"end\":%zu}}", pos.off, pos.off + 1);
+    return rc;
+  }
   return og_err_set(err, OG_EPARSE, "catalog error: %s", msg);
 }
 

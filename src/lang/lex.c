@@ -37,15 +37,16 @@ static bool is_word(int c) {
 }
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 
-static og_status lx_fail(og_lexer *lx, og_error *err, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static og_status lx_fail(og_lexer *lx, og_error *err, int line, int col, const char *fmt, ...) {
+static og_status lx_fail(og_lexer *lx, og_error *err, size_t off, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static og_status lx_fail(og_lexer *lx, og_error *err, size_t off, int line, int col, const char *fmt, ...) {
   char msg[OG_ERROR_MESSAGE_MAX];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
   lx->sticky = og_err_set_pos(&lx->sticky_err, OG_EPARSE, line, col, "parse error: %s", msg);
+  og_err_details(&lx->sticky_err, "{\"span\":{\"start\":%zu,\"end\":%zu}}", off, off + 1);
   if (err) *err = lx->sticky_err;
   return lx->sticky;
 }
@@ -59,11 +60,12 @@ static og_status lx_skip_space(og_lexer *lx, og_error *err) {
       while (lx->pos < lx->len && lx->src[lx->pos] != '\n') lx_adv(lx);
     } else if (c == '/' && lx_at(lx, lx->pos + 1) == '*') {
       int line = lx->line, col = lx->col;
+      size_t off = lx->pos;
       lx_adv(lx);
       lx_adv(lx);
       for (;;) {
         if (lx->pos >= lx->len)
-          return lx_fail(lx, err, line, col, "unterminated block comment");
+          return lx_fail(lx, err, off, line, col, "unterminated block comment");
         if (lx->src[lx->pos] == '*' && lx_at(lx, lx->pos + 1) == '/') {
           lx_adv(lx);
           lx_adv(lx);
@@ -84,7 +86,7 @@ static og_status lx_string(og_lexer *lx, og_token *t, og_error *err) {
     if (lx->src[i] == '\\') i++;
     i++;
   }
-  if (i >= lx->len) return lx_fail(lx, err, t->line, t->col, "unterminated string literal");
+  if (i >= lx->len) return lx_fail(lx, err, t->off, t->line, t->col, "unterminated string literal");
   size_t end = i; /* index of closing quote */
   char *out = og_arena_alloc(lx->arena, end - lx->pos);
   if (!out) return og_err_oom(err);
@@ -110,7 +112,7 @@ static og_status lx_string(og_lexer *lx, og_token *t, og_error *err) {
           else if (u >= 0xE0) cl = 3;
           else if (u >= 0xC0) cl = 2;
           if (lx->pos + 1 + cl > end) cl = end - lx->pos - 1;
-          return lx_fail(lx, err, line, col, "unsupported escape sequence: \\%.*s", (int)cl,
+          return lx_fail(lx, err, lx->pos, line, col, "unsupported escape sequence: \\%.*s", (int)cl,
                          lx->src + lx->pos + 1);
         }
       }
@@ -124,7 +126,7 @@ static og_status lx_string(og_lexer *lx, og_token *t, og_error *err) {
   }
   out[n] = '\0';
   /* Strings flow into JSON (IR, results): reject malformed UTF-8 here. */
-  if (!og_utf8_valid(out, n)) return lx_fail(lx, err, t->line, t->col, "invalid UTF-8 in string literal");
+  if (!og_utf8_valid(out, n)) return lx_fail(lx, err, t->off, t->line, t->col, "invalid UTF-8 in string literal");
   lx_adv(lx); /* closing quote */
   t->kind = OG_TK_STRING;
   t->str = out;
@@ -164,7 +166,7 @@ static og_status lx_scan(og_lexer *lx, og_token *t, og_error *err) {
   } else if (c == '$') {
     int nc = c1;
     if (!((nc >= 'a' && nc <= 'z') || nc == '_'))
-      return lx_fail(lx, err, t->line, t->col, "expected variable name after '$'");
+      return lx_fail(lx, err, t->off, t->line, t->col, "expected variable name after '$'");
     lx_adv(lx);
     size_t s = lx->pos;
     while (is_word(lx_at(lx, lx->pos))) lx_adv(lx);
@@ -232,8 +234,8 @@ static og_status lx_scan(og_lexer *lx, og_token *t, og_error *err) {
       case '/': k = OG_TK_SLASH; break;
       default:
         if (c >= 0x20 && c < 0x7f)
-          return lx_fail(lx, err, t->line, t->col, "unexpected character '%c'", c);
-        return lx_fail(lx, err, t->line, t->col, "unexpected character (byte 0x%02x)", c);
+          return lx_fail(lx, err, t->off, t->line, t->col, "unexpected character '%c'", c);
+        return lx_fail(lx, err, t->off, t->line, t->col, "unexpected character (byte 0x%02x)", c);
     }
     t->kind = k;
     for (int i = 0; i < n; i++) lx_adv(lx);

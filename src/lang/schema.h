@@ -25,7 +25,9 @@
  *    canonical content, never on source order, formatting or comments.
  *  - Parse errors are OG_EPARSE with "parse error: …", catalog errors are
  *    OG_EPARSE with "catalog error: …" (they are schema input errors); both
- *    carry a 1-based line/column when a source position exists.
+ *    carry a 1-based line/column when a source position exists, and
+ *    err->details holds {"span":{"start":<byte>,"end":<byte>}} (zero-width
+ *    spans widened to 1).
  *    Validator failures are OG_ECONSTRAINT (range/check/enum/unique/card/
  *    required) or OG_EINVAL (value cannot be converted), unprefixed, with the
  *    §2.9 message texts.
@@ -75,6 +77,7 @@ bool og_proptype_equal(const og_proptype *a, const og_proptype *b);
 
 typedef struct og_spos {
   int line, col; /* 1-based; 0 when the object came from IR JSON */
+  size_t off;    /* byte offset in the source */
 } og_spos;
 
 typedef struct og_annot {

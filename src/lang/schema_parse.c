@@ -105,23 +105,26 @@ static og_status sp_next(sp *p, og_token *t) {
   return OG_OK;
 }
 
-static og_status sp_errv(sp *p, int line, int col, const char *fmt, va_list ap) {
+static og_status sp_errv(sp *p, og_spos pos, const char *fmt, va_list ap) {
   char msg[OG_ERROR_MESSAGE_MAX];
   vsnprintf(msg, sizeof(msg), fmt, ap);
-  return og_err_set_pos(p->err, OG_EPARSE, line ? line : 1, col ? col : 1, "parse error: %s", msg);
+  og_status rc = og_err_set_pos(p->err, OG_EPARSE, pos.line ? pos.line : 1, pos.col ? pos.col : 1,
+                                "parse error: %s", msg);
+  og_err_details(p->err, "{\"span\":{\"start\":%zu,\"end\":%zu}}", pos.off, pos.off + 1);
+  return rc;
 }
 
 static og_status sp_err(sp *p, og_spos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static og_status sp_err(sp *p, og_spos pos, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  og_status rc = sp_errv(p, pos.line, pos.col, fmt, ap);
+  og_status rc = sp_errv(p, pos, fmt, ap);
   va_end(ap);
   return rc;
 }
 
 static og_spos tpos(const og_token *t) {
-  og_spos s = {t->line, t->col};
+  og_spos s = {t->line, t->col, t->off};
   return s;
 }
 

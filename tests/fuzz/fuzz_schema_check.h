@@ -37,6 +37,8 @@ static void og_fuzz_schema_one(const uint8_t *data, size_t size) {
     if (strncmp(err.message, "parse error: ", 13) != 0 && strncmp(err.message, "catalog error: ", 15) != 0)
       og_fuzz_schema_fail("message prefix", err.message, data, size);
     if (err.line < 1 || err.column < 1) og_fuzz_schema_fail("error without position", err.message, data, size);
+    if (strncmp(err.details, "{\"span\":{\"start\":", 17) != 0)
+      og_fuzz_schema_fail("error without span", err.message, data, size);
     goto done;
   }
 #define OG_FUZZ_STEP(expr, what, detail)                                  \

@@ -88,13 +88,15 @@ static void test_errors(void **state) {
     const char *src;
     const char *msg;
     int line, col;
+    const char *span;
   } cases[] = {
-      {"\"a\\qb\"", "parse error: unsupported escape sequence: \\q", 1, 3},
-      {"x \"abc", "parse error: unterminated string literal", 1, 3},
-      {"x\n /* abc", "parse error: unterminated block comment", 2, 2},
-      {"x # y", "parse error: unexpected character '#'", 1, 3},
-      {"$ x", "parse error: expected variable name after '$'", 1, 1},
-      {"$X", "parse error: expected variable name after '$'", 1, 1},
+      {"\"a\\qb\"", "parse error: unsupported escape sequence: \\q", 1, 3, "{\"span\":{\"start\":2,\"end\":3}}"},
+      {"x \"abc", "parse error: unterminated string literal", 1, 3, "{\"span\":{\"start\":2,\"end\":3}}"},
+      {"x\n /* abc", "parse error: unterminated block comment", 2, 2, "{\"span\":{\"start\":3,\"end\":4}}"},
+      {"x # y", "parse error: unexpected character '#'", 1, 3, "{\"span\":{\"start\":2,\"end\":3}}"},
+      {"$ x", "parse error: expected variable name after '$'", 1, 1, "{\"span\":{\"start\":0,\"end\":1}}"},
+      {"$X", "parse error: expected variable name after '$'", 1, 1, "{\"span\":{\"start\":0,\"end\":1}}"},
+      {"x \"\xff\"", "parse error: invalid UTF-8 in string literal", 1, 3, "{\"span\":{\"start\":2,\"end\":3}}"},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     og_arena a = OG_ARENA_INIT;
@@ -105,6 +107,7 @@ static void test_errors(void **state) {
     assert_string_equal(err.message, cases[i].msg);
     assert_int_equal(err.line, cases[i].line);
     assert_int_equal(err.column, cases[i].col);
+    assert_string_equal(err.details, cases[i].span);
     og_arena_dispose(&a);
   }
 }

@@ -385,6 +385,7 @@ static void test_positions(void **state) {
     if (err.line != cases[i].line || err.column != cases[i].col)
       fail_msg("case %zu: %d:%d expected %d:%d (%s)", i, err.line, err.column, cases[i].line, cases[i].col,
                err.message);
+    assert_true(og_str_startswith(err.details, "{\"span\":{\"start\":"));
   }
 }
 
