@@ -257,12 +257,35 @@ static void test_display(void **state) {
   assert_false(og_scalar_numeric(OG_SC_DATE));
 }
 
+/* Floats in the IR are printed the way serde_json (ryu) prints them. */
+static void test_float_format(void **state) {
+  (void)state;
+  og_catalog *c = compile("node P { a: F64?  b: F64?  c: F64?  d: F64?  e: F64?\n"
+                          "@range(a, 0.000001..1000000000000000000000.0)  @range(b, 0.00001..0.1)\n"
+                          "@range(c, 100.0..1234567.125)  @range(d, -0.5..10000000000000000.0)\n"
+                          "@range(e, 123456789012345680.0..) }");
+  assert_non_null(strstr(c->ir_json, "\"min\":{\"Float\":1e-6},\"max\":{\"Float\":1e21}"));
+  assert_non_null(strstr(c->ir_json, "\"min\":{\"Float\":0.00001},\"max\":{\"Float\":0.1}"));
+  assert_non_null(strstr(c->ir_json, "\"min\":{\"Float\":100.0},\"max\":{\"Float\":1234567.125}"));
+  assert_non_null(strstr(c->ir_json, "\"min\":{\"Float\":-0.5},\"max\":{\"Float\":1e16}"));
+  assert_non_null(strstr(c->ir_json, "\"min\":{\"Float\":1.2345678901234568e17},\"max\":null"));
+  /* and the canonical .pg of such bounds compiles back to the same hash */
+  og_buf b = OG_BUF_INIT;
+  og_error err = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_catalog_render_pg(c, &b, &err), &err);
+  og_catalog *c2 = compile(b.ptr);
+  assert_string_equal(c->hash, c2->hash);
+  og_catalog_free(c2);
+  og_buf_dispose(&b);
+  og_catalog_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_layout_lookup), cmocka_unit_test(test_ids),
       cmocka_unit_test(test_ir_json),       cmocka_unit_test(test_hash_stability),
       cmocka_unit_test(test_ir_roundtrip),  cmocka_unit_test(test_ir_errors),
-      cmocka_unit_test(test_display),
+      cmocka_unit_test(test_display),       cmocka_unit_test(test_float_format),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
