@@ -276,6 +276,12 @@ og_status og_validate_unique_constraint(const og_type *t, const og_constraint *c
 /* Cardinality of one source's out-degree (only call for count >= 1). */
 og_status og_validate_card(const og_type *edge, const char *source_id, uint64_t count,
                            og_error *err);
+/* The node id a keyed row gets: the text of its (converted) key value,
+ * appended to `out`. NULL/absent → OG_ECONSTRAINT
+ * `node Person missing @key property 'name'`. Non-String keys (I64 @key …)
+ * use their text rendering (the reference's load path rejects them — a
+ * quirk we do not copy). */
+og_status og_key_text(const og_type *t, const og_value *v, og_buf *out, og_error *err);
 /* Render a value as text (strings raw, numbers as JSON, dates ISO). */
 og_status og_value_text(const og_value *v, og_buf *out);
 

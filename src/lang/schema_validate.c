@@ -837,6 +837,14 @@ cleanup:
   return rc;
 }
 
+og_status og_key_text(const og_type *t, const og_value *v, og_buf *out, og_error *err) {
+  if (!t->key_prop) return og_err_set(err, OG_EINVAL, "node %s has no @key", t->name);
+  if (!v || v->kind == OG_V_NULL || v->kind == OG_V_LIST || v->kind == OG_V_VECTOR)
+    return og_err_set(err, OG_ECONSTRAINT, "node %s missing @key property '%s'", t->name, t->key_prop->name);
+  if (og_value_text(v, out) != OG_OK) return og_err_oom(err);
+  return OG_OK;
+}
+
 og_status og_validate_card(const og_type *e, const char *source_id, uint64_t count, og_error *err) {
   if (count == 0) return OG_OK;
   if (e->card_has_max && count > e->card_max)

@@ -187,6 +187,18 @@ static void test_required_unique_card(void **state) {
   assert_string_equal(err.message, "non-nullable property 'name' has null or invalid values");
   assert_int_equal(og_validate_required(p, og_type_prop(p, "age"), NULL, OG_REQ_LOAD, &err), OG_OK);
 
+  /* key text */
+  og_buf kb = OG_BUF_INIT;
+  og_value kv;
+  kv.kind = OG_V_STRING;
+  kv.u.s.ptr = "Alice";
+  kv.u.s.len = 5;
+  OG_ASSERT_OK(og_key_text(p, &kv, &kb, &err), &err);
+  assert_string_equal(kb.ptr, "Alice");
+  assert_int_equal(og_key_text(p, &nul, &kb, &err), OG_ECONSTRAINT);
+  assert_string_equal(err.message, "node Person missing @key property 'name'");
+  og_buf_dispose(&kb);
+
   /* M24 */
   const og_type *u = og_catalog_node(cat, "User");
   og_value col[4];
