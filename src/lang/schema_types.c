@@ -99,7 +99,9 @@ uint32_t og_schema_id32(const char *s) {
 /* ryu-style shortest representation: the fewest significant digits that
  * round-trip, then laid out as serde_json does (decimal for exponents in
  * [-5, 16], scientific `1e21` / `1.5e-7` otherwise; integers keep ".0"). */
-void og_sch_fmt_f64(double v, char *out, size_t cap) {
+/* `lo_exp`: smallest decimal exponent printed positionally (-5 for ryu /
+ * serde_json, -4 for Rust's `{:?}` of f64); both go exponential at 1e16. */
+static void fmt_f64_ex(double v, char *out, size_t cap, int lo_exp) {
   if (isnan(v) || isinf(v)) {
     snprintf(out, cap, "null");
     return;
@@ -130,7 +132,7 @@ void og_sch_fmt_f64(double v, char *out, size_t cap) {
   size_t k = 0;
   if (neg) r[k++] = '-';
   int kk = exp10 + 1; /* position of the decimal point relative to digits */
-  if (exp10 >= -5 && exp10 < 16) {
+  if (exp10 >= lo_exp && exp10 < 16) {
     if (kk <= 0) {
       r[k++] = '0';
       r[k++] = '.';
@@ -158,6 +160,8 @@ void og_sch_fmt_f64(double v, char *out, size_t cap) {
   snprintf(out, cap, "%s", r);
 }
 
+void og_sch_fmt_f64(double v, char *out, size_t cap) { fmt_f64_ex(v, out, cap, -5); }
+
 static void put_bound_debug(og_buf *b, const og_bound *x) {
   if (!x->present) {
     og_buf_puts(b, "None");
@@ -165,7 +169,7 @@ static void put_bound_debug(og_buf *b, const og_bound *x) {
   }
   if (x->is_float) {
     char f[64];
-    og_sch_fmt_f64(x->f, f, sizeof(f));
+    fmt_f64_ex(x->f, f, sizeof(f), -4);
     og_buf_printf(b, "Some(Float(%s))", f);
   } else {
     og_buf_printf(b, "Some(Integer(%lld))", (long long)x->i);

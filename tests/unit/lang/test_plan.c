@@ -144,6 +144,9 @@ static const plan_case CASES[] = {
      {"\"kind\":\"rename_type\"", NULL}, NULL},
     {"P-add-range", "node T { a: I32? }", "node T { a: I32?  @range(a, 0..10) }", false, false, NULL,
      {"adding constraint 'range:a:Some(Integer(0)):Some(Integer(10))' to 'T'", NULL}, NULL},
+    /* constraint keys print bounds like Rust's {:?}: exponent below 1e-4 */
+    {"P-add-range-float", "node T { a: F64? }", "node T { a: F64?  @range(a, 0.00001..0.0001) }", false, false,
+     NULL, {"adding constraint 'range:a:Some(Float(1e-5)):Some(Float(0.0001))' to 'T'", NULL}, NULL},
 };
 
 static og_catalog *compile(const char *id, const char *src) {
