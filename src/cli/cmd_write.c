@@ -1,7 +1,217 @@
-/* Write commands: load, mutate (alias change). */
+/* Write commands: load, mutate (alias change; main.c rewrites it). */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
 #include "omnigraph.h"
+#include "util/util.h"
+
+#define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
+
+static const char *graph_uri(const og_args *a) {
+  const char *u = og_args_get(a, "uri");
+  if (!u) u = og_args_get(a, "store");
+  if (!u && a->npos > 0) u = a->pos[0];
+  return u;
+}
+
+static int fail_msg(og_status code, const char *fmt, const char *arg) {
+  og_error err = OG_ERROR_INIT;
+  og_err_set(&err, code, fmt, arg);
+  return og_cli_fail(&err);
+}
+
+static bool is_remote(const char *uri) {
+  return og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://");
+}
+
+static void print_pretty(json_t *o) {
+  char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (s) printf("%s\n", s);
+  free(s);
+}
+
+/*==================== load ====================*/
+
+static long file_read(void *ctx, char *buf, size_t cap) {
+  FILE *f = ctx;
+  size_t n = fread(buf, 1, cap, f);
+  if (n == 0 && ferror(f)) return -1;
+  return (long)n;
+}
+
+static int cmd_load(int argc, char **argv) {
+  static const og_optspec specs[] = {
+      {"data", 0, true, false, "PATH", "JSONL data file"},
+      {"mode", 0, true, false, "MODE", "overwrite (default) | append | merge"},
+      {"branch", 0, true, false, "BRANCH", "Target branch (default main)"},
+      {"json", 0, false, false, NULL, "Print JSON"},
+      {"as", 0, true, false, "ACTOR", "Actor recorded on the commit"},
+      {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
+      {"store", 0, true, false, "URI", "Alias of --uri"},
+  };
+  const char *usage = "omnigraph load --data <PATH> [--mode overwrite|append|merge] [--branch <BRANCH>] [--json] <URI>";
+  og_args a;
+  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(specs, NSPECS(specs), usage, "Load a JSONL file into a branch (one commit).");
+    return 0;
+  }
+  const char *data = og_args_get(&a, "data");
+  if (!data)
+    return og_args_usage_error(usage, "the following required arguments were not provided: --data <PATH>");
+  og_load_mode mode = OG_LOAD_OVERWRITE;
+  og_error err = OG_ERROR_INIT;
+  const char *mname = og_args_get(&a, "mode");
+  if (mname && og_load_mode_parse(mname, &mode, &err))
+    return og_args_usage_error(usage, "invalid value '%s' for '--mode <MODE>' [possible values: overwrite, append, merge]",
+                               mname);
+  const char *uri = graph_uri(&a);
+  if (!uri) return fail_msg(OG_EINVAL, "%s", "URI must be provided via <URI>, --target, or config");
+  if (is_remote(uri)) return fail_msg(OG_EUNSUPPORTED, "%s", "load is only supported against local graph URIs in this milestone");
+  FILE *f = fopen(data, "rb");
+  if (!f) {
+    og_err_set(&err, errno == ENOENT ? OG_ENOTFOUND : OG_EIO, "%s: %s", data, strerror(errno));
+    return og_cli_fail(&err);
+  }
+  og_db *db = NULL;
+  og_load_result res = {0};
+  const char *branch = og_args_get(&a, "branch");
+  if (!branch) branch = "main";
+  og_load_opts opts = {.branch = branch, .mode = mode, .actor = og_args_get(&a, "as")};
+  if (og_db_open(&db, uri, 0, &err) || og_db_load(db, &opts, file_read, f, &res, &err)) {
+    rc = og_cli_fail(&err);
+  } else if (og_args_has(&a, "json")) {
+    json_t *o = json_object();
+    json_object_set_new(o, "uri", json_string(uri));
+    json_object_set_new(o, "branch", json_string(branch));
+    json_object_set_new(o, "mode", json_string(og_load_mode_name(mode)));
+    json_object_set_new(o, "nodes_loaded", json_integer((json_int_t)res.nodes_loaded));
+    json_object_set_new(o, "edges_loaded", json_integer((json_int_t)res.edges_loaded));
+    json_object_set_new(o, "node_types_loaded", json_integer((json_int_t)res.node_types_loaded));
+    json_object_set_new(o, "edge_types_loaded", json_integer((json_int_t)res.edge_types_loaded));
+    print_pretty(o);
+    json_decref(o);
+  } else {
+    printf("loaded %s on branch %s with %s: %llu nodes across %zu node types, %llu edges across %zu edge types\n",
+           uri, branch, og_load_mode_name(mode), (unsigned long long)res.nodes_loaded, res.node_types_loaded,
+           (unsigned long long)res.edges_loaded, res.edge_types_loaded);
+  }
+  og_load_result_dispose(&res);
+  og_db_close(db);
+  fclose(f);
+  return rc;
+}
+
+/*==================== mutate ====================*/
+
+static int cmd_mutate(int argc, char **argv) {
+  static const og_optspec specs[] = {
+      {"query", 0, true, false, "FILE", "Query file (.gq)"},
+      {"query-string", 'e', true, false, "GQ", "Query source text"},
+      {"name", 0, true, false, "NAME", "Query to run (when the file has several)"},
+      {"params", 0, true, false, "JSON", "Parameters as a JSON object"},
+      {"params-file", 0, true, false, "FILE", "Parameters from a JSON file"},
+      {"branch", 0, true, false, "BRANCH", "Target branch (default main)"},
+      {"json", 0, false, false, NULL, "Print JSON"},
+      {"as", 0, true, false, "ACTOR", "Actor recorded on the commit"},
+      {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
+      {"store", 0, true, false, "URI", "Alias of --uri"},
+  };
+  const char *usage =
+      "omnigraph mutate (--query <FILE> [--name <NAME>] | -e <GQ>) [--params <JSON> | --params-file <FILE>] "
+      "[--branch <BRANCH>] [--json] <URI>";
+  og_args a;
+  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(specs, NSPECS(specs), usage, "Run a mutation query (one atomic commit).");
+    return 0;
+  }
+  const char *qfile = og_args_get(&a, "query"), *qstr = og_args_get(&a, "query-string");
+  if (qfile && qstr)
+    return og_args_usage_error(usage, "the argument '--query <FILE>' cannot be used with '--query-string <GQ>'");
+  const char *pjson = og_args_get(&a, "params"), *pfile = og_args_get(&a, "params-file");
+  if (pjson && pfile)
+    return og_args_usage_error(usage, "the argument '--params <JSON>' cannot be used with '--params-file <FILE>'");
+  if (!qfile && !qstr)
+    return fail_msg(OG_EINVAL, "%s", "exactly one of --query, --query-string, or --alias must be provided");
+  if (qstr) {
+    const char *p = qstr;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+    if (!*p) return fail_msg(OG_EINVAL, "%s", "--query-string must not be empty");
+  }
+  const char *uri = graph_uri(&a);
+  if (!uri) return fail_msg(OG_EINVAL, "%s", "URI must be provided via <URI>, --target, or config");
+  if (is_remote(uri))
+    return fail_msg(OG_EUNSUPPORTED, "%s", "mutate against a remote URI is not supported by this build yet");
+  og_error err = OG_ERROR_INIT;
+  char *src = NULL, *params_text = NULL;
+  og_db *db = NULL;
+  og_mutate_result res = {0};
+  if (qfile) {
+    FILE *f = fopen(qfile, "rb");
+    if (!f) {
+      rc = fail_msg(OG_ENOTFOUND, "query file '%s' not found", qfile);
+      goto cleanup;
+    }
+    fclose(f);
+    if (og_cli_read_file(qfile, &src, &err)) {
+      rc = og_cli_fail(&err);
+      goto cleanup;
+    }
+  }
+  if (pfile && og_cli_read_file(pfile, &params_text, &err)) {
+    rc = og_cli_fail(&err);
+    goto cleanup;
+  }
+  const char *ptext = pfile ? params_text : pjson;
+  if (ptext) {
+    json_t *pv = json_loads(ptext, JSON_DECODE_ANY, NULL);
+    bool obj = json_is_object(pv);
+    json_decref(pv);
+    if (!obj) {
+      rc = fail_msg(OG_EINVAL, "%s", "params JSON must be an object");
+      goto cleanup;
+    }
+  }
+  const char *branch = og_args_get(&a, "branch");
+  if (!branch) branch = "main";
+  const char *actor = og_args_get(&a, "as");
+  og_mutate_opts mo = {.branch = branch, .query_name = og_args_get(&a, "name"), .params_json = ptext, .actor = actor};
+  const char *gq = qfile ? src : qstr;
+  if (og_db_open(&db, uri, 0, &err) || og_db_mutate(db, gq, strlen(gq), &mo, &res, &err)) {
+    rc = og_cli_fail(&err);
+    goto cleanup;
+  }
+  if (og_args_has(&a, "json")) {
+    json_t *o = json_object();
+    json_object_set_new(o, "branch", json_string(branch));
+    json_object_set_new(o, "query_name", json_string(res.query_name));
+    json_object_set_new(o, "affected_nodes", json_integer((json_int_t)res.affected_nodes));
+    json_object_set_new(o, "affected_edges", json_integer((json_int_t)res.affected_edges));
+    json_object_set_new(o, "actor_id", actor ? json_string(actor) : json_null());
+    print_pretty(o);
+    json_decref(o);
+  } else {
+    printf("changed %s via %s: %llu nodes, %llu edges\n", branch, res.query_name,
+           (unsigned long long)res.affected_nodes, (unsigned long long)res.affected_edges);
+    if (actor) printf("actor_id: %s\n", actor);
+  }
+cleanup:
+  og_mutate_result_dispose(&res);
+  og_db_close(db);
+  og_free(src);
+  og_free(params_text);
+  return rc;
+}
 
 const og_cli_command og_cli_write_commands[] = {
+    {"load", NULL, "Load a JSONL file into a branch", cmd_load},
+    {"mutate", NULL, "Run a mutation query (alias: change)", cmd_mutate},
     {NULL, NULL, NULL, NULL},
 };

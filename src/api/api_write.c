@@ -1,0 +1,62 @@
+/* Public API: the write side (JSONL load, mutations). */
+#include <string.h>
+
+#include "api/api_int.h"
+#include "exec/write.h"
+#include "load/load.h"
+
+static og_status db_catalog(void *ctx, og_snapshot *snap, const og_catalog **out, og_error *err) {
+  return og_db__catalog(ctx, snap, out, err);
+}
+
+static og_status run_load(og_db *db, const og_load_opts *opts, og_jsonl *r, og_load_result *out,
+                          og_error *err) {
+  og_load_opts dflt = {0};
+  if (!opts) opts = &dflt;
+  og_load_req req = {.graph = db->graph,
+                     .catalog = db_catalog,
+                     .catalog_ctx = db,
+                     .branch = opts->branch,
+                     .mode = opts->mode,
+                     .actor = opts->actor,
+                     .chunk_rows = opts->chunk_rows,
+                     .reader = r};
+  return og_load_run(&req, out, err);
+}
+
+og_status og_db_load(og_db *db, const og_load_opts *opts, og_load_read_fn read, void *ctx,
+                     og_load_result *out, og_error *err) {
+  og_jsonl *r = NULL;
+  memset(out, 0, sizeof *out);
+  og_status rc = og_jsonl_open(&r, read, ctx, err);
+  if (!rc) rc = run_load(db, opts, r, out, err);
+  og_jsonl_free(r);
+  return rc;
+}
+
+og_status og_db_load_mem(og_db *db, const og_load_opts *opts, const char *data, size_t len,
+                         og_load_result *out, og_error *err) {
+  og_jsonl *r = NULL;
+  memset(out, 0, sizeof *out);
+  og_status rc = og_jsonl_open_mem(&r, data ? data : "", data ? len : 0, err);
+  if (!rc) rc = run_load(db, opts, r, out, err);
+  og_jsonl_free(r);
+  return rc;
+}
+
+og_status og_db_mutate(og_db *db, const char *gq_src, size_t gq_len, const og_mutate_opts *opts,
+                       og_mutate_result *out, og_error *err) {
+  og_mutate_opts dflt = {0};
+  if (!opts) opts = &dflt;
+  og_mutate_req req = {.graph = db->graph,
+                       .catalog = db_catalog,
+                       .catalog_ctx = db,
+                       .branch = opts->branch,
+                       .source = gq_src,
+                       .source_len = gq_len,
+                       .query_name = opts->query_name,
+                       .params_json = opts->params_json,
+                       .params_len = opts->params_json ? strlen(opts->params_json) : 0,
+                       .actor = opts->actor};
+  return og_exec_mutate(&req, out, err);
+}

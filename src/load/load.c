@@ -1,0 +1,778 @@
+/*
+ * JSONL load: classify → convert/validate → per-type chunked batches →
+ * fragments on a running table version → RI / @card → one graph commit.
+ * See load.h for the invariants and docs/load.md for the user contract.
+ */
+#include "load/load.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_CHUNK 65536
+#define MAX_UNIQUE 16
+
+typedef struct deferred {
+  uint64_t row;  /* 1-based row of the edge type */
+  uint64_t rec;
+  uint64_t line;
+  char *id;      /* in the type's arena */
+  bool is_dst;
+} deferred;
+
+typedef struct ltype {
+  const og_type *t;
+  bool is_edge;
+  char key[320];
+  og_table *base;  /* pinned version */
+  og_table *cur;   /* running version (base + flushed chunks) */
+  const og_table_schema *schema;
+  int *prop_col;   /* table column of each catalog property */
+  og_value *vals;  /* one row, by table column */
+  og_batch batch;
+  OG_VEC(uint64_t) rec;
+  OG_VEC(uint64_t) line;
+  OG_VEC(uint8_t) explicit_id;
+  uint64_t rows;    /* rows of this type seen so far */
+  uint64_t flushed; /* rows already written */
+  og_map ids;       /* id → 1-based row (nodes: all; edges: explicit ids only) */
+  og_unique_set uniq[MAX_UNIQUE];
+  size_t nuniq;
+  og_map umaps[MAX_UNIQUE];
+  bool truncated;
+  bool replaced_any;
+  OG_VEC(deferred) deferred;
+  og_arena darena;
+} ltype;
+
+typedef struct loader {
+  const og_load_req *req;
+  og_graph_write *w;
+  og_snapshot *snap;
+  const og_catalog *cat;
+  og_catalog *owned_cat;
+  OG_VEC(ltype *) types; /* first-appearance order */
+  og_map by_key;         /* table key → ltype* */
+  og_map probes;         /* table key → og_table* (committed tables not in the input) */
+  og_arena rowarena;     /* per-chunk scratch for converted values */
+  og_buf tmp;
+  size_t chunk;
+} loader;
+
+/*==================== helpers ====================*/
+
+static const char *mode_names[] = {"overwrite", "append", "merge"};
+
+const char *og_load_mode_name(og_load_mode m) {
+  return (unsigned)m < 3 ? mode_names[m] : "?";
+}
+
+og_status og_load_mode_parse(const char *s, og_load_mode *out, og_error *err) {
+  for (int i = 0; i < 3; i++)
+    if (s && strcmp(s, mode_names[i]) == 0) {
+      *out = (og_load_mode)i;
+      return OG_OK;
+    }
+  return og_err_set(err, OG_EINVAL, "invalid load mode '%s' (expected overwrite, append or merge)",
+                    s ? s : "");
+}
+
+void og_load_result_dispose(og_load_result *r) {
+  if (!r) return;
+  for (size_t i = 0; i < r->ntypes; i++) og_free(r->types[i].name);
+  og_free(r->types);
+  memset(r, 0, sizeof *r);
+}
+
+/* Prefix a row error with its record number and point err at its line. */
+static og_status at_record(og_status rc, og_error *err, uint64_t rec, uint64_t line) {
+  if (rc && err) {
+    og_err_prefix(err, "record %llu", (unsigned long long)rec);
+    if (!err->line) {
+      err->line = (int)line;
+      err->column = 1;
+    }
+  }
+  return rc;
+}
+
+static void ltype_free(ltype *T) {
+  if (!T) return;
+  og_table_free(T->base);
+  og_table_free(T->cur);
+  og_free(T->prop_col);
+  og_free(T->vals);
+  og_batch_dispose(&T->batch);
+  OG_VEC_FREE(&T->rec);
+  OG_VEC_FREE(&T->line);
+  OG_VEC_FREE(&T->explicit_id);
+  og_map_dispose(&T->ids);
+  for (size_t i = 0; i < MAX_UNIQUE; i++) og_map_dispose(&T->umaps[i]);
+  OG_VEC_FREE(&T->deferred);
+  og_arena_dispose(&T->darena);
+  og_free(T);
+}
+
+static og_status get_type(loader *L, const og_type *t, ltype **out, og_error *err) {
+  char key[320];
+  og_exec_table_key(t, key, sizeof key);
+  void *found;
+  if (og_map_sget(&L->by_key, key, &found)) {
+    *out = found;
+    return OG_OK;
+  }
+  og_status rc;
+  ltype *T = og_calloc(1, sizeof *T);
+  if (!T) return og_err_oom(err);
+  T->t = t;
+  T->is_edge = t->kind == OG_KIND_EDGE;
+  snprintf(T->key, sizeof T->key, "%s", key);
+  og_arena_init(&T->darena, 4096);
+  if ((rc = og_snapshot_table(L->snap, key, &T->base, err))) {
+    if (rc == OG_ENOTFOUND) og_err_set(err, OG_ECORRUPT, "no table %s in the branch head", key);
+    goto fail;
+  }
+  T->cur = og_table_ref(T->base);
+  T->schema = og_table_schema_get(T->base);
+  T->prop_col = og_calloc(t->n_props ? t->n_props : 1, sizeof *T->prop_col);
+  T->vals = og_calloc(T->schema->ncols, sizeof *T->vals);
+  if (!T->prop_col || !T->vals) {
+    rc = og_err_oom(err);
+    goto fail;
+  }
+  for (size_t i = 0; i < t->n_props; i++) {
+    T->prop_col[i] = og_table_schema_find(T->schema, t->props[i].name);
+    if (T->prop_col[i] < 0) {
+      rc = og_err_set(err, OG_ECORRUPT, "table %s has no column '%s'", key, t->props[i].name);
+      goto fail;
+    }
+  }
+  if ((rc = og_batch_init(&T->batch, T->schema, err))) goto fail;
+  T->nuniq = og_write_unique_sets(t, T->schema, T->uniq, MAX_UNIQUE);
+  if ((rc = OG_VEC_PUSH(&L->types, T))) {
+    rc = og_err_oom(err);
+    goto fail;
+  }
+  if (og_map_sput(&L->by_key, key, T)) {
+    L->types.count--;
+    rc = og_err_oom(err);
+    goto fail;
+  }
+  *out = T;
+  return OG_OK;
+fail:
+  ltype_free(T);
+  return rc;
+}
+
+/* A committed table of the pinned head that the input does not load. */
+static og_status probe_table(loader *L, const char *key, og_table **out, og_error *err) {
+  void *found;
+  if (og_map_sget(&L->probes, key, &found)) {
+    *out = found;
+    return OG_OK;
+  }
+  og_table *t = NULL;
+  og_status rc = og_snapshot_table(L->snap, key, &t, err);
+  if (rc) return rc;
+  if (og_map_sput(&L->probes, key, t)) {
+    og_table_free(t);
+    return og_err_oom(err);
+  }
+  *out = t;
+  return OG_OK;
+}
+
+static ltype *find_loaded(loader *L, const char *kind, const char *name) {
+  char key[320];
+  snprintf(key, sizeof key, "%s:%s", kind, name);
+  void *found;
+  return og_map_sget(&L->by_key, key, &found) ? found : NULL;
+}
+
+/*==================== value conversion (data.md §2.5) ====================*/
+
+/* JSON → typed value with the loader's rules: a value of the wrong JSON kind
+ * for a scalar becomes null (the required check then names the property);
+ * out-of-range integers, bad dates, bad lists and vectors are errors. */
+static og_status load_value(loader *L, const og_type *t, const og_prop *p, json_t *j, og_value *out,
+                            og_error *err) {
+  memset(out, 0, sizeof *out);
+  og_status rc;
+  if (j && !json_is_null(j)) {
+    bool ok = true;
+    if (p->type.list && !json_is_array(j)) {
+      char *txt = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+      rc = og_err_set(err, OG_EINVAL, "list property '%s' expects a JSON array, got %s", p->name,
+                      txt ? txt : "?");
+      free(txt);
+      return rc;
+    }
+    if (!p->type.list && p->type.scalar == OG_SC_VECTOR && !json_is_array(j)) ok = false;
+    if (!p->type.list && p->type.scalar != OG_SC_VECTOR && p->type.scalar != OG_SC_BLOB) {
+      switch (p->type.scalar) {
+      case OG_SC_STRING: ok = json_is_string(j); break;
+      case OG_SC_BOOL: ok = json_is_boolean(j); break;
+      case OG_SC_I32:
+      case OG_SC_I64:
+      case OG_SC_U32:
+      case OG_SC_U64: ok = json_is_integer(j); break;
+      case OG_SC_F32:
+      case OG_SC_F64: ok = json_is_number(j); break;
+      case OG_SC_DATE:
+      case OG_SC_DATETIME: ok = json_is_integer(j) || json_is_string(j); break;
+      default: break;
+      }
+    }
+    if (ok) {
+      og_value in;
+      if ((rc = og_value_from_json(j, &L->rowarena, &in, err))) return rc;
+      if ((rc = og_value_convert(t, p, &in, &L->rowarena, out, err))) return rc;
+    }
+  }
+  if (out->kind == OG_V_NULL) {
+    if (p->type.nullable) return OG_OK;
+    if (!p->type.list && p->type.scalar == OG_SC_VECTOR)
+      return og_err_set(err, OG_ECONSTRAINT, "non-nullable vector property '%s' has null values",
+                        p->name);
+    if (!p->type.list && p->type.scalar == OG_SC_BLOB)
+      return og_err_set(err, OG_ECONSTRAINT, "non-nullable blob property '%s' has null values",
+                        p->name);
+    return og_validate_required(t, p, out, OG_REQ_LOAD, err);
+  }
+  return og_validate_value(t, p, out, err);
+}
+
+/*==================== uniqueness within the load ====================*/
+
+static og_status check_unique(loader *L, ltype *T, uint64_t row, og_error *err) {
+  for (size_t u = 0; u < T->nuniq; u++) {
+    const og_unique_set *s = &T->uniq[u];
+    /* a node's single-column key is its id: covered by the id set */
+    if (!T->is_edge && s->is_key && s->ncols == 1) continue;
+    og_buf_clear(&L->tmp);
+    bool has_null = false;
+    for (size_t k = 0; k < s->ncols && !has_null; k++) {
+      const og_value *v = &T->vals[s->table_cols[k]];
+      if (v->kind == OG_V_NULL) has_null = true;
+      else {
+        if (k) og_buf_puts(&L->tmp, ", ");
+        og_write_value_key(v, &L->tmp);
+      }
+    }
+    if (has_null) continue;
+    if (L->tmp.oom) return og_err_oom(err);
+    void *prev;
+    if (og_map_get(&T->umaps[u], L->tmp.ptr, L->tmp.len, &prev)) {
+      og_buf cols = OG_BUF_INIT;
+      for (size_t k = 0; k < s->ncols; k++) og_buf_printf(&cols, "%s%s", k ? ", " : "", s->cols[k]);
+      og_status rc = og_err_set(err, OG_ECONSTRAINT,
+                                "@unique violation on %s.%s%s%s: value '%.*s' appears in rows %llu and %llu",
+                                T->t->name, s->ncols > 1 ? "(" : "", cols.ptr ? cols.ptr : "",
+                                s->ncols > 1 ? ")" : "", (int)(L->tmp.len > 300 ? 300 : L->tmp.len),
+                                L->tmp.ptr, (unsigned long long)((uintptr_t)prev - 1),
+                                (unsigned long long)(row - 1));
+      og_buf_dispose(&cols);
+      return rc;
+    }
+    if (og_map_put(&T->umaps[u], L->tmp.ptr, L->tmp.len, (void *)(uintptr_t)row)) return og_err_oom(err);
+  }
+  return OG_OK;
+}
+
+/*==================== rows ====================*/
+
+static og_status flush(loader *L, ltype *T, og_error *err);
+
+static og_status push_row(loader *L, ltype *T, uint64_t rec, uint64_t line, bool explicit_id,
+                          og_error *err) {
+  og_status rc;
+  for (size_t c = 0; c < T->schema->ncols; c++)
+    if ((rc = og_write_push_value(&T->batch.cols[c], &T->vals[c], err))) return rc;
+  if (OG_VEC_PUSH(&T->rec, rec) || OG_VEC_PUSH(&T->line, line) ||
+      OG_VEC_PUSH(&T->explicit_id, (uint8_t)explicit_id))
+    return og_err_oom(err);
+  if (og_batch_rows(&T->batch) >= L->chunk) return flush(L, T, err);
+  return OG_OK;
+}
+
+/* Record the row's id; duplicates are errors except for explicit ids of
+ * keyless types / edges in merge mode (last wins, resolved at flush). */
+static og_status note_id(loader *L, ltype *T, const char *id, size_t len, uint64_t row,
+                         og_error *err) {
+  void *prev;
+  if (og_map_get(&T->ids, id, len, &prev)) {
+    const og_prop *kp = T->is_edge ? NULL : T->t->key_prop;
+    if (kp)
+      return og_err_set(err, OG_ECONSTRAINT,
+                        "@unique violation on %s.%s: value '%.*s' appears in rows %llu and %llu",
+                        T->t->name, kp->name, (int)(len > 300 ? 300 : len), id,
+                        (unsigned long long)((uintptr_t)prev - 1), (unsigned long long)(row - 1));
+    if (L->req->mode != OG_LOAD_MERGE)
+      return og_err_set(err, OG_ECONSTRAINT,
+                        "duplicate id '%.*s' for %s %s in rows %llu and %llu (only merge mode "
+                        "lets a later row replace an earlier one)",
+                        (int)(len > 300 ? 300 : len), id, T->is_edge ? "edge" : "node", T->t->name,
+                        (unsigned long long)((uintptr_t)prev - 1), (unsigned long long)(row - 1));
+  }
+  if (og_map_put(&T->ids, id, len, (void *)(uintptr_t)row)) return og_err_oom(err);
+  return OG_OK;
+}
+
+static og_status load_props(loader *L, ltype *T, json_t *data, og_error *err) {
+  og_status rc;
+  for (size_t i = 0; i < T->t->n_props; i++) {
+    const og_prop *p = &T->t->props[i];
+    json_t *j = data ? json_object_get(data, p->name) : NULL;
+    if ((rc = load_value(L, T->t, p, j, &T->vals[T->prop_col[i]], err))) return rc;
+  }
+  return OG_OK;
+}
+
+static og_status node_record(loader *L, const og_type *t, json_t *data, uint64_t rec,
+                             uint64_t line, og_error *err) {
+  ltype *T;
+  og_status rc = get_type(L, t, &T, err);
+  if (rc) return rc;
+  uint64_t row = T->rows + 1;
+  if ((rc = load_props(L, T, data, err))) return rc;
+  json_t *jid = data ? json_object_get(data, "id") : NULL;
+  const char *eid = json_is_string(jid) ? json_string_value(jid) : NULL;
+  size_t eid_len = eid ? json_string_length(jid) : 0;
+  og_value *idv = &T->vals[0];
+  bool explicit_id = true;
+  if (t->key_prop) {
+    const og_value *kv = &T->vals[T->prop_col[t->key_prop->index]];
+    if (kv->kind == OG_V_NULL)
+      return og_err_set(err, OG_EINVAL, "node %s missing @key property '%s'", t->name,
+                        t->key_prop->name);
+    og_buf_clear(&L->tmp);
+    og_write_value_key(kv, &L->tmp);
+    if (L->tmp.oom) return og_err_oom(err);
+    char *id = og_arena_memdup(&L->rowarena, L->tmp.ptr, L->tmp.len + 1);
+    if (!id) return og_err_oom(err);
+    if (eid && (eid_len != L->tmp.len || memcmp(eid, id, eid_len) != 0))
+      return og_err_set(err, OG_EINVAL,
+                        "node %s has explicit id '%s' that does not match @key property '%s' value '%s'",
+                        t->name, eid, t->key_prop->name, id);
+    *idv = (og_value){.kind = OG_V_STRING, .u.s = {id, L->tmp.len}};
+  } else if (eid) {
+    *idv = (og_value){.kind = OG_V_STRING, .u.s = {eid, eid_len}};
+  } else {
+    char *u = og_arena_alloc(&L->rowarena, OG_ULID_LEN + 1);
+    if (!u || og_ulid_new(u)) return og_err_oom(err);
+    *idv = (og_value){.kind = OG_V_STRING, .u.s = {u, OG_ULID_LEN}};
+    explicit_id = false;
+  }
+  if ((rc = note_id(L, T, idv->u.s.ptr, idv->u.s.len, row, err))) return rc;
+  if ((rc = check_unique(L, T, row, err))) return rc;
+  T->rows++;
+  return push_row(L, T, rec, line, explicit_id, err);
+}
+
+static og_status edge_record(loader *L, const og_type *t, json_t *obj, json_t *data, uint64_t rec,
+                             uint64_t line, og_error *err) {
+  json_t *from = json_object_get(obj, "from"), *to = json_object_get(obj, "to");
+  if (!json_is_string(from)) return og_err_set(err, OG_EINVAL, "edge missing 'from'");
+  if (!json_is_string(to)) return og_err_set(err, OG_EINVAL, "edge missing 'to'");
+  ltype *T;
+  og_status rc = get_type(L, t, &T, err);
+  if (rc) return rc;
+  uint64_t row = T->rows + 1;
+  if ((rc = load_props(L, T, data, err))) return rc;
+  T->vals[1] = (og_value){.kind = OG_V_STRING, .u.s = {json_string_value(from), json_string_length(from)}};
+  T->vals[2] = (og_value){.kind = OG_V_STRING, .u.s = {json_string_value(to), json_string_length(to)}};
+  json_t *jid = data ? json_object_get(data, "id") : NULL;
+  bool explicit_id = json_is_string(jid);
+  if (explicit_id) {
+    T->vals[0] = (og_value){.kind = OG_V_STRING, .u.s = {json_string_value(jid), json_string_length(jid)}};
+    if ((rc = note_id(L, T, json_string_value(jid), json_string_length(jid), row, err))) return rc;
+  } else {
+    char *u = og_arena_alloc(&L->rowarena, OG_ULID_LEN + 1);
+    if (!u || og_ulid_new(u)) return og_err_oom(err);
+    T->vals[0] = (og_value){.kind = OG_V_STRING, .u.s = {u, OG_ULID_LEN}};
+  }
+  if ((rc = check_unique(L, T, row, err))) return rc;
+  T->rows++;
+  return push_row(L, T, rec, line, explicit_id, err);
+}
+
+static og_status classify(loader *L, json_t *v, uint64_t rec, uint64_t line, og_error *err) {
+  json_t *type = json_is_object(v) ? json_object_get(v, "type") : NULL;
+  json_t *edge = json_is_object(v) ? json_object_get(v, "edge") : NULL;
+  json_t *data = json_is_object(v) ? json_object_get(v, "data") : NULL;
+  if (!json_is_object(data)) data = NULL;
+  og_status rc;
+  if (json_is_string(type)) {
+    const og_type *t = og_catalog_node(L->cat, json_string_value(type));
+    if (!t)
+      return at_record(og_err_set(err, OG_EINVAL, "unknown node type '%s'", json_string_value(type)),
+                       err, rec, line);
+    rc = node_record(L, t, data, rec, line, err);
+  } else if (json_is_string(edge)) {
+    const char *name = json_string_value(edge);
+    const og_type *t = og_catalog_edge(L->cat, name);
+    if (!t) t = og_catalog_edge_ci(L->cat, name);
+    if (!t)
+      return at_record(og_err_set(err, OG_EINVAL, "unknown edge type '%s'", name), err, rec, line);
+    rc = edge_record(L, t, v, data, rec, line, err);
+  } else {
+    return at_record(og_err_set(err, OG_EINVAL, "expected 'type' or 'edge' field"), err, rec, line);
+  }
+  /* flush errors already carry their own record */
+  if (rc && !og_str_startswith(err ? err->message : "", "record ")) at_record(rc, err, rec, line);
+  return rc;
+}
+
+/*==================== flush ====================*/
+
+typedef OG_VEC(uint64_t) u64vec;
+
+static og_status all_rowids(og_table *t, u64vec *out, og_error *err) {
+  static const uint32_t none = 0;
+  og_scan_opts o = {.cols = &none, .ncols = 0};
+  og_scan *s = NULL;
+  og_status rc = og_table_scan(t, &o, &s, err);
+  const og_batch *b;
+  while (!rc && !(rc = og_scan_next(s, &b, err)) && b) {
+    for (size_t i = 0; i < b->rowids.count; i++)
+      if (OG_VEC_PUSH(out, b->rowids.items[i])) {
+        rc = og_err_oom(err);
+        break;
+      }
+  }
+  og_scan_free(s);
+  return rc;
+}
+
+static og_status defer_endpoint(ltype *T, uint64_t row, uint64_t rec, uint64_t line, const char *p,
+                                size_t n, bool is_dst, og_error *err) {
+  char *id = og_arena_strndup(&T->darena, p, n);
+  if (!id) return og_err_oom(err);
+  deferred d = {row, rec, line, id, is_dst};
+  return OG_VEC_PUSH(&T->deferred, d) ? og_err_oom(err) : OG_OK;
+}
+
+/* Endpoints of the buffered edge rows: pending node ids first, then (except
+ * overwrite, where a type may still be replaced later in the input) the
+ * committed table; whatever is still missing is re-checked at the end. */
+static og_status resolve_chunk(loader *L, ltype *T, og_error *err) {
+  size_t n = og_batch_rows(&T->batch);
+  og_status rc = OG_OK;
+  const char **keys = og_calloc(n ? n : 1, sizeof *keys);
+  size_t *lens = og_calloc(n ? n : 1, sizeof *lens);
+  size_t *rows = og_calloc(n ? n : 1, sizeof *rows);
+  uint64_t *found = og_calloc(n ? n : 1, sizeof *found);
+  if (!keys || !lens || !rows || !found) {
+    rc = og_err_oom(err);
+    goto cleanup;
+  }
+  for (int side = 0; side < 2 && !rc; side++) {
+    const char *tname = side ? T->t->to_type : T->t->from_type;
+    ltype *N = find_loaded(L, "node", tname);
+    const og_column *col = &T->batch.cols[1 + side];
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+      size_t len;
+      const char *p = og_column_get_bytes(col, i, &len);
+      void *dummy;
+      if (N && og_map_get(&N->ids, p, len, &dummy)) continue;
+      keys[m] = p;
+      lens[m] = len;
+      rows[m] = i;
+      m++;
+    }
+    if (!m) continue;
+    bool probe = L->req->mode != OG_LOAD_OVERWRITE;
+    if (probe) {
+      char key[320];
+      snprintf(key, sizeof key, "node:%s", tname);
+      og_table *nt = NULL;
+      if ((rc = probe_table(L, key, &nt, err))) break;
+      if ((rc = og_table_lookup_many(nt, keys, lens, m, found, err))) break;
+    }
+    for (size_t k = 0; k < m && !rc; k++) {
+      if (probe && found[k] != UINT64_MAX) continue;
+      size_t i = rows[k];
+      rc = defer_endpoint(T, T->flushed + i + 1, T->rec.items[i], T->line.items[i], keys[k], lens[k],
+                          side == 1, err);
+    }
+  }
+cleanup:
+  og_free(keys);
+  og_free(lens);
+  og_free(rows);
+  og_free(found);
+  return rc;
+}
+
+static og_status flush(loader *L, ltype *T, og_error *err) {
+  size_t n = og_batch_rows(&T->batch);
+  if (n == 0) return OG_OK;
+  og_status rc = OG_OK;
+  u64vec dels = OG_VEC_INIT;
+  u64vec upd_ids = OG_VEC_INIT;
+  const char **keys = NULL;
+  size_t *lens = NULL, *rows = NULL;
+  uint64_t *found = NULL;
+  uint8_t *dest = NULL; /* 0 insert, 1 update, 2 dropped */
+  og_batch ins = OG_BATCH_INIT, upd = OG_BATCH_INIT;
+  og_map last = OG_MAP_INIT;
+  og_table *nt = NULL;
+  og_table_change chg = {0};
+
+  if (T->is_edge && (rc = resolve_chunk(L, T, err))) goto cleanup;
+  if (L->req->mode == OG_LOAD_OVERWRITE && !T->truncated) {
+    if ((rc = all_rowids(T->base, &dels, err))) goto cleanup;
+    T->truncated = true;
+  }
+  if (L->req->mode != OG_LOAD_OVERWRITE) {
+    keys = og_calloc(n, sizeof *keys);
+    lens = og_calloc(n, sizeof *lens);
+    rows = og_calloc(n, sizeof *rows);
+    found = og_calloc(n, sizeof *found);
+    dest = og_calloc(n, 1);
+    if (!keys || !lens || !rows || !found || !dest) {
+      rc = og_err_oom(err);
+      goto cleanup;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (!T->explicit_id.items[i]) continue;
+      keys[m] = og_column_get_bytes(&T->batch.cols[0], i, &lens[m]);
+      rows[m++] = i;
+    }
+    if (m) {
+      /* append: against the committed rows; merge: against the running
+       * version, so a later chunk replaces an earlier chunk's row */
+      og_table *against = L->req->mode == OG_LOAD_APPEND ? T->base : T->cur;
+      if ((rc = og_table_lookup_many(against, keys, lens, m, found, err))) goto cleanup;
+    }
+    for (size_t k = 0; k < m; k++) {
+      if (found[k] == UINT64_MAX) continue;
+      size_t i = rows[k];
+      if (L->req->mode == OG_LOAD_APPEND) {
+        rc = og_err_set(err, OG_ECONSTRAINT,
+                        "%s %s id '%.*s' already exists on branch %s (append only adds rows; "
+                        "use merge to replace them)",
+                        T->is_edge ? "edge" : "node", T->t->name, (int)(lens[k] > 300 ? 300 : lens[k]),
+                        keys[k], L->req->branch ? L->req->branch : OG_GRAPH_MAIN);
+        at_record(rc, err, T->rec.items[i], T->line.items[i]);
+        goto cleanup;
+      }
+      dest[i] = 1;
+    }
+    if (L->req->mode == OG_LOAD_MERGE) {
+      /* last row wins among repeated explicit ids inside the chunk */
+      for (size_t k = 0; k < m; k++)
+        if (og_map_put(&last, keys[k], lens[k], (void *)(uintptr_t)(rows[k] + 1))) {
+          rc = og_err_oom(err);
+          goto cleanup;
+        }
+      for (size_t k = 0; k < m; k++) {
+        void *v;
+        og_map_get(&last, keys[k], lens[k], &v);
+        if ((size_t)(uintptr_t)v - 1 != rows[k]) dest[rows[k]] = 2;
+      }
+    }
+  }
+  bool split = false;
+  for (size_t i = 0; dest && i < n; i++)
+    if (dest[i]) split = true;
+  if (!split) {
+    chg.inserts = &T->batch;
+  } else {
+    if ((rc = og_batch_init(&ins, T->schema, err)) || (rc = og_batch_init(&upd, T->schema, err)))
+      goto cleanup;
+    size_t fi = 0;
+    for (size_t i = 0; i < n; i++) {
+      /* found[] is indexed by explicit-id rank; recover this row's rank */
+      uint64_t rowid = UINT64_MAX;
+      if (T->explicit_id.items[i]) rowid = found[fi++];
+      if (dest[i] == 2) continue;
+      og_batch *b = dest[i] == 1 ? &upd : &ins;
+      for (size_t c = 0; c < T->schema->ncols && !rc; c++)
+        rc = og_column_push_from(&b->cols[c], &T->batch.cols[c], i, err);
+      if (rc) goto cleanup;
+      if (dest[i] == 1 && OG_VEC_PUSH(&upd.rowids, rowid)) {
+        rc = og_err_oom(err);
+        goto cleanup;
+      }
+    }
+    if (og_batch_rows(&ins)) chg.inserts = &ins;
+    if (og_batch_rows(&upd)) {
+      chg.updates = &upd;
+      T->replaced_any = true;
+    }
+  }
+  (void)upd_ids;
+  chg.deletes = dels.items;
+  chg.ndeletes = dels.count;
+  if ((rc = og_table_apply(T->cur, &chg, NULL, &nt, NULL, err))) goto cleanup;
+  og_table_free(T->cur);
+  T->cur = nt;
+  T->flushed += n;
+  og_batch_clear(&T->batch);
+  T->rec.count = T->line.count = T->explicit_id.count = 0;
+cleanup:
+  OG_VEC_FREE(&dels);
+  OG_VEC_FREE(&upd_ids);
+  og_free(keys);
+  og_free(lens);
+  og_free(rows);
+  og_free(found);
+  og_free(dest);
+  og_batch_dispose(&ins);
+  og_batch_dispose(&upd);
+  og_map_dispose(&last);
+  return rc;
+}
+
+/*==================== end of input ====================*/
+
+static og_status check_deferred(loader *L, ltype *T, og_error *err) {
+  for (size_t i = 0; i < T->deferred.count; i++) {
+    const deferred *d = &T->deferred.items[i];
+    const char *tname = d->is_dst ? T->t->to_type : T->t->from_type;
+    ltype *N = find_loaded(L, "node", tname);
+    void *dummy;
+    if (N && og_map_sget(&N->ids, d->id, &dummy)) continue;
+    if (!(N && L->req->mode == OG_LOAD_OVERWRITE)) {
+      char key[320];
+      snprintf(key, sizeof key, "node:%s", tname);
+      og_table *nt;
+      uint64_t rid;
+      og_status rc = probe_table(L, key, &nt, err);
+      if (rc) return rc;
+      rc = og_table_lookup(nt, d->id, strlen(d->id), &rid, err);
+      if (rc == OG_OK) continue;
+      if (rc != OG_ENOTFOUND) return rc;
+    }
+    return at_record(og_err_set(err, OG_ECONSTRAINT, "edge %s row %llu: %s '%s' not found in %s",
+                                T->t->name, (unsigned long long)d->row, d->is_dst ? "dst" : "src", d->id,
+                                tname),
+                     err, d->rec, d->line);
+  }
+  return OG_OK;
+}
+
+/* @card over the resulting edge table (data.md §2.7: sources with edges). */
+static og_status check_card(ltype *T, og_error *err) {
+  const og_type *e = T->t;
+  if (e->card_min == 0 && !e->card_has_max) return OG_OK;
+  uint32_t col = 1;
+  og_scan_opts o = {.cols = &col, .ncols = 1};
+  og_scan *s = NULL;
+  og_map counts = OG_MAP_INIT;
+  const og_batch *b;
+  og_status rc = og_table_scan(T->cur, &o, &s, err);
+  while (!rc && !(rc = og_scan_next(s, &b, err)) && b) {
+    for (size_t i = 0; i < og_batch_rows(b) && !rc; i++) {
+      size_t len;
+      const char *p = og_column_get_bytes(&b->cols[0], i, &len);
+      void *v = NULL;
+      og_map_get(&counts, p, len, &v);
+      if (og_map_put(&counts, p, len, (void *)((uintptr_t)v + 1))) rc = og_err_oom(err);
+    }
+  }
+  og_scan_free(s);
+  size_t pos = 0;
+  og_map_entry *me;
+  while (!rc && (me = og_map_next(&counts, &pos)))
+    rc = og_validate_card(e, me->key, (uint64_t)(uintptr_t)me->value, err);
+  og_map_dispose(&counts);
+  return rc;
+}
+
+static og_status fill_result(loader *L, og_load_result *out, og_error *err) {
+  out->types = og_calloc(L->types.count ? L->types.count : 1, sizeof *out->types);
+  if (!out->types) return og_err_oom(err);
+  for (size_t i = 0; i < L->types.count; i++) {
+    ltype *T = L->types.items[i];
+    og_load_type_count *c = &out->types[out->ntypes++];
+    c->name = og_strdup(T->t->name);
+    if (!c->name) return og_err_oom(err);
+    c->is_edge = T->is_edge;
+    c->rows = T->rows;
+    if (T->is_edge) {
+      out->edges_loaded += T->rows;
+      out->edge_types_loaded++;
+    } else {
+      out->nodes_loaded += T->rows;
+      out->node_types_loaded++;
+    }
+  }
+  return OG_OK;
+}
+
+og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err) {
+  loader L = {.req = req, .chunk = req->chunk_rows ? req->chunk_rows : DEFAULT_CHUNK};
+  og_snapshot *committed = NULL;
+  json_t *v = NULL;
+  og_status rc;
+  memset(out, 0, sizeof *out);
+  og_arena_init(&L.rowarena, 64 * 1024);
+  const char *branch = req->branch && *req->branch ? req->branch : OG_GRAPH_MAIN;
+  if ((unsigned)req->mode > OG_LOAD_MERGE) {
+    rc = og_err_set(err, OG_EINVAL, "invalid load mode %d", (int)req->mode);
+    goto cleanup;
+  }
+  if ((rc = og_graph_write_begin(req->graph, branch, &L.w, err))) {
+    if (rc == OG_ENOTFOUND) og_err_set(err, OG_ENOTFOUND, "branch '%s' not found", branch);
+    goto cleanup;
+  }
+  L.snap = og_graph_write_base(L.w);
+  if ((rc = og_write_catalog(req->catalog, req->catalog_ctx, L.snap, &L.cat, &L.owned_cat, err)))
+    goto cleanup;
+  for (;;) {
+    if ((rc = og_jsonl_next(req->reader, &v, err))) goto cleanup;
+    if (!v) break;
+    uint64_t rec = og_jsonl_record_no(req->reader), line = og_jsonl_record_line(req->reader);
+    rc = classify(&L, v, rec, line, err);
+    json_decref(v);
+    v = NULL;
+    if (rc) goto cleanup;
+    if (L.rowarena.total > ((size_t)1 << 20)) {
+      /* converted values are copied into the batches: the scratch can go */
+      og_arena_dispose(&L.rowarena);
+      og_arena_init(&L.rowarena, 64 * 1024);
+    }
+  }
+  for (size_t i = 0; i < L.types.count; i++)
+    if ((rc = flush(&L, L.types.items[i], err))) goto cleanup;
+  for (size_t i = 0; i < L.types.count; i++) {
+    ltype *T = L.types.items[i];
+    if (!T->is_edge) continue;
+    if ((rc = check_deferred(&L, T, err)) || (rc = check_card(T, err))) goto cleanup;
+  }
+  if ((rc = fill_result(&L, out, err))) goto cleanup;
+  out->manifest_version = og_snapshot_version(L.snap);
+  if (L.types.count == 0) goto cleanup; /* empty input: nothing to commit */
+  for (size_t i = 0; i < L.types.count; i++) {
+    ltype *T = L.types.items[i];
+    unsigned flags = (req->mode == OG_LOAD_OVERWRITE || T->replaced_any) ? OG_GRAPH_STAGE_STRICT : 0;
+    if ((rc = og_graph_write_stage(L.w, T->key, T->cur, flags, err))) goto cleanup;
+  }
+  og_commit_opts co = {.operation = "load", .actor = req->actor};
+  if ((rc = og_graph_commit(L.w, &co, &committed, err))) goto cleanup;
+  out->committed = true;
+  out->manifest_version = og_snapshot_version(committed);
+  snprintf(out->commit_id, sizeof out->commit_id, "%s",
+           og_snapshot_manifest(committed)->commit.commit_id);
+cleanup:
+  if (rc) og_load_result_dispose(out);
+  json_decref(v);
+  og_snapshot_free(committed);
+  for (size_t i = 0; i < L.types.count; i++) ltype_free(L.types.items[i]);
+  OG_VEC_FREE(&L.types);
+  og_map_dispose(&L.by_key);
+  size_t pos = 0;
+  og_map_entry *me;
+  while ((me = og_map_next(&L.probes, &pos))) og_table_free(me->value);
+  og_map_dispose(&L.probes);
+  og_graph_write_free(L.w);
+  og_catalog_free(L.owned_cat);
+  og_arena_dispose(&L.rowarena);
+  og_buf_dispose(&L.tmp);
+  return rc;
+}

@@ -1,0 +1,45 @@
+/*
+ * load — JSONL bulk load into one branch as ONE graph commit (spec data.md
+ * §2–§5; user doc docs/load.md).
+ *
+ * Pipeline (streaming): records are classified in input order; each record
+ * becomes one row of its type's in-memory batch (values converted and
+ * validated on the way); a batch of `chunk_rows` rows is written as a table
+ * fragment onto that table's running version (nothing is visible: the graph
+ * manifest is only written at the end). After the last record: deferred
+ * edge endpoints are resolved, @card is counted over each resulting edge
+ * table, every touched table is staged and the graph commit is made
+ * (operation "load"). Any error before the commit leaves the branch exactly
+ * as it was (fragments already written are unreferenced garbage).
+ *
+ * Invariants:
+ *  - Memory: at most chunk_rows buffered rows per type, plus per-type id
+ *    sets (and @unique key sets), never the whole input.
+ *  - Only types present in the input are touched (all modes).
+ *  - Ids are unique in every table the load writes: duplicates inside the
+ *    input are errors (merge: the last row with an explicit id wins for
+ *    keyless types and edges), append rejects ids that are already live,
+ *    merge replaces them in place (row ids preserved).
+ *  - Overwrite and merge-with-replacements stage their tables STRICT (a
+ *    concurrent content change is OG_ECONFLICT); append stages non-strict.
+ */
+#ifndef OG_LOAD_H
+#define OG_LOAD_H
+
+#include "exec/write.h"
+#include "load/jsonl.h"
+
+typedef struct og_load_req {
+  og_graph *graph;
+  og_catalog_get_fn catalog; /* NULL → compile the stored schema */
+  void *catalog_ctx;
+  const char *branch;        /* NULL → main */
+  og_load_mode mode;
+  const char *actor;
+  size_t chunk_rows;         /* 0 → 65536 */
+  og_jsonl *reader;          /* the input */
+} og_load_req;
+
+og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err);
+
+#endif
