@@ -642,9 +642,9 @@ static bool blank(const char *v) {
 }
 
 /* @description / @instruction: at most once, non-empty. */
-static og_status check_meta(sp *p, const og_annot *an, size_t n, const char *target) {
+static og_status check_meta(sp *p, const og_annot *an, size_t n, const char *target, bool with_instruction) {
   static const char *const metas[] = {"description", "instruction"};
-  for (size_t m = 0; m < 2; m++) {
+  for (size_t m = 0; m < (with_instruction ? 2u : 1u); m++) {
     int seen = 0;
     for (size_t i = 0; i < n; i++) {
       if (strcmp(an[i].name, metas[m]) != 0) continue;
@@ -666,6 +666,9 @@ static og_status check_prop(sp *p, bt_type *b, const og_prop *pr) {
   bool edge = b->t.kind == OG_KIND_EDGE;
   const char *seen[4] = {0};
   size_t nseen = 0;
+  const char *target = og_arena_printf(p->a, "property %s.%s", T, pr->name);
+  if (!target) return og_err_oom(p->err);
+  if ((rc = check_meta(p, pr->annots, pr->n_annots, target, false)) != OG_OK) return rc;
   for (size_t i = 0; i < pr->n_annots; i++) {
     const og_annot *an = &pr->annots[i];
     const char *n = an->name;
@@ -697,13 +700,10 @@ static og_status check_prop(sp *p, bt_type *b, const og_prop *pr) {
       if (!src)
         return sp_err(p, an->pos, "@embed on %s.%s references unknown source property %s", T, pr->name,
                       an->value);
-      if (src->type.scalar != OG_SC_STRING || src->type.list || src->type.n_enum)
+      if (src->type.scalar != OG_SC_STRING || src->type.list)
         return sp_err(p, an->pos, "@embed source property %s.%s must be String", T, src->name);
     }
   }
-  const char *target = og_arena_printf(p->a, "property %s.%s", T, pr->name);
-  if (!target) return og_err_oom(p->err);
-  if ((rc = check_meta(p, pr->annots, pr->n_annots, target)) != OG_OK) return rc;
   return OG_OK;
 }
 
@@ -802,7 +802,7 @@ static og_status validate_decl(sp *p, bt_type *b) {
                     an->name, b->t.name);
     return sp_err(p, an->pos, "@%s is not supported on edges (edge %s)", an->name, b->t.name);
   }
-  if ((rc = check_meta(p, b->annots, b->n_annots, target)) != OG_OK) return rc;
+  if ((rc = check_meta(p, b->annots, b->n_annots, target, true)) != OG_OK) return rc;
   size_t own = b->n_props;
   /* Interface injection: identical types required for redeclared props. */
   for (size_t i = 0; i < b->n_impl; i++) {
