@@ -765,19 +765,14 @@ static og_status check_constraints(sp *p, bt_type *b) {
             return sp_err(p, c->pos, "@index is not supported on blob property %s.%s", T, col);
           break;
         case OG_CK_RANGE:
-          if (!og_scalar_numeric(ty->scalar) || ty->list) {
-            og_proptype d = *ty;
-            d.nullable = false;
-            og_proptype_display(&d, disp, sizeof(disp));
+          if (!og_scalar_numeric(ty->scalar)) {
+            og_proptype_display(ty, disp, sizeof(disp));
             return sp_err(p, c->pos, "@range on %s.%s requires a numeric type, got %s", T, col, disp);
           }
           break;
         case OG_CK_CHECK:
           if (ty->scalar != OG_SC_STRING) {
-            og_proptype d = *ty;
-            d.nullable = false;
-            d.list = false;
-            og_proptype_display(&d, disp, sizeof(disp));
+            og_proptype_display(ty, disp, sizeof(disp));
             return sp_err(p, c->pos, "@check on %s.%s requires String type, got %s", T, col, disp);
           }
           break;
