@@ -784,22 +784,11 @@ static og_status check_constraints(sp *p, bt_type *b) {
   return OG_OK;
 }
 
-static og_status validate_decl(sp *p, bt_type *b) {
+/* Pass 1 (all nodes, in order): interface injection; a redeclared property
+ * must have the identical type. */
+static og_status inject_decl(sp *p, bt_type *b) {
   og_status rc;
-  if (b->t.kind == OG_KIND_INTERFACE) return OG_OK;
-  const char *target = decl_target(p, b);
-  if (!target) return og_err_oom(p->err);
-  for (size_t i = 0; i < b->n_annots; i++) {
-    const og_annot *an = &b->annots[i];
-    if (!kuie(an->name)) continue;
-    if (b->t.kind == OG_KIND_NODE)
-      return sp_err(p, an->pos, "@%s is only supported on node properties or as body constraint (node %s)",
-                    an->name, b->t.name);
-    return sp_err(p, an->pos, "@%s is not supported on edges (edge %s)", an->name, b->t.name);
-  }
-  if ((rc = check_meta(p, b->annots, b->n_annots, target, true)) != OG_OK) return rc;
-  size_t own = b->n_props;
-  /* Interface injection: identical types required for redeclared props. */
+  if (b->t.kind != OG_KIND_NODE) return OG_OK;
   for (size_t i = 0; i < b->n_impl; i++) {
     void *v;
     if (!og_map_sget(p->ifaces, b->impl[i], &v))
@@ -821,9 +810,34 @@ static og_status validate_decl(sp *p, bt_type *b) {
       if ((rc = bt_add_prop(p, b, ip)) != OG_OK) return rc;
     }
   }
-  (void)own;
+  return OG_OK;
+}
+
+/* Pass 2 (all declarations): declaration and property annotations. */
+static og_status annots_decl(sp *p, bt_type *b) {
+  og_status rc;
+  if (b->t.kind == OG_KIND_INTERFACE) return OG_OK;
+  const char *target = decl_target(p, b);
+  if (!target) return og_err_oom(p->err);
+  for (size_t i = 0; i < b->n_annots; i++) {
+    const og_annot *an = &b->annots[i];
+    if (!kuie(an->name)) continue;
+    if (b->t.kind == OG_KIND_NODE)
+      return sp_err(p, an->pos, "@%s is only supported on node properties or as body constraint (node %s)",
+                    an->name, b->t.name);
+    return sp_err(p, an->pos, "@%s is not supported on edges (edge %s)", an->name, b->t.name);
+  }
+  if ((rc = check_meta(p, b->annots, b->n_annots, target, true)) != OG_OK) return rc;
   for (size_t i = 0; i < b->n_props; i++)
     if ((rc = check_prop(p, b, &b->props[i])) != OG_OK) return rc;
+  return OG_OK;
+}
+
+/* Pass 3 (all declarations): desugar property @key/@unique/@index after the
+ * body constraints, then validate every constraint. */
+static og_status cons_decl(sp *p, bt_type *b) {
+  og_status rc;
+  if (b->t.kind == OG_KIND_INTERFACE) return OG_OK;
   for (size_t i = 0; i < b->n_props; i++)
     if ((rc = desugar_prop(p, b, &b->props[i])) != OG_OK) return rc;
   return check_constraints(p, b);
@@ -880,8 +894,14 @@ og_status og_schema_parse(const char *src, size_t len, og_schema **out, og_error
     if (pk->kind == OG_TK_EOF) break;
     if ((rc = sp_decl(&p)) != OG_OK) goto cleanup;
   }
+  /* Same phase order as the reference: injection, annotations, constraints
+   * (each over every declaration), so the first error reported matches. */
   for (size_t i = 0; i < p.n_decls; i++)
-    if ((rc = validate_decl(&p, p.decls[i])) != OG_OK) goto cleanup;
+    if ((rc = inject_decl(&p, p.decls[i])) != OG_OK) goto cleanup;
+  for (size_t i = 0; i < p.n_decls; i++)
+    if ((rc = annots_decl(&p, p.decls[i])) != OG_OK) goto cleanup;
+  for (size_t i = 0; i < p.n_decls; i++)
+    if ((rc = cons_decl(&p, p.decls[i])) != OG_OK) goto cleanup;
   s = og_arena_zalloc(p.a, sizeof(*s));
   og_type *decls = og_arena_alloc(p.a, (p.n_decls ? p.n_decls : 1) * sizeof(*decls));
   if (!s || !decls) {

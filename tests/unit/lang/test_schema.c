@@ -180,6 +180,11 @@ static const pcase CASES[] = {
     {"B-check-null", "node T { p: String?  @check(p, \"a\") }", C, OG_OK, NULL},
     {"B-range-float", "node T { p: F32?  @range(p, 0.5..1.5) }", C, OG_OK, NULL},
     {"B-prop-constraint", "node T { name: String @key(name) }", C, OG_OK, NULL},
+    /* phase order (reference): all injections, then all annotations, then all constraints */
+    {"O-phases", "node A { x: String  @range(x, 0..1) }  node B @unique { y: String }", P, OG_EPARSE,
+     "@unique is only supported on node properties"},
+    {"O-phases2", "node A @unique { x: String }  node B implements Nope { y: String }", P, OG_EPARSE,
+     "node B implements unknown interface 'Nope'"},
     /* grammar facts */
     {"G-one-line", "node P { a: String b: I32 }", C, OG_OK, NULL},
     {"G-empty-edge-body", "node P { a: String } edge E: P -> P {}", C, OG_OK, NULL},
