@@ -508,6 +508,10 @@ og_status og_column_take(og_column *dst, const og_column *src, const uint32_t *s
       if (og_buf_grow(&dst->data, (size_t)total) != OG_OK) return OG_ENOMEM;
       for (size_t i = 0; i < n; i++) {
         uint64_t a = src->offsets.items[sel[i]], b = src->offsets.items[sel[i] + 1];
+        if (b == a) {
+          dst->offsets.items[dst->offsets.count++] = dst->data.len;
+          continue;
+        }
         memcpy(dst->data.ptr + dst->data.len, src->data.ptr + a, (size_t)(b - a));
         dst->data.len += (size_t)(b - a);
         dst->offsets.items[dst->offsets.count++] = dst->data.len;
