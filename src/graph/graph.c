@@ -250,7 +250,9 @@ void og_graph_free(og_graph *g) {
   og_map_entry *e;
   while ((e = og_map_next(&g->branches, &pos))) {
     og_gbranch_state *bs = e->value;
+    og_manifest_free(bs->cached);
     pthread_mutex_destroy(&bs->mu);
+    pthread_mutex_destroy(&bs->cache_mu);
     og_free(bs);
   }
   og_map_dispose(&g->branches);
@@ -269,14 +271,85 @@ og_gbranch_state *og_graph_branch_state(og_graph *g, const char *branch) {
     bs = v;
   } else if ((bs = og_calloc(1, sizeof *bs))) {
     pthread_mutex_init(&bs->mu, NULL);
+    pthread_mutex_init(&bs->cache_mu, NULL);
     if (og_map_sput(&g->branches, branch, bs) != OG_OK) {
       pthread_mutex_destroy(&bs->mu);
+      pthread_mutex_destroy(&bs->cache_mu);
       og_free(bs);
       bs = NULL;
     }
   }
   pthread_mutex_unlock(&g->mu);
   return bs;
+}
+
+void og_graph_cache_head(og_graph *g, const char *branch, const og_manifest *m) {
+  og_gbranch_state *bs = og_graph_branch_state(g, branch);
+  if (!bs || m->deleted) return;
+  pthread_mutex_lock(&bs->cache_mu);
+  const og_manifest *c = bs->cached;
+  if (!c || c->generation < m->generation ||
+      (c->generation == m->generation && c->version < m->version)) {
+    og_manifest *copy = og_manifest_clone(m, 0);
+    if (copy) { /* a failed copy only costs the next read a cold lookup */
+      og_manifest_free(bs->cached);
+      bs->cached = copy;
+    }
+  }
+  pthread_mutex_unlock(&bs->cache_mu);
+}
+
+void og_graph_cache_drop(og_graph *g, const char *branch) {
+  og_gbranch_state *bs = og_graph_branch_state(g, branch);
+  if (!bs) return;
+  pthread_mutex_lock(&bs->cache_mu);
+  og_manifest_free(bs->cached);
+  bs->cached = NULL;
+  pthread_mutex_unlock(&bs->cache_mu);
+}
+
+og_status og_graph_resolve_warm(og_graph *g, const char *branch, og_ghead *out, og_error *err) {
+  og_status rc = OG_OK;
+  og_manifest *m = NULL;
+  memset(out, 0, sizeof *out);
+  if (!og_graph_branch_name_valid(branch))
+    return og_err_set(err, OG_EINVAL, "invalid branch name '%s'", branch ? branch : "(null)");
+  og_gbranch_state *bs = og_graph_branch_state(g, branch);
+  if (bs) {
+    pthread_mutex_lock(&bs->cache_mu);
+    if (bs->cached) m = og_manifest_clone(bs->cached, 0);
+    pthread_mutex_unlock(&bs->cache_mu);
+  }
+  if (m) {
+    /* the cached version exists (manifests are immutable); one probe of the
+     * next version says whether it is still the head. A deletion (and so any
+     * re-creation) of the incarnation shows up as a newer version. */
+    uint64_t v = 0;
+    rc = gallop(g->st, branch, m->generation, m->version, &v, err);
+    if (rc == OG_OK && v == m->version) {
+      out->gen = m->generation;
+      out->version = v;
+      out->m = m;
+      return OG_OK;
+    }
+    uint64_t gen = m->generation;
+    og_manifest_free(m);
+    m = NULL;
+    if (rc != OG_OK) return rc;
+    rc = og_manifest_load_at(g->st, branch, gen, v, &out->m, err);
+    if (rc == OG_OK && !out->m->deleted) {
+      out->gen = gen;
+      out->version = v;
+      og_graph_cache_head(g, branch, out->m);
+      return OG_OK;
+    }
+    if (rc != OG_OK && rc != OG_ENOTFOUND) return rc;
+    ghead_dispose(out); /* deleted (maybe re-created since): full lookup */
+    og_err_clear(err);
+  }
+  if ((rc = og_graph_resolve(g->st, branch, false, out, err)) != OG_OK) return rc;
+  og_graph_cache_head(g, branch, out->m);
+  return OG_OK;
 }
 
 og_status og_graph_open(og_store *st, unsigned flags, og_graph **out, og_error *err) {
@@ -286,8 +359,10 @@ og_status og_graph_open(og_store *st, unsigned flags, og_graph **out, og_error *
   if (rc == OG_ENOTFOUND)
     return og_err_set(err, OG_ENOTFOUND, "no graph in store %s", og_store_describe(st));
   if (rc != OG_OK) return rc;
+  rc = graph_new(st, flags, out, err);
+  if (rc == OG_OK) og_graph_cache_head(*out, OG_GRAPH_MAIN, h.m);
   ghead_dispose(&h);
-  return graph_new(st, flags, out, err);
+  return rc;
 }
 
 /*==================== snapshots ====================*/
@@ -376,7 +451,7 @@ cleanup:
 
 og_status og_graph_head(og_graph *g, const char *branch, uint64_t *version_out, og_error *err) {
   og_ghead h;
-  og_status rc = og_graph_resolve(g->st, branch, false, &h, err);
+  og_status rc = og_graph_resolve_warm(g, branch, &h, err);
   if (rc != OG_OK) return rc;
   *version_out = h.version;
   ghead_dispose(&h);
@@ -388,7 +463,7 @@ og_status og_graph_snapshot(og_graph *g, const char *branch, uint64_t version,
   og_ghead h;
   og_manifest *m = NULL;
   *out = NULL;
-  og_status rc = og_graph_resolve(g->st, branch, false, &h, err);
+  og_status rc = og_graph_resolve_warm(g, branch, &h, err);
   if (rc != OG_OK) return rc;
   if (version == 0 || version == h.version) {
     m = h.m;
@@ -424,7 +499,7 @@ og_status og_graph_log(og_graph *g, const char *branch, size_t limit, og_commit_
   og_ghead h;
   size_t cap = 0;
   memset(out, 0, sizeof *out);
-  og_status rc = og_graph_resolve(g->st, branch, false, &h, err);
+  og_status rc = og_graph_resolve_warm(g, branch, &h, err);
   if (rc != OG_OK) return rc;
   og_manifest *m = h.m;
   while (m) {
@@ -711,6 +786,8 @@ og_status og_graph_branch_create(og_graph *g, const char *name, const char *sour
   if (rc != OG_OK) goto cleanup;
   (void)OG_FAILPOINT(OG_FP_GRAPH_BRANCH_CREATE_AFTER_PUT, &local);
   og_graph_write_hint(g->st, name, gen, 1);
+  og_graph_cache_drop(g, name);
+  og_graph_cache_head(g, name, m);
   bs->gen = gen;
   bs->known_head = 1;
 cleanup:
@@ -792,6 +869,7 @@ og_status og_graph_branch_delete(og_graph *g, const char *name, const char *acto
   }
   (void)OG_FAILPOINT(OG_FP_GRAPH_BRANCH_DELETE_AFTER_PUT, &local);
   og_graph_write_hint(g->st, name, h.gen, h.version + 1);
+  og_graph_cache_drop(g, name);
   bs->gen = h.gen;
   bs->known_head = h.version + 1;
 cleanup:

@@ -68,6 +68,8 @@ typedef struct og_gbranch_state {
   pthread_mutex_t mu;     /* serializes this process's writers of the branch */
   uint64_t gen;           /* last generation this handle committed on, 0 = none */
   uint64_t known_head;    /* last head this handle committed (same gen) */
+  pthread_mutex_t cache_mu; /* protects `cached` (never held across I/O) */
+  og_manifest *cached;    /* newest head manifest this handle has seen, or NULL */
 } og_gbranch_state;
 
 struct og_graph {
@@ -101,6 +103,13 @@ og_status og_graph_resolve(og_store *st, const char *branch, bool deleted_ok, og
 og_status og_graph_resolve_gen(og_store *st, const char *branch, uint64_t gen, uint64_t from,
                                og_ghead *out, og_error *err);
 og_gbranch_state *og_graph_branch_state(og_graph *g, const char *branch);
+/* Head lookup through the handle's cache: when this handle has seen head v
+ * of the branch, one head() probe of v+1 confirms it (warm reads cost one
+ * store op); otherwise og_graph_resolve. Never returns a deleted head. */
+og_status og_graph_resolve_warm(og_graph *g, const char *branch, og_ghead *out, og_error *err);
+/* Remember `m` (copied) as a head this handle has seen, if it is newer. */
+void og_graph_cache_head(og_graph *g, const char *branch, const og_manifest *m);
+void og_graph_cache_drop(og_graph *g, const char *branch);
 og_status og_snapshot_wrap(og_store *st, og_manifest *m, og_snapshot **out, og_error *err);
 /* Store a schema blob as "schema/<sha256>" (EEXISTS is success); fills
  * `sha` and appends the key to `key`. */

@@ -431,6 +431,7 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
   w->done = true;
   (void)OG_FAILPOINT(OG_FP_GRAPH_COMMIT_AFTER_PUT, &local);
   og_graph_write_hint(st, w->branch, w->gen, next->version);
+  og_graph_cache_head(w->g, w->branch, next);
   (void)OG_FAILPOINT(OG_FP_GRAPH_COMMIT_AFTER_HINT, &local);
   if (bs->gen != w->gen || bs->known_head < next->version) {
     bs->gen = w->gen;

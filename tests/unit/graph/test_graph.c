@@ -243,12 +243,29 @@ static void test_branch_delete_recreate(void **state) {
   assert_int_equal(bl.count, 2);
   assert_int_equal(bl.items[1].generation, 2);
   og_branch_list_dispose(&bl);
-  /* without head hints the generations are still found */
+  /* without head hints the generations are still found (fresh handle) */
   og_store_delete(st, "head/tmp", &err);
-  assert_int_equal(fx_head(g, "tmp"), 1);
+  og_graph *g3 = NULL;
+  OG_ASSERT_OK(og_graph_open(st, 0, &g3, &err), &err);
+  assert_int_equal(fx_head(g3, "tmp"), 1);
+  og_graph_free(g3);
   OG_ASSERT_OK(og_graph_verify(st, NULL, &err), &err);
   og_graph_free(g);
   og_store_free(st);
+}
+
+/* Head of main through a fresh handle (its open goes through the hint). */
+static uint64_t cold_head(og_store *st) {
+  og_error err = OG_ERROR_INIT;
+  og_graph *g = NULL;
+  OG_ASSERT_OK(og_graph_open(st, 0, &g, &err), &err);
+  og_store_stats_reset(st);
+  uint64_t v = fx_head(g, "main");
+  og_store_stats s;
+  og_store_stats_get(st, &s);
+  assert_int_equal(fx_ops(&s), 1); /* warm: one probe */
+  og_graph_free(g);
+  return v;
 }
 
 static void test_hint_lag_missing_bogus(void **state) {
@@ -259,22 +276,85 @@ static void test_hint_lag_missing_bogus(void **state) {
   for (int i = 0; i < 20; i++)
     OG_ASSERT_OK(fx_commit_append(g, "main", "node:Person", "h", 1, 0, NULL, &err), &err);
   og_buf hint = OG_BUF_INIT;
+  assert_int_equal(cold_head(st), 21);
   /* lagging */
   OG_ASSERT_OK(og_ghint_encode(1, 3, &hint, &err), &err);
   OG_ASSERT_OK(og_store_put(st, "head/main", hint.ptr, hint.len, &err), &err);
-  assert_int_equal(fx_head(g, "main"), 21);
+  assert_int_equal(cold_head(st), 21);
   /* ahead of the truth (never written by us, but must not be trusted) */
   og_buf_clear(&hint);
   OG_ASSERT_OK(og_ghint_encode(1, 999, &hint, &err), &err);
   OG_ASSERT_OK(og_store_put(st, "head/main", hint.ptr, hint.len, &err), &err);
-  assert_int_equal(fx_head(g, "main"), 21);
+  assert_int_equal(cold_head(st), 21);
+  /* a wrong generation */
+  og_buf_clear(&hint);
+  OG_ASSERT_OK(og_ghint_encode(7, 2, &hint, &err), &err);
+  OG_ASSERT_OK(og_store_put(st, "head/main", hint.ptr, hint.len, &err), &err);
+  assert_int_equal(cold_head(st), 21);
   /* garbage */
   OG_ASSERT_OK(og_store_put(st, "head/main", "xx", 2, &err), &err);
-  assert_int_equal(fx_head(g, "main"), 21);
+  assert_int_equal(cold_head(st), 21);
   /* missing */
   OG_ASSERT_OK(og_store_delete(st, "head/main", &err), &err);
-  assert_int_equal(fx_head(g, "main"), 21);
+  assert_int_equal(cold_head(st), 21);
+  /* the same for another branch and its generations */
+  OG_ASSERT_OK(og_graph_branch_create(g, "x/y", "main", 0, NULL, &err), &err);
+  OG_ASSERT_OK(og_graph_branch_delete(g, "x/y", NULL, &err), &err);
+  OG_ASSERT_OK(og_graph_branch_create(g, "x/y", "main", 0, NULL, &err), &err);
+  OG_ASSERT_OK(fx_commit_append(g, "x/y", "node:Person", "xy", 1, 0, NULL, &err), &err);
+  const char *hints[][2] = {{"1", "1"}, {"2", "1"}, {"3", "9"}, {"2", "50"}, {NULL, NULL}};
+  for (size_t i = 0; i < sizeof hints / sizeof *hints; i++) {
+    if (hints[i][0]) {
+      og_buf_clear(&hint);
+      OG_ASSERT_OK(og_ghint_encode(strtoull(hints[i][0], NULL, 10), strtoull(hints[i][1], NULL, 10),
+                                   &hint, &err), &err);
+      OG_ASSERT_OK(og_store_put(st, "head/x~y", hint.ptr, hint.len, &err), &err);
+    } else {
+      OG_ASSERT_OK(og_store_delete(st, "head/x~y", &err), &err);
+    }
+    og_graph *g2 = NULL;
+    OG_ASSERT_OK(og_graph_open(st, 0, &g2, &err), &err);
+    og_snapshot *s = NULL;
+    OG_ASSERT_OK(og_graph_snapshot(g2, "x/y", 0, &s, &err), &err);
+    assert_int_equal(og_snapshot_manifest(s)->generation, 2);
+    assert_int_equal(og_snapshot_version(s), 2);
+    og_snapshot_free(s);
+    og_graph_free(g2);
+  }
   og_buf_dispose(&hint);
+  og_graph_free(g);
+  og_store_free(st);
+}
+
+/* A handle's cached head never hides another handle's commits, deletes or
+ * re-creations. */
+static void test_warm_cache_sees_others(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_store *st = fx_memory();
+  og_graph *g = fx_init(st);
+  og_graph *other = NULL;
+  OG_ASSERT_OK(og_graph_open(st, 0, &other, &err), &err);
+  OG_ASSERT_OK(og_graph_branch_create(g, "b", "main", 0, NULL, &err), &err);
+  assert_int_equal(fx_head(g, "b"), 1);
+  OG_ASSERT_OK(fx_commit_append(other, "b", "node:Person", "o", 2, 0, NULL, &err), &err);
+  assert_int_equal(fx_head(g, "b"), 2);
+  assert_int_equal(fx_rows(g, "b", 0, "node:Person"), 2);
+  OG_ASSERT_OK(og_graph_branch_delete(other, "b", NULL, &err), &err);
+  uint64_t v;
+  assert_int_equal(og_graph_head(g, "b", &v, &err), OG_ENOTFOUND);
+  OG_ASSERT_OK(fx_commit_append(g, "main", "node:Person", "m", 1, 0, NULL, &err), &err);
+  OG_ASSERT_OK(og_graph_branch_create(other, "b", "main", 0, NULL, &err), &err);
+  og_snapshot *s = NULL;
+  OG_ASSERT_OK(og_graph_snapshot(g, "b", 0, &s, &err), &err);
+  assert_int_equal(og_snapshot_manifest(s)->generation, 2);
+  og_snapshot_free(s);
+  assert_int_equal(fx_rows(g, "b", 0, "node:Person"), 1);
+  /* deleted and re-created again between two looks of the warm handle */
+  OG_ASSERT_OK(og_graph_branch_delete(other, "b", NULL, &err), &err);
+  OG_ASSERT_OK(og_graph_branch_create(other, "b", "main", 1, NULL, &err), &err);
+  assert_int_equal(fx_rows(g, "b", 0, "node:Person"), 0);
+  og_graph_free(other);
   og_graph_free(g);
   og_store_free(st);
 }
@@ -725,6 +805,7 @@ int main(void) {
       cmocka_unit_test(test_branch_names_and_main),
       cmocka_unit_test(test_branch_delete_recreate),
       cmocka_unit_test(test_hint_lag_missing_bogus),
+      cmocka_unit_test(test_warm_cache_sees_others),
       cmocka_unit_test(test_open_cost_flat),
       cmocka_unit_test(test_two_writers_different_tables),
       cmocka_unit_test(test_conflict_same_table),
