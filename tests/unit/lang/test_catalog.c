@@ -280,12 +280,28 @@ static void test_float_format(void **state) {
   og_catalog_free(c);
 }
 
+/* IR string escaping equals serde_json's (og_buf_put_json_str). */
+static void test_json_escapes(void **state) {
+  (void)state;
+  og_catalog *c = compile("node P @description(\"a\\\"b\\\\c\\nd\\re\\tf\x01g\x1fh/\xc3\xa9\") { x: String }");
+  const char *d = og_catalog_node(c, "P")->description;
+  og_buf want = OG_BUF_INIT;
+  og_buf_puts(&want, "{\"name\":\"description\",\"value\":");
+  og_buf_put_json_str(&want, d, strlen(d));
+  og_buf_putc(&want, '}');
+  if (!strstr(c->ir_json, want.ptr)) fail_msg("%s not in %s", want.ptr, c->ir_json);
+  assert_non_null(strstr(c->ir_json, "a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001fh/\xc3\xa9"));
+  og_buf_dispose(&want);
+  og_catalog_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_layout_lookup), cmocka_unit_test(test_ids),
       cmocka_unit_test(test_ir_json),       cmocka_unit_test(test_hash_stability),
       cmocka_unit_test(test_ir_roundtrip),  cmocka_unit_test(test_ir_errors),
       cmocka_unit_test(test_display),       cmocka_unit_test(test_float_format),
+      cmocka_unit_test(test_json_escapes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
