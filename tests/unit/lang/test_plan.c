@@ -240,11 +240,45 @@ static void test_lint_codes(void **state) {
   assert_false(og_lint_code_valid(NULL));
 }
 
+/* Every allocation failure in planning and rendering is reported as
+ * OG_ENOMEM and leaks nothing (ASan build). */
+static void test_oom(void **state) {
+  (void)state;
+  og_catalog *a = compile("oom", "interface I { x: String? }  node User { name: String @key  age: I32?  e: String }\n"
+                                 "node Gone { x: String }  edge Knows: User -> User @card(0..1) { w: I32? }");
+  og_catalog *d = compile("oom", "interface J { y: String? }  node Account @rename_from(\"User\") @description(\"d\") "
+                                 "{ name: String @key  years: I32? @rename_from(\"age\") @index  e: I64  n: String? "
+                                 "@unique(n) }\nedge Knows: Account -> Account @card(0..2) { w: I32? @index }");
+  for (long k = 1; k < 400; k++) {
+    og_error err = OG_ERROR_INIT;
+    og_plan *p = NULL;
+    og_alloc_fail_after(k, false);
+    og_status rc = og_plan_build(a, d, true, &p, &err);
+    og_buf b = OG_BUF_INIT;
+    if (rc == OG_OK) {
+      og_plan_json(p, &b);
+      og_plan_lint_json(p, &b);
+    }
+    og_alloc_fail_after(0, false);
+    og_buf_dispose(&b);
+    if (rc == OG_OK) {
+      og_plan_free(p);
+      if (k > 200) break;
+      continue;
+    }
+    assert_int_equal(rc, OG_ENOMEM);
+    assert_null(p);
+  }
+  og_catalog_free(a);
+  og_catalog_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_cases),
       cmocka_unit_test(test_messages_and_lint),
       cmocka_unit_test(test_lint_codes),
+      cmocka_unit_test(test_oom),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
