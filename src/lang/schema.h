@@ -237,17 +237,25 @@ typedef struct og_value {
 } og_value;
 
 /* Convert a loosely typed input value (as it comes from JSON: NULL, BOOL,
- * INT/UINT/FLOAT, STRING, LIST of numbers for vectors) to the property's type:
- *   ints range-checked into I32/U32/...; floats accepted for F32/F64 (ints too);
- *   Date from "YYYY-MM-DD" or integer days; DateTime from RFC 3339 / ISO text
- *   (Z or ±hh:mm, optional fraction) or integer ms; Vector from a list of
- *   exactly dim numbers; Blob from "base64:<data>" (decoded) or any other
- *   string (kept as a URI); lists element-wise; enums must be members.
+ * INT/UINT/FLOAT, STRING, LIST of numbers for vectors) to the property's type.
+ * Strict where the reference silently nulls or truncates (spec/data.md §2.5):
+ *   integers must be INT/UINT within the column's range (no floats, no
+ *   strings, no two's-complement truncation of I32/U32); F32/F64 take any
+ *   number (F32 rounded); Date from "YYYY-MM-DD" (1-2 digit month/day,
+ *   4-6 digit signed year), "YYYYMMDD", a longer RFC 3339 date-time (its UTC
+ *   date) or integer days (`invalid Date literal '<s>'`,
+ *   `Date value out of range: <v>`); DateTime from RFC 3339 text (`T` or
+ *   space, optional fraction, Z/±hh:mm, none = UTC), a bare date (midnight
+ *   UTC) or integer ms (`invalid DateTime literal '<s>'`); Vector from a
+ *   list of exactly dim numbers (`vector property 'p' expects n dimensions,
+ *   got m`); Blob from "base64:<data>" → BLOB (decoded) or any other string
+ *   → STRING (a URI reference); lists element-wise (`list property 'p'
+ *   expects a JSON array, got <json>`); enum members only (OG_ECONSTRAINT,
+ *   §2.9 text).
  * Output kinds: String/enum→STRING, Bool→BOOL, signed→INT, unsigned→UINT,
- * floats→FLOAT, DATE, DATETIME, BLOB, VECTOR, LIST. NULL stays NULL (the
- * caller checks nullability with og_validate_required). Errors: OG_EINVAL
- * with a message naming `Type.prop`; enum violation is OG_ECONSTRAINT with
- * the §2.9 text. Output memory comes from `a`. */
+ * floats→FLOAT, DATE, DATETIME, BLOB/STRING, VECTOR, LIST. NULL stays NULL
+ * (nullability is og_validate_required's job). Other failures are OG_EINVAL
+ * naming `Type.prop`. Output memory comes from `a`. */
 og_status og_value_convert(const og_type *t, const og_prop *p, const og_value *in, og_arena *a,
                            og_value *out, og_error *err);
 /* Convert a jansson value (json_t *) to an og_value (strings/arrays borrowed
