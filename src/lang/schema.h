@@ -159,6 +159,12 @@ const og_prop *og_type_prop(const og_type *t, const char *name);
 bool og_annot_find(const og_annot *a, size_t n, const char *name, const char **value_out);
 /* Whether a single-column index on `col` exists (key implies index). */
 bool og_type_has_index(const og_type *t, const char *col);
+/* Which index the engine builds for a node property (§2.4): a single-column
+ * @index (or the @key, which implies an index) on a non-list String →
+ * full-text; on a Vector → vector (IVF-flat, L2); anything else, composite
+ * indexes and every edge property → none (edges only get id/src/dst BTREEs). */
+typedef enum og_index_kind { OG_IDX_NONE = 0, OG_IDX_FTS, OG_IDX_VECTOR } og_index_kind;
+og_index_kind og_prop_index_kind(const og_type *t, const og_prop *p);
 /* Textual constraint key of §2.8 (`key:a,b`, `unique:email`, `index:age`,
  * `range:age:Some(Integer(0)):None`, `check:code:<pattern>`), appended. */
 og_status og_constraint_key(const og_constraint *c, og_buf *out);

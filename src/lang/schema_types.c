@@ -87,6 +87,13 @@ bool og_type_has_index(const og_type *t, const char *col) {
   return false;
 }
 
+og_index_kind og_prop_index_kind(const og_type *t, const og_prop *p) {
+  if (!t || !p || t->kind != OG_KIND_NODE || p->type.list || !og_type_has_index(t, p->name)) return OG_IDX_NONE;
+  if (p->type.scalar == OG_SC_STRING) return OG_IDX_FTS;
+  if (p->type.scalar == OG_SC_VECTOR) return OG_IDX_VECTOR;
+  return OG_IDX_NONE;
+}
+
 uint32_t og_schema_id32(const char *s) {
   uint32_t h = 2166136261u;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

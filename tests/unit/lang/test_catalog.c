@@ -57,6 +57,19 @@ static void test_layout_lookup(void **state) {
   assert_false(og_type_prop(s, "title")->is_key);
   og_catalog_free(c);
 
+  c = compile("node D { k: String @key  t: String? @index  v: Vector(2)? @index  n: I32? @index  l: [String]? "
+              "u: String? @unique  a: String?  b: String?  @index(a, b) }  edge E: D -> D { w: String? @index }");
+  const og_type *dt = og_catalog_node(c, "D");
+  assert_int_equal(og_prop_index_kind(dt, og_type_prop(dt, "k")), OG_IDX_FTS); /* key implies index */
+  assert_int_equal(og_prop_index_kind(dt, og_type_prop(dt, "t")), OG_IDX_FTS);
+  assert_int_equal(og_prop_index_kind(dt, og_type_prop(dt, "v")), OG_IDX_VECTOR);
+  assert_int_equal(og_prop_index_kind(dt, og_type_prop(dt, "n")), OG_IDX_NONE);
+  assert_int_equal(og_prop_index_kind(dt, og_type_prop(dt, "u")), OG_IDX_NONE);
+  assert_int_equal(og_prop_index_kind(dt, og_type_prop(dt, "a")), OG_IDX_NONE); /* composite only */
+  const og_type *et = og_catalog_edge(c, "E");
+  assert_int_equal(og_prop_index_kind(et, og_type_prop(et, "w")), OG_IDX_NONE);
+  og_catalog_free(c);
+
   c = compile("node Doc { slug: String  body: String?  embedding: Vector(3) @embed(body) }");
   const og_prop *em = og_type_prop(og_catalog_node(c, "Doc"), "embedding");
   assert_string_equal(em->embed_source, "body");
