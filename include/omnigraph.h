@@ -119,6 +119,8 @@ void og_string_free(char *s);
 
 #include "omnigraph/read.h"
 #include "omnigraph/write.h"
+#include "omnigraph/merge.h"
+#include "omnigraph/maint.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -5,6 +5,7 @@
 
 #include "api/api_int.h"
 #include "exec/exec.h"
+#include "graph/maint.h"
 
 static og_status emit_json(json_t *v, char **out, og_error *err) {
   *out = NULL;
@@ -253,7 +254,7 @@ og_status og_db_verify(const char *uri, char **report_json, og_error *err) {
   og_status rc = og_store_open(&st, uri, false, err);
   if (rc == OG_ENOTFOUND) og_err_set(err, OG_ENOTFOUND, "no graph at '%s'", uri);
   if (rc) goto cleanup;
-  rc = og_graph_verify(st, &report, err);
+  rc = og_graph_verify_retained(st, &report, err); /* honours cleanup's retention floors */
   if (report_json && report.ptr && !report.oom) *report_json = og_buf_detach(&report, NULL);
 cleanup:
   og_buf_dispose(&report);

@@ -1,4 +1,4 @@
-/* Commands that need no graph: lint, schema plan --from. */
+/* Tool commands: lint, schema plan (--from a file, or against a graph). */
 #include <stdio.h>
 #include <string.h>
 
@@ -81,20 +81,25 @@ int og_cmd_schema_plan(int argc, char **argv) {
   const char *uri = og_args_get(&a, "uri") ? og_args_get(&a, "uri") : (a.npos ? a.pos[0] : NULL);
   if (!spath) return og_args_usage_error(usage, "the following required arguments were not provided: --schema <SCHEMA>");
   og_error err = OG_ERROR_INIT;
-  if (!from) {
-    if (uri)
-      og_err_set(&err, OG_EUNSUPPORTED,
-                 "planning against a graph's accepted schema is not available in this build yet; pass --from <schema.pg>");
-    else
-      og_err_set(&err, OG_EINVAL, "schema plan requires --from <schema.pg> or a graph URI");
+  if (!from && !uri) {
+    og_err_set(&err, OG_EINVAL, "schema plan requires --from <schema.pg> or a graph URI");
+    return og_cli_fail(&err);
+  }
+  if (!from && (og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://"))) {
+    og_err_set(&err, OG_EUNSUPPORTED, "schema plan is only supported against local graph URIs in this milestone");
     return og_cli_fail(&err);
   }
   char *old_src = NULL, *new_src = NULL;
   og_schema_plan *plan = NULL;
+  og_db *db = NULL;
   int exit_code = 0;
-  if (og_cli_read_file(from, &old_src, &err) || og_cli_read_file(spath, &new_src, &err) ||
-      og_schema_plan_new(&plan, old_src, strlen(old_src), new_src, strlen(new_src),
-                         og_args_has(&a, "allow-data-loss"), &err)) {
+  if (og_cli_read_file(spath, &new_src, &err) ||
+      (from ? og_cli_read_file(from, &old_src, &err) ||
+                  og_schema_plan_new(&plan, old_src, strlen(old_src), new_src, strlen(new_src),
+                                     og_args_has(&a, "allow-data-loss"), &err)
+            : og_db_open(&db, uri, OG_DB_READ_ONLY, &err) ||
+                  og_db_schema_plan(db, NULL, new_src, strlen(new_src),
+                                    og_args_has(&a, "allow-data-loss"), &plan, &err))) {
     exit_code = og_cli_fail(&err);
     goto cleanup;
   }
@@ -114,6 +119,7 @@ int og_cmd_schema_plan(int argc, char **argv) {
     for (size_t i = 0; i < n; i++) printf("- %s\n", og_schema_plan_step_text(plan, i));
   }
 cleanup:
+  og_db_close(db);
   og_schema_plan_free(plan);
   og_free(old_src);
   og_free(new_src);
