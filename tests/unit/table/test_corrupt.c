@@ -1,6 +1,7 @@
 /* Table layer: every stored byte is untrusted — flipped bytes, truncations,
  * missing objects and injected store faults. */
 #include "tt.h"
+#include "table/table_int.h"
 
 static og_table *make_table(og_store *st, uint64_t rows, uint64_t del_every) {
   og_error e = OG_ERROR_INIT;
@@ -274,6 +275,79 @@ static void test_alloc_failures(void **state) {
   og_store_free(st);
 }
 
+static uint64_t fz_state = 12345;
+static uint64_t fz(uint64_t n) {
+  fz_state = fz_state * 6364136223846793005ULL + 1442695040888963407ULL;
+  return (fz_state >> 33) % n;
+}
+
+/* Mutate the checksummed body of an object and repair its checksum, so the
+ * structural validation behind the checksum is what must catch it. */
+static void mutate_rechecksum(const char *kind, char *d, size_t len) {
+  size_t lo = 0, hi = len;
+  if (strcmp(kind, "/frag/") == 0) {
+    uint32_t flen = og_get_u32le((uint8_t *)d + len - 20);
+    lo = len - 20 - flen;
+    hi = len - 20;
+  } else if (strcmp(kind, "/dv/") == 0) {
+    lo = 8; /* header fields after magic/format, and the payload */
+  } else {
+    lo = 8;
+    hi = len - 8;
+  }
+  if (hi <= lo) return;
+  int nmut = 1 + (int)fz(3);
+  for (int k = 0; k < nmut; k++) {
+    size_t pos = lo + fz(hi - lo);
+    switch (fz(3)) {
+    case 0: d[pos] ^= (char)(1u << fz(8)); break;
+    case 1: d[pos] = (char)fz(256); break;
+    default: d[pos] = (char)(fz(2) ? 0 : 0xff); break;
+    }
+  }
+  if (strcmp(kind, "/frag/") == 0) {
+    og_put_u64le((uint8_t *)d + len - 16, og_hash64(d + lo, hi - lo));
+  } else if (strcmp(kind, "/dv/") == 0) {
+    if (len >= 28) og_put_u64le((uint8_t *)d + 20, og_hash64(d + 28, len - 28));
+  } else {
+    og_put_u64le((uint8_t *)d + len - 8, og_hash64(d, len - 8));
+  }
+}
+
+static void test_rechecksummed_mutations(void **state) {
+  (void)state;
+  og_store *st = NULL;
+  og_error e = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_store_open_memory(&st, &e), &e);
+  og_table *t = make_table(st, 50, 6);
+  const char *kinds[] = {"/frag/", "/dv/", "/kidx/", "/ver/"};
+  const char *iters_env = getenv("OG_TABLE_FUZZ_ITERS");
+  int iters = iters_env ? atoi(iters_env) : 250;
+  for (int k = 0; k < 4; k++) {
+    char *key = find_obj(t, kinds[k]);
+    og_buf orig = OG_BUF_INIT;
+    OG_ASSERT_OK(og_store_get(st, key, &orig, &e), &e);
+    char *mod = og_malloc(orig.len);
+    for (int it = 0; it < iters; it++) {
+      memcpy(mod, orig.ptr, orig.len);
+      mutate_rechecksum(kinds[k], mod, orig.len);
+      OG_ASSERT_OK(og_store_put(st, key, mod, orig.len, &e), &e);
+      og_table_cache_clear();
+      og_status rc = read_all(st, og_table_key(t), &e);
+      if (rc != OG_OK && rc != OG_ECORRUPT && rc != OG_EUNSUPPORTED && rc != OG_ENOTFOUND)
+        fail_msg("%s mutation %d: %s (%s)", kinds[k], it, og_status_name(rc), e.message);
+    }
+    OG_ASSERT_OK(og_store_put(st, key, orig.ptr, orig.len, &e), &e);
+    og_free(mod);
+    og_free(key);
+    og_buf_dispose(&orig);
+  }
+  og_table_cache_clear();
+  OG_ASSERT_OK(read_all(st, og_table_key(t), &e), &e);
+  og_table_free(t);
+  og_store_free(st);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_flips_and_truncation),
@@ -281,6 +355,7 @@ int main(void) {
       cmocka_unit_test(test_faults_during_append),
       cmocka_unit_test(test_bad_input),
       cmocka_unit_test(test_alloc_failures),
+      cmocka_unit_test(test_rechecksummed_mutations),
   };
   int rc_ = cmocka_run_group_tests_name("table.corrupt", tests, NULL, NULL);
   og_table_cache_clear(); /* at exit */
