@@ -28,6 +28,9 @@
  *  T7 og_table handles are immutable and refcounted; they may be shared by
  *     threads (internal caches are mutex-protected). Batches are not
  *     thread-safe.
+ *  T8 A fragment whose rows are all deleted is dropped from the next
+ *     descriptor; compaction drops deleted rows. Scan order is fragment order,
+ *     then row id within a fragment (not globally sorted).
  *
  * Key column. A schema may name one STRING column as its key. Each fragment
  * then gets a key-index segment (sorted hash → row), and og_table_lookup
@@ -356,8 +359,12 @@ og_status og_table_compact(og_table *base, const og_compact_opts *opts, og_table
 /* Carry ours' row changes relative to base (appended fragments, newly deleted
  * row ids) onto theirs, which must derive from base by content-preserving
  * changes only (theirs.content_version == base.content_version, else
- * OG_ECONFLICT). A row deleted by ours that is no longer live in theirs →
- * OG_ECONFLICT. Result: version theirs+1, content_version ours'. */
+ * OG_ECONFLICT; same schema, else OG_ECONFLICT). A row deleted by ours that
+ * is no longer live in theirs → OG_ECONFLICT. Precondition (not checkable):
+ * ours derives from base through row changes only (apply / delete_where /
+ * append / update), never through compact or alter. Result: version
+ * theirs+1, content_version ours', next_row_id max(ours, theirs). Objects of
+ * ours' new fragments are shared, not copied. */
 og_status og_table_rebase(og_table *base, og_table *ours, og_table *theirs, og_table **out,
                           og_error *err);
 
