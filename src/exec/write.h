@@ -72,6 +72,10 @@ typedef struct og_mutate_req {
   size_t params_len;
   const char *actor;             /* NULL → none */
   uint64_t now_ms;               /* 0 → the clock */
+  /* Test hook: called after staging, right before the graph commit (lets a
+   * test commit a concurrent write in between). NULL in production. */
+  void (*before_commit)(void *ctx);
+  void *hook_ctx;
 } og_mutate_req;
 
 /* Parse, type-check, lower, bind and execute; commit once. out->query_name is

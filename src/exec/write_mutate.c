@@ -820,6 +820,7 @@ og_status og_exec_mutate(const og_mutate_req *req, og_mutate_result *out, og_err
   out->affected_edges = M.affected_edges;
   out->manifest_version = og_snapshot_version(M.snap);
   if (!any) goto cleanup;
+  if (req->before_commit) req->before_commit(req->hook_ctx);
   og_commit_opts co = {.operation = "mutation", .actor = req->actor};
   if ((rc = og_graph_commit(w, &co, &committed, err))) goto cleanup;
   out->committed = true;

@@ -335,6 +335,15 @@ static og_status node_record(loader *L, const og_type *t, json_t *data, uint64_t
   og_status rc = get_type(L, t, &T, err);
   if (rc) return rc;
   uint64_t row = T->rows + 1;
+  if (t->key_prop) {
+    /* the key is checked before any other property (data.md §2.3) */
+    json_t *kj = data ? json_object_get(data, t->key_prop->name) : NULL;
+    bool ok = kj && !json_is_null(kj);
+    if (ok && t->key_prop->type.scalar == OG_SC_STRING && !json_is_string(kj)) ok = false;
+    if (!ok)
+      return og_err_set(err, OG_EINVAL, "node %s missing @key property '%s'", t->name,
+                        t->key_prop->name);
+  }
   if ((rc = load_props(L, T, data, err))) return rc;
   json_t *jid = data ? json_object_get(data, "id") : NULL;
   const char *eid = json_is_string(jid) ? json_string_value(jid) : NULL;
@@ -753,6 +762,7 @@ og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err
     unsigned flags = (req->mode == OG_LOAD_OVERWRITE || T->replaced_any) ? OG_GRAPH_STAGE_STRICT : 0;
     if ((rc = og_graph_write_stage(L.w, T->key, T->cur, flags, err))) goto cleanup;
   }
+  if (req->before_commit) req->before_commit(req->hook_ctx);
   og_commit_opts co = {.operation = "load", .actor = req->actor};
   if ((rc = og_graph_commit(L.w, &co, &committed, err))) goto cleanup;
   out->committed = true;

@@ -38,6 +38,8 @@ typedef struct og_load_req {
   const char *actor;
   size_t chunk_rows;         /* 0 → 65536 */
   og_jsonl *reader;          /* the input */
+  void (*before_commit)(void *ctx); /* test hook (see og_mutate_req) */
+  void *hook_ctx;
 } og_load_req;
 
 og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err);

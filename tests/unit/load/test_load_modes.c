@@ -1,0 +1,244 @@
+/* Load modes, versions and commits, chunked streaming, atomicity and
+ * concurrency (spec/cases/data-cases.md D, engine-cases.md C-16..C-24). */
+#include "lfix.h"
+
+#define O OG_LOAD_OVERWRITE
+#define A OG_LOAD_APPEND
+#define M OG_LOAD_MERGE
+
+static size_t manifests(lfix *f) {
+  og_error err = OG_ERROR_INIT;
+  og_keylist l = {0};
+  OG_ASSERT_OK(og_store_list(f->st, "log/", &l, &err), &err);
+  size_t n = l.count;
+  og_keylist_dispose(&l);
+  return n;
+}
+
+/* L25, C-24 */
+static void test_overwrite_and_append(void **state) {
+  (void)state;
+  lfix f;
+  lfix_init(&f, FTEST_SCHEMA);
+  LOAD_OK(&f, O, "{\"type\":\"Person\",\"data\":{\"name\":\"Alice\",\"age\":30}}");
+  LOAD_OK(&f, A, "{\"type\":\"Person\",\"data\":{\"name\":\"Bob\",\"age\":25}}");
+  assert_int_equal(lfix_rows(&f, "node:Person"), 2);
+  LOAD_OK(&f, O, FTEST_DATA);
+  LOAD_OK(&f, A, "{\"type\":\"Person\",\"data\":{\"name\":\"Eve\",\"age\":22}}");
+  assert_int_equal(lfix_rows(&f, "node:Person"), 5);
+  LOAD_OK(&f, O, "{\"type\":\"Person\",\"data\":{\"name\":\"Zara\",\"age\":40}}");
+  DUMP_EQ(&f, "node:Person", "id,age", "Zara|40\n");
+  assert_int_equal(lfix_rows(&f, "node:Company"), 2); /* absent types keep their rows */
+  lfix_free(&f);
+}
+
+/* L26: append of an existing key is refused (reference quirk fixed). */
+static void test_append_existing_id(void **state) {
+  (void)state;
+  lfix f;
+  lfix_init(&f, FTEST_SCHEMA);
+  LOAD_OK(&f, O, FTEST_DATA);
+  LOAD_FAILS(&f, A, "{\"type\":\"Person\",\"data\":{\"name\":\"Eve\",\"age\":1}}\n{\"type\":\"Person\",\"data\":{\"name\":\"Alice\",\"age\":99}}",
+             OG_ECONSTRAINT, "record 2: node Person id 'Alice' already exists on branch main");
+  assert_int_equal(lfix_rows(&f, "node:Person"), 4);
+  DUMP_EQ(&f, "node:Person", "id,age", "Alice|30\nBob|25\nCharlie|35\nDiana|28\n");
+  lfix_free(&f);
+}
+
+/* L28, C-19: merge replaces whole rows, keeps row ids. */
+static void test_merge(void **state) {
+  (void)state;
+  lfix f;
+  lfix_init(&f, "node Thing { key: String @key\n required_val: String\n optional_val: String? }\n");
+  LOAD_OK(&f, O, "{\"type\":\"Thing\",\"data\":{\"key\":\"TEST-1\",\"required_val\":\"r\",\"optional_val\":\"optional 1\"}}\n"
+                 "{\"type\":\"Thing\",\"data\":{\"key\":\"TEST-2\",\"required_val\":\"r2\"}}\n");
+  og_error err = OG_ERROR_INIT;
+  og_snapshot *s = NULL;
+  og_table *t = NULL;
+  uint64_t rid_before = 0, rid_after = 0;
+  OG_ASSERT_OK(og_graph_snapshot(f.g, "main", 0, &s, &err), &err);
+  OG_ASSERT_OK(og_snapshot_table(s, "node:Thing", &t, &err), &err);
+  OG_ASSERT_OK(og_table_lookup(t, "TEST-1", 6, &rid_before, &err), &err);
+  og_table_free(t);
+  og_snapshot_free(s);
+  const char *m = "{\"type\":\"Thing\",\"data\":{\"key\":\"TEST-1\",\"required_val\":\"x\"}}\n"
+                  "{\"type\":\"Thing\",\"data\":{\"key\":\"TEST-3\",\"required_val\":\"y\"}}\n";
+  LOAD_OK(&f, M, m);
+  DUMP_EQ(&f, "node:Thing", "id,required_val,optional_val", "TEST-2|r2|null\nTEST-1|x|null\nTEST-3|y|null\n");
+  OG_ASSERT_OK(og_graph_snapshot(f.g, "main", 0, &s, &err), &err);
+  OG_ASSERT_OK(og_snapshot_table(s, "node:Thing", &t, &err), &err);
+  OG_ASSERT_OK(og_table_lookup(t, "TEST-1", 6, &rid_after, &err), &err);
+  assert_int_equal(rid_before, rid_after);
+  og_table_free(t);
+  og_snapshot_free(s);
+  LOAD_OK(&f, M, m);
+  assert_int_equal(lfix_rows(&f, "node:Thing"), 3);
+  lfix_free(&f);
+
+  /* L23: edges without ids are always inserted; explicit ids upsert */
+  lfix_init(&f, "node Person { name: String @key }\nnode Company { name: String @key }\n"
+                "edge WorksAt: Person -> Company @card(0..1)\n");
+  LOAD_OK(&f, O, "{\"type\":\"Person\",\"data\":{\"name\":\"Alice\"}}{\"type\":\"Company\",\"data\":{\"name\":\"Acme\"}}");
+  LOAD_OK(&f, M, "{\"edge\":\"WorksAt\",\"from\":\"Alice\",\"to\":\"Acme\"}");
+  LOAD_FAILS(&f, M, "{\"edge\":\"WorksAt\",\"from\":\"Alice\",\"to\":\"Acme\"}", OG_ECONSTRAINT,
+             "@card violation on edge WorksAt: source 'Alice' has 2 edges (max 1)");
+  LOAD_OK(&f, O, "{\"edge\":\"WorksAt\",\"from\":\"Alice\",\"to\":\"Acme\",\"data\":{\"id\":\"w1\"}}");
+  LOAD_OK(&f, M, "{\"edge\":\"WorksAt\",\"from\":\"Alice\",\"to\":\"Acme\",\"data\":{\"id\":\"w1\"}}");
+  assert_int_equal(lfix_rows(&f, "edge:WorksAt"), 1);
+  /* repeated explicit ids in one merge: the last row wins */
+  LOAD_OK(&f, M, "{\"type\":\"Company\",\"data\":{\"name\":\"Beta\"}}"
+                 "{\"edge\":\"WorksAt\",\"from\":\"Alice\",\"to\":\"Acme\",\"data\":{\"id\":\"w1\"}}"
+                 "{\"edge\":\"WorksAt\",\"from\":\"Alice\",\"to\":\"Beta\",\"data\":{\"id\":\"w1\"}}");
+  DUMP_EQ(&f, "edge:WorksAt", "id,src,dst", "w1|Alice|Beta\n");
+  lfix_free(&f);
+}
+
+/* L29, C-16, C-21: versions move once per load, never on failure. */
+static void test_versions_and_atomicity(void **state) {
+  (void)state;
+  lfix f;
+  lfix_init(&f, FTEST_SCHEMA);
+  uint64_t v0 = lfix_head(&f);
+  size_t m0 = manifests(&f);
+  LOAD_OK(&f, O, FTEST_DATA);
+  assert_int_equal(lfix_head(&f), v0 + 1);
+  assert_int_equal(manifests(&f), m0 + 1);
+  /* a failing load at the very end (RI after every chunk was written) */
+  char *before = lfix_manifest_text(&f);
+  og_error err = OG_ERROR_INIT;
+  lopts o = {.mode = A, .chunk = 1};
+  assert_int_equal(lfix_load_opts(&f, &o,
+                                  "{\"type\":\"Person\",\"data\":{\"name\":\"Mallory\"}}\n"
+                                  "{\"edge\":\"Knows\",\"from\":\"Mallory\",\"to\":\"Ghost\"}\n",
+                                  NULL, &err),
+                   OG_ECONSTRAINT);
+  assert_non_null(strstr(err.message, "not found"));
+  char *after = lfix_manifest_text(&f);
+  assert_string_equal(before, after);
+  og_free(before);
+  og_free(after);
+  assert_int_equal(manifests(&f), m0 + 1);
+  LOAD_OK(&f, A, "{\"type\":\"Person\",\"data\":{\"name\":\"Pat\"}}");
+  assert_int_equal(lfix_rows(&f, "node:Person"), 5);
+  assert_int_equal(lfix_rows(&f, "edge:Knows"), 3);
+  /* empty input: nothing loaded, no commit */
+  og_load_result res;
+  lopts e = {.mode = O};
+  uint64_t v = lfix_head(&f);
+  OG_ASSERT_OK(lfix_load_opts(&f, &e, " \n\n ", &res, &err), &err);
+  assert_false(res.committed);
+  assert_int_equal(res.nodes_loaded + res.edges_loaded, 0);
+  assert_int_equal(res.manifest_version, v);
+  og_load_result_dispose(&res);
+  assert_int_equal(lfix_head(&f), v);
+  lfix_free(&f);
+}
+
+/* Streaming: many chunks per type, merges across chunks, RI across chunks. */
+static void test_chunked(void **state) {
+  (void)state;
+  lfix f;
+  lfix_init(&f, FTEST_SCHEMA);
+  og_buf in = OG_BUF_INIT;
+  for (int i = 0; i < 50; i++) og_buf_printf(&in, "{\"edge\":\"Knows\",\"from\":\"p%d\",\"to\":\"p%d\"}\n", i, (i + 1) % 50);
+  for (int i = 0; i < 50; i++) og_buf_printf(&in, "{\"type\":\"Person\",\"data\":{\"name\":\"p%d\",\"age\":%d}}\n", i, i);
+  og_error err = OG_ERROR_INIT;
+  og_load_result res;
+  lopts o = {.mode = O, .chunk = 7};
+  OG_ASSERT_OK(lfix_load_opts(&f, &o, in.ptr, &res, &err), &err);
+  assert_int_equal(res.nodes_loaded, 50);
+  assert_int_equal(res.edges_loaded, 50);
+  og_load_result_dispose(&res);
+  assert_int_equal(lfix_rows(&f, "node:Person"), 50);
+  assert_int_equal(lfix_rows(&f, "edge:Knows"), 50);
+  /* merge in chunks: half updates, half inserts */
+  og_buf_clear(&in);
+  for (int i = 25; i < 75; i++) og_buf_printf(&in, "{\"type\":\"Person\",\"data\":{\"name\":\"p%d\",\"age\":%d}}\n", i, 1000 + i);
+  o.mode = M;
+  OG_ASSERT_OK(lfix_load_opts(&f, &o, in.ptr, NULL, &err), &err);
+  assert_int_equal(lfix_rows(&f, "node:Person"), 75);
+  char *d = lfix_dump(&f, "node:Person", "id,age");
+  assert_non_null(strstr(d, "p24|24\n"));
+  assert_non_null(strstr(d, "p25|1025\n"));
+  assert_non_null(strstr(d, "p74|1074\n"));
+  og_free(d);
+  /* a duplicate key far apart (different chunks) is still caught */
+  og_buf_clear(&in);
+  for (int i = 0; i < 20; i++) og_buf_printf(&in, "{\"type\":\"Person\",\"data\":{\"name\":\"q%d\"}}\n", i % 19);
+  char *before = lfix_manifest_text(&f);
+  assert_int_equal(lfix_load_opts(&f, &o, in.ptr, NULL, &err), OG_ECONSTRAINT);
+  assert_non_null(strstr(err.message, "record 20: @unique violation on Person.name: value 'q0' appears in rows 0 and 19"));
+  char *after = lfix_manifest_text(&f);
+  assert_string_equal(before, after);
+  og_free(before);
+  og_free(after);
+  og_buf_dispose(&in);
+  lfix_free(&f);
+}
+
+/* A second writer commits while a load is staged. */
+typedef struct race {
+  lfix *f;
+  og_load_mode mode;
+  const char *data;
+} race;
+
+static void racing_load(void *ctx) {
+  race *r = ctx;
+  og_error err = OG_ERROR_INIT;
+  og_graph *g2 = NULL;
+  OG_ASSERT_OK(og_graph_open(r->f->st, 0, &g2, &err), &err);
+  lfix other = {r->f->st, g2};
+  OG_ASSERT_OK(lfix_load(&other, r->mode, r->data, &err), &err);
+  og_graph_free(g2);
+}
+
+static void test_concurrent_loads(void **state) {
+  (void)state;
+  lfix f;
+  lfix_init(&f, FTEST_SCHEMA);
+  LOAD_OK(&f, O, FTEST_DATA);
+  /* append racing append: both land (insert-only tables rebase) */
+  race r = {&f, A, "{\"type\":\"Person\",\"data\":{\"name\":\"Frank\"}}"};
+  og_error err = OG_ERROR_INIT;
+  lopts o = {.mode = A, .hook = racing_load, .hook_ctx = &r};
+  OG_ASSERT_OK(lfix_load_opts(&f, &o, "{\"type\":\"Person\",\"data\":{\"name\":\"Eve\"}}", NULL, &err), &err);
+  assert_int_equal(lfix_rows(&f, "node:Person"), 6);
+  /* overwrite racing a content change: conflict, nothing of ours visible */
+  r.data = "{\"type\":\"Person\",\"data\":{\"name\":\"Gina\"}}";
+  o.mode = O;
+  assert_int_equal(lfix_load_opts(&f, &o, "{\"type\":\"Person\",\"data\":{\"name\":\"Solo\"}}", NULL, &err), OG_ECONFLICT);
+  assert_non_null(strstr(err.details, "node:Person"));
+  assert_int_equal(lfix_rows(&f, "node:Person"), 7);
+  lfix_free(&f);
+}
+
+/* Loads into a branch leave main alone. */
+static void test_branch(void **state) {
+  (void)state;
+  lfix f;
+  lfix_init(&f, FTEST_SCHEMA);
+  LOAD_OK(&f, O, FTEST_DATA);
+  og_error err = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_graph_branch_create(f.g, "feature", "main", 0, NULL, &err), &err);
+  lopts o = {.mode = A, .branch = "feature"};
+  OG_ASSERT_OK(lfix_load_opts(&f, &o, "{\"type\":\"Person\",\"data\":{\"name\":\"Eve\"}}", NULL, &err), &err);
+  assert_int_equal(lfix_rows(&f, "node:Person"), 4);
+  o.branch = "nope";
+  assert_int_equal(lfix_load_opts(&f, &o, "{\"type\":\"Person\",\"data\":{\"name\":\"Eve\"}}", NULL, &err), OG_ENOTFOUND);
+  assert_string_equal(err.message, "branch 'nope' not found");
+  lfix_free(&f);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_overwrite_and_append),
+      cmocka_unit_test(test_append_existing_id),
+      cmocka_unit_test(test_merge),
+      cmocka_unit_test(test_versions_and_atomicity),
+      cmocka_unit_test(test_chunked),
+      cmocka_unit_test(test_concurrent_loads),
+      cmocka_unit_test(test_branch),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
