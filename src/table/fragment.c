@@ -747,3 +747,44 @@ cleanup:
   og_buf_dispose(&raw);
   return rc;
 }
+
+/*==================== stats verification ====================*/
+
+static bool stats_equal(og_coltype t, const stat_acc *a, const og_colstats *b) {
+  uint8_t flags = 0;
+  if (a->any && has_stats(t)) {
+    if (t != OG_COL_STRING || a->sminlen <= OG_STAT_STR_MAX) flags |= OG_STAT_MIN;
+    if (t != OG_COL_STRING || a->smaxlen <= OG_STAT_STR_MAX) flags |= OG_STAT_MAX;
+  }
+  if (flags != b->flags) return false;
+  switch (t) {
+  case OG_COL_U64:
+    return (!(flags & OG_STAT_MIN) || a->umin == b->umin) && (!(flags & OG_STAT_MAX) || a->umax == b->umax);
+  case OG_COL_F32: case OG_COL_F64:
+    return (!(flags & OG_STAT_MIN) || a->fmin == b->fmin) && (!(flags & OG_STAT_MAX) || a->fmax == b->fmax);
+  case OG_COL_STRING:
+    return (!(flags & OG_STAT_MIN) || bytes_cmp(a->smin, a->sminlen, b->smin, b->sminlen) == 0) &&
+           (!(flags & OG_STAT_MAX) || bytes_cmp(a->smax, a->smaxlen, b->smax, b->smaxlen) == 0);
+  default:
+    return (!(flags & OG_STAT_MIN) || a->imin == b->imin) && (!(flags & OG_STAT_MAX) || a->imax == b->imax);
+  }
+}
+
+og_status og_frag_check_stats(const char *key, const og_colmeta *m, const og_column *col,
+                              og_error *err) {
+  if (!has_stats(m->type)) return OG_OK;
+  stat_acc all, pg;
+  memset(&all, 0, sizeof all);
+  size_t r = 0;
+  for (size_t p = 0; p < m->npages; p++) {
+    memset(&pg, 0, sizeof pg);
+    for (uint32_t k = 0; k < m->pages[p].rows; k++, r++) {
+      if (og_column_is_null(col, r)) continue;
+      stat_add(&all, col, r);
+      stat_add(&pg, col, r);
+    }
+    if (!stats_equal(m->type, &pg, &m->pages[p].st)) return corrupt(err, key, "page statistics disagree with the data");
+  }
+  if (!stats_equal(m->type, &all, &m->stats)) return corrupt(err, key, "column statistics disagree with the data");
+  return OG_OK;
+}

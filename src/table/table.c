@@ -1148,6 +1148,7 @@ og_status og_table_verify(og_table *t, og_error *err) {
         rc = og_err_set(err, OG_ECORRUPT, "table: corrupt object '%s': column %zu row/null count", m->key, c);
         goto cleanup;
       }
+      if ((rc = og_frag_check_stats(m->key, &f->cols[c], &col, err)) != OG_OK) goto cleanup;
       if (kx && (int)c == t->schema.key_col) {
         for (size_t r = 0; r < m->rows; r++) {
           size_t a, bl;

@@ -166,6 +166,10 @@ og_status og_frag_read_column(og_store *st, const char *key, const og_footer *f,
 og_status og_frag_read_rows(og_store *st, const char *key, const og_footer *f, size_t col,
                             const uint32_t *rows, size_t n, og_column *dst, og_error *err);
 
+/* Recompute a decoded column's fragment and page min/max; mismatch → ECORRUPT. */
+og_status og_frag_check_stats(const char *key, const og_colmeta *m, const og_column *col,
+                              og_error *err);
+
 /*---- dv.c ----*/
 og_status og_dv_encode(const roaring_bitmap_t *bm, og_buf *out, og_error *err);
 og_status og_dv_decode(const char *key, const uint8_t *data, size_t len, uint64_t frag_rows,
