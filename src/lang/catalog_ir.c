@@ -29,6 +29,28 @@ static og_status get_str(irp *p, json_t *o, const char *k, bool nullable, const 
   return OG_OK;
 }
 
+/* Names must be what the .pg grammar can produce, so every catalog read from
+ * IR renders back to valid .pg. kind: 'T' TypeName, 'i' ident, 'e' enum word. */
+static bool valid_word(const char *w, char kind) {
+  if (!w || !*w) return false;
+  unsigned char c0 = (unsigned char)w[0];
+  if (kind == 'T' && !(c0 >= 'A' && c0 <= 'Z')) return false;
+  if (kind == 'i' && !((c0 >= 'a' && c0 <= 'z') || c0 == '_')) return false;
+  for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+    bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+              (kind == 'e' && *p == '-');
+    if (!ok) return false;
+  }
+  if (kind == 'i' && (!strcmp(w, "true") || !strcmp(w, "false"))) return false;
+  return true;
+}
+
+static og_status get_word(irp *p, json_t *o, const char *k, char kind, const char **out) {
+  og_status rc = get_str(p, o, k, false, out);
+  if (rc == OG_OK && !valid_word(*out, kind)) return bad(p, k);
+  return rc;
+}
+
 static og_status get_arr(irp *p, json_t *o, const char *k, json_t **out) {
   json_t *v = json_object_get(o, k);
   if (!json_is_array(v)) return bad(p, k);
@@ -60,7 +82,7 @@ static og_status rd_annots(irp *p, json_t *o, const og_annot **out, size_t *n) {
   for (size_t i = 0; i < cnt; i++) {
     json_t *e = json_array_get(arr, i);
     if (!json_is_object(e)) return bad(p, "annotation");
-    if ((rc = get_str(p, e, "name", false, &d[i].name)) != OG_OK) return rc;
+    if ((rc = get_word(p, e, "name", 'i', &d[i].name)) != OG_OK) return rc;
     if ((rc = get_str(p, e, "value", true, &d[i].value)) != OG_OK) return rc;
   }
   *out = d;
@@ -81,7 +103,7 @@ static og_status rd_props(irp *p, json_t *o, og_type *t) {
   for (size_t i = 0; i < cnt; i++) {
     json_t *e = json_array_get(arr, i);
     if (!json_is_object(e)) return bad(p, "property");
-    if ((rc = get_str(p, e, "name", false, &d[i].name)) != OG_OK) return rc;
+    if ((rc = get_word(p, e, "name", 'i', &d[i].name)) != OG_OK) return rc;
     json_t *pt = json_object_get(e, "prop_type");
     if (!json_is_object(pt)) return bad(p, "prop_type");
     json_t *sc = json_object_get(pt, "scalar");
@@ -108,6 +130,8 @@ static og_status rd_props(irp *p, json_t *o, og_type *t) {
     if (ev && !json_is_null(ev)) {
       if (!json_is_array(ev) || json_array_size(ev) == 0) return bad(p, "enum_values");
       if ((rc = rd_strs(p, ev, &ty->enum_values, &ty->n_enum)) != OG_OK) return rc;
+      for (size_t k = 0; k < ty->n_enum; k++)
+        if (!valid_word(ty->enum_values[k], 'e')) return bad(p, "enum value");
       for (size_t k = 1; k < ty->n_enum; k++)
         if (strcmp(ty->enum_values[k - 1], ty->enum_values[k]) >= 0) return bad(p, "enum_values order");
       if (ty->scalar != OG_SC_STRING) return bad(p, "enum scalar");
@@ -154,11 +178,13 @@ static og_status rd_cons(irp *p, json_t *o, og_type *t) {
       c->kind = !strcmp(tag, "Key") ? OG_CK_KEY : !strcmp(tag, "Unique") ? OG_CK_UNIQUE : OG_CK_INDEX;
       if (!json_is_array(v) || json_array_size(v) == 0) return bad(p, "constraint columns");
       if ((rc = rd_strs(p, v, &c->cols, &c->n_cols)) != OG_OK) return rc;
+      for (size_t k = 0; k < c->n_cols; k++)
+        if (!valid_word(c->cols[k], 'i')) return bad(p, "constraint column");
     } else if (!strcmp(tag, "Range") || !strcmp(tag, "Check")) {
       if (!json_is_object(v)) return bad(p, "constraint");
       const char **cols = og_arena_alloc(p->a, sizeof(*cols));
       if (!cols) return og_err_oom(p->err);
-      if ((rc = get_str(p, v, "property", false, &cols[0])) != OG_OK) return rc;
+      if ((rc = get_word(p, v, "property", 'i', &cols[0])) != OG_OK) return rc;
       c->cols = cols;
       c->n_cols = 1;
       if (tag[0] == 'R') {
@@ -190,7 +216,7 @@ static og_status rd_types(irp *p, json_t *root, const char *key, og_type_kind ki
     og_type *t = &d[i];
     if (!json_is_object(e)) return bad(p, key);
     t->kind = kind;
-    if ((rc = get_str(p, e, "name", false, &t->name)) != OG_OK) return rc;
+    if ((rc = get_word(p, e, "name", 'T', &t->name)) != OG_OK) return rc;
     if ((rc = rd_props(p, e, t)) != OG_OK) return rc;
     if (kind == OG_KIND_INTERFACE) continue;
     if ((rc = rd_annots(p, e, &t->annots, &t->n_annots)) != OG_OK) return rc;
@@ -199,9 +225,11 @@ static og_status rd_types(irp *p, json_t *root, const char *key, og_type_kind ki
       json_t *im = NULL;
       if ((rc = get_arr(p, e, "implements", &im)) != OG_OK) return rc;
       if ((rc = rd_strs(p, im, &t->implements, &t->n_implements)) != OG_OK) return rc;
+      for (size_t k = 0; k < t->n_implements; k++)
+        if (!valid_word(t->implements[k], 'T')) return bad(p, "implements");
     } else {
-      if ((rc = get_str(p, e, "from_type", false, &t->from_type)) != OG_OK) return rc;
-      if ((rc = get_str(p, e, "to_type", false, &t->to_type)) != OG_OK) return rc;
+      if ((rc = get_word(p, e, "from_type", 'T', &t->from_type)) != OG_OK) return rc;
+      if ((rc = get_word(p, e, "to_type", 'T', &t->to_type)) != OG_OK) return rc;
       json_t *card = json_object_get(e, "cardinality");
       if (!json_is_object(card)) return bad(p, "cardinality");
       json_t *mn = json_object_get(card, "min"), *mx = json_object_get(card, "max");

@@ -237,6 +237,9 @@ static void test_ir_errors(void **state) {
       {"{\"ir_version\":1,\"interfaces\":[],\"nodes\":[{\"name\":\"P\",\"type_id\":1,\"annotations\":[],"
        "\"implements\":[],\"properties\":[],\"constraints\":[{\"Bogus\":[]}]}],\"edges\":[]}",
        OG_ECORRUPT, "constraint"},
+      {"{\"ir_version\":1,\"interfaces\":[],\"nodes\":[{\"name\":\"bad name\",\"type_id\":1,\"annotations\":[],"
+       "\"implements\":[],\"properties\":[],\"constraints\":[]}],\"edges\":[]}",
+       OG_ECORRUPT, "schema IR: malformed name"},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     og_error err = OG_ERROR_INIT;
