@@ -239,6 +239,7 @@ static og_status graph_new(og_store *st, unsigned flags, og_graph **out, og_erro
   if (!g) return og_err_oom(err);
   g->st = og_store_ref(st);
   g->flags = flags;
+  g->tables = og_gtcache_new();
   pthread_mutex_init(&g->mu, NULL);
   *out = g;
   return OG_OK;
@@ -256,6 +257,7 @@ void og_graph_free(og_graph *g) {
     og_free(bs);
   }
   og_map_dispose(&g->branches);
+  og_gtcache_free(g->tables);
   pthread_mutex_destroy(&g->mu);
   og_store_free(g->st);
   og_free(g);
@@ -367,6 +369,94 @@ og_status og_graph_open(og_store *st, unsigned flags, og_graph **out, og_error *
 
 /*==================== snapshots ====================*/
 
+struct og_gtcache {
+  int refs; /* atomic */
+  pthread_mutex_t mu;
+  og_map map;             /* descriptor key → og_table* (one reference each) */
+  char *ring[OG_GTCACHE_CAP]; /* insertion order for eviction (map keys, borrowed) */
+  size_t next;
+};
+
+og_gtcache *og_gtcache_new(void) {
+  og_gtcache *c = og_calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->refs = 1;
+  pthread_mutex_init(&c->mu, NULL);
+  return c;
+}
+
+og_gtcache *og_gtcache_ref(og_gtcache *c) {
+  if (c) __atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+  return c;
+}
+
+void og_gtcache_free(og_gtcache *c) {
+  if (!c || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
+  size_t pos = 0;
+  og_map_entry *e;
+  while ((e = og_map_next(&c->map, &pos))) og_table_free(e->value);
+  og_map_dispose(&c->map);
+  for (size_t i = 0; i < OG_GTCACHE_CAP; i++) og_free(c->ring[i]);
+  pthread_mutex_destroy(&c->mu);
+  og_free(c);
+}
+
+/* Insert under c->mu; evicts the oldest entry when full. Takes a reference. */
+static void gtcache_insert_locked(og_gtcache *c, og_table *t) {
+  const char *key = og_table_key(t);
+  if (og_map_sget(&c->map, key, NULL)) return;
+  char *slot_key = og_strdup(key);
+  if (!slot_key) return;
+  char *old = c->ring[c->next];
+  if (old) {
+    void *v = NULL;
+    if (og_map_sget(&c->map, old, &v)) {
+      og_map_remove(&c->map, old, strlen(old), NULL);
+      og_table_free(v);
+    }
+    og_free(old);
+    c->ring[c->next] = NULL;
+  }
+  if (og_map_sput(&c->map, slot_key, og_table_ref(t)) != OG_OK) {
+    og_table_free(t);
+    og_free(slot_key);
+    return;
+  }
+  c->ring[c->next] = slot_key;
+  c->next = (c->next + 1) % OG_GTCACHE_CAP;
+}
+
+og_status og_gtcache_get(og_gtcache *c, og_store *st, const char *descriptor, og_table **out,
+                         og_error *err) {
+  void *v = NULL;
+  pthread_mutex_lock(&c->mu);
+  if (og_map_sget(&c->map, descriptor, &v)) {
+    *out = og_table_ref(v);
+    pthread_mutex_unlock(&c->mu);
+    return OG_OK;
+  }
+  pthread_mutex_unlock(&c->mu);
+  og_table *t = NULL; /* open outside the lock: it is I/O */
+  og_status rc = og_table_open(st, descriptor, &t, err);
+  if (rc != OG_OK) return rc;
+  pthread_mutex_lock(&c->mu);
+  gtcache_insert_locked(c, t);
+  pthread_mutex_unlock(&c->mu);
+  *out = t;
+  return OG_OK;
+}
+
+void og_gtcache_put(og_gtcache *c, og_table *t) {
+  if (!c || !t) return;
+  pthread_mutex_lock(&c->mu);
+  gtcache_insert_locked(c, t);
+  pthread_mutex_unlock(&c->mu);
+}
+
+void og_snapshot_attach(og_snapshot *s, og_graph *g) {
+  if (s && g && !s->tc) s->tc = og_gtcache_ref(g->tables);
+}
+
 og_status og_snapshot_wrap(og_store *st, og_manifest *m, og_snapshot **out, og_error *err) {
   og_snapshot *s = og_calloc(1, sizeof *s);
   if (s) s->tables = og_calloc(m->ntables + 1, sizeof *s->tables);
@@ -393,6 +483,7 @@ void og_snapshot_free(og_snapshot *s) {
   for (size_t i = 0; i < s->m->ntables; i++) og_table_free(s->tables[i]);
   og_free(s->tables);
   og_manifest_free(s->m);
+  og_gtcache_free(s->tc);
   og_store_free(s->st);
   pthread_mutex_destroy(&s->mu);
   og_free(s);
@@ -414,7 +505,9 @@ og_status og_snapshot_table(og_snapshot *s, const char *table_key, og_table **ou
   pthread_mutex_lock(&s->mu);
   if (!s->tables[i]) {
     og_table *t = NULL;
-    if ((rc = og_table_open(s->st, e->descriptor, &t, err)) != OG_OK) goto cleanup;
+    rc = s->tc ? og_gtcache_get(s->tc, s->st, e->descriptor, &t, err)
+               : og_table_open(s->st, e->descriptor, &t, err);
+    if (rc != OG_OK) goto cleanup;
     if (og_table_version(t) != e->table_version ||
         og_table_content_version(t) != e->content_version ||
         og_table_row_count(t) != e->row_count) {
@@ -481,7 +574,8 @@ og_status og_graph_snapshot(og_graph *g, const char *branch, uint64_t version,
   }
   ghead_dispose(&h);
   if (rc != OG_OK) return rc;
-  return og_snapshot_wrap(g->st, m, out, err);
+  if ((rc = og_snapshot_wrap(g->st, m, out, err)) == OG_OK) og_snapshot_attach(*out, g);
+  return rc;
 }
 
 /*==================== history ====================*/
@@ -561,7 +655,8 @@ og_status og_graph_snapshot_commit(og_graph *g, const char *commit_id, og_snapsh
   *out = NULL;
   og_status rc = og_graph_show_commit(g, commit_id, &m, err);
   if (rc != OG_OK) return rc;
-  return og_snapshot_wrap(g->st, m, out, err);
+  if ((rc = og_snapshot_wrap(g->st, m, out, err)) == OG_OK) og_snapshot_attach(*out, g);
+  return rc;
 }
 
 /*==================== init ====================*/

@@ -72,11 +72,27 @@ typedef struct og_gbranch_state {
   og_manifest *cached;    /* newest head manifest this handle has seen, or NULL */
 } og_gbranch_state;
 
+/* Open table versions shared by a graph handle and its snapshots, keyed by
+ * descriptor key (descriptors are immutable, og_table handles are shareable):
+ * a repeated read of the same version opens nothing. Bounded; refcounted
+ * because snapshots may outlive their graph handle. */
+typedef struct og_gtcache og_gtcache;
+#define OG_GTCACHE_CAP 128
+og_gtcache *og_gtcache_new(void);
+og_gtcache *og_gtcache_ref(og_gtcache *c);
+void og_gtcache_free(og_gtcache *c); /* drops one reference; NULL ok */
+/* The table at `descriptor` (new reference), opened on a miss. */
+og_status og_gtcache_get(og_gtcache *c, og_store *st, const char *descriptor, og_table **out,
+                         og_error *err);
+/* Offer an open table (e.g. one a commit just made visible). */
+void og_gtcache_put(og_gtcache *c, og_table *t);
+
 struct og_graph {
   og_store *st;
   unsigned flags;
   pthread_mutex_t mu;     /* protects `branches` */
   og_map branches;        /* name → og_gbranch_state* */
+  og_gtcache *tables;     /* may be NULL (allocation failed): no caching */
 };
 
 struct og_snapshot {
@@ -85,7 +101,10 @@ struct og_snapshot {
   og_manifest *m;
   pthread_mutex_t mu;     /* protects `tables` */
   og_table **tables;      /* lazily opened, parallel to m->tables */
+  og_gtcache *tc;         /* shared table cache or NULL */
 };
+/* Attach a graph handle's table cache to a snapshot (before sharing it). */
+void og_snapshot_attach(og_snapshot *s, og_graph *g);
 
 /* A resolved branch head. */
 typedef struct og_ghead {

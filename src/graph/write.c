@@ -437,8 +437,12 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
     bs->gen = w->gen;
     bs->known_head = next->version;
   }
+  /* the next write of this handle reads these versions: keep them open */
+  for (size_t i = 0; i < w->staged.count; i++)
+    og_gtcache_put(w->g->tables, w->staged.items[i].table);
   if (out) {
     rc = og_snapshot_wrap(st, next, out, err);
+    if (rc == OG_OK) og_snapshot_attach(*out, w->g);
     next = NULL;
     if (rc != OG_OK) rc = OG_OK; /* the commit stands; only the snapshot is missing */
   }

@@ -684,6 +684,38 @@ static void test_merge_parent(void **state) {
   og_store_free(st);
 }
 
+/* perf.md §a5: a warm same-branch read is one version probe; reading the
+ * table a handle just committed opens nothing; the bounded table cache
+ * evicts correctly across many versions. */
+static void test_warm_read_costs(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_store *st = fx_memory();
+  og_graph *g = fx_init(st);
+  OG_ASSERT_OK(fx_commit_append(g, "main", "node:Person", "a", 3, 0, NULL, &err), &err);
+  og_store_stats s;
+  for (int rep = 0; rep < 2; rep++) {
+    og_store_stats_reset(st);
+    og_snapshot *snap = NULL;
+    og_table *t = NULL;
+    OG_ASSERT_OK(og_graph_snapshot(g, "main", 0, &snap, &err), &err);
+    OG_ASSERT_OK(og_snapshot_table(snap, "node:Person", &t, &err), &err);
+    assert_int_equal(og_table_row_count(t), 3);
+    og_store_stats_get(st, &s);
+    assert_int_equal(fx_ops(&s), 1); /* the probe; the table is already open */
+    og_table_free(t);
+    og_snapshot_free(snap);
+  }
+  const int n = OG_GTCACHE_CAP + 40;
+  for (int i = 0; i < n; i++)
+    OG_ASSERT_OK(fx_commit_append(g, "main", "node:Person", "x", 1, 0, NULL, &err), &err);
+  for (int pass = 0; pass < 2; pass++)
+    for (uint64_t v = 2; v <= (uint64_t)n + 2; v++)
+      assert_int_equal(fx_rows(g, "main", v, "node:Person"), 3 + (v - 2));
+  og_graph_free(g);
+  og_store_free(st);
+}
+
 /* Find the first store key under `prefix` containing `needle`. */
 static char *find_key(og_store *st, const char *prefix, const char *needle) {
   og_error err = OG_ERROR_INIT;
@@ -806,6 +838,7 @@ int main(void) {
       cmocka_unit_test(test_branch_delete_recreate),
       cmocka_unit_test(test_hint_lag_missing_bogus),
       cmocka_unit_test(test_warm_cache_sees_others),
+      cmocka_unit_test(test_warm_read_costs),
       cmocka_unit_test(test_open_cost_flat),
       cmocka_unit_test(test_two_writers_different_tables),
       cmocka_unit_test(test_conflict_same_table),
