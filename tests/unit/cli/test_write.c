@@ -1,0 +1,181 @@
+/* End-to-end tests of `omnigraph load` and `omnigraph mutate` / `change`
+ * (spec surface.md §2.3, surface-cases.md A2, A4, C7). */
+#include "og_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char *tmp;
+
+static int setup(void **state) {
+  (void)state;
+  tmp = og_test_tmpdir("cliw");
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  og_test_rmtree(tmp);
+  og_free(tmp);
+  return 0;
+}
+
+static int og(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int og(char **out, const char *fmt, ...) {
+  char args[4096], cmd[8192];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(args, sizeof args, fmt, ap);
+  va_end(ap);
+  snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s", tmp, og_test_bin_path("omnigraph"), args);
+  return og_test_run(cmd, out);
+}
+
+static void write_file(const char *name, const char *text) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", tmp, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+#define EXPECT(code, substr, ...)                                                      \
+  do {                                                                                 \
+    char *o_ = NULL;                                                                   \
+    int rc_ = og(&o_, __VA_ARGS__);                                                    \
+    if (rc_ != (code) || !strstr(o_, (substr)))                                        \
+      fail_msg("omnigraph " #__VA_ARGS__ ": exit %d (want %d), output:\n%s\n(wanted: %s)", \
+               rc_, (code), o_, (substr));                                             \
+    og_free(o_);                                                                       \
+  } while (0)
+
+static const char *schema =
+    "node Person { name: String @key\n age: I32? }\n"
+    "node Company { name: String @key }\n"
+    "edge Knows: Person -> Person { since: Date? }\n"
+    "edge WorksAt: Person -> Company\n";
+
+static const char *data =
+    "{\"type\":\"Person\",\"data\":{\"name\":\"Alice\",\"age\":30}}\n"
+    "{\"type\":\"Person\",\"data\":{\"name\":\"Bob\",\"age\":25}}\n"
+    "{\"type\":\"Person\",\"data\":{\"name\":\"Charlie\",\"age\":35}}\n"
+    "{\"type\":\"Person\",\"data\":{\"name\":\"Diana\",\"age\":28}}\n"
+    "{\"type\":\"Company\",\"data\":{\"name\":\"Acme\"}}\n"
+    "{\"type\":\"Company\",\"data\":{\"name\":\"Globex\"}}\n"
+    "{\"edge\":\"Knows\",\"from\":\"Alice\",\"to\":\"Bob\"}\n"
+    "{\"edge\":\"Knows\",\"from\":\"Alice\",\"to\":\"Charlie\"}\n"
+    "{\"edge\":\"Knows\",\"from\":\"Bob\",\"to\":\"Diana\"}\n"
+    "{\"edge\":\"WorksAt\",\"from\":\"Alice\",\"to\":\"Acme\"}\n"
+    "{\"edge\":\"WorksAt\",\"from\":\"Bob\",\"to\":\"Globex\"}\n";
+
+static const char *mutations =
+    "query insert_person($name: String, $age: I32) { insert Person { name: $name, age: $age } }\n"
+    "query set_age($name: String, $age: I32) { update Person set { age: $age } where name = $name }\n";
+
+static void init_graph(void) {
+  write_file("schema.pg", schema);
+  write_file("data.jsonl", data);
+  write_file("mutations.gq", mutations);
+  EXPECT(0, "initialized ./graph.omni", "init --schema schema.pg ./graph.omni");
+}
+
+/* A2 */
+static void test_load(void **state) {
+  (void)state;
+  init_graph();
+  EXPECT(0, "loaded ./graph.omni on branch main with overwrite: 6 nodes across 2 node types, 5 edges across 2 edge types\n",
+         "load --data ./data.jsonl ./graph.omni");
+  EXPECT(0,
+         "{\n  \"uri\": \"./graph.omni\",\n  \"branch\": \"main\",\n  \"mode\": \"overwrite\",\n  \"nodes_loaded\": 6,\n"
+         "  \"edges_loaded\": 5,\n  \"node_types_loaded\": 2,\n  \"edge_types_loaded\": 2\n}\n",
+         "load --data ./data.jsonl ./graph.omni --json");
+  EXPECT(0, "with overwrite: 6 nodes", "load --data data.jsonl --mode overwrite --store ./graph.omni");
+  EXPECT(0, "node:Person v4 branch=main rows=4", "snapshot ./graph.omni");
+  write_file("more.jsonl", "{\"type\":\"Person\",\"data\":{\"name\":\"Eve\",\"age\":22}}\n");
+  EXPECT(0, "loaded ./graph.omni on branch main with append: 1 nodes across 1 node types, 0 edges across 0 edge types",
+         "load --data more.jsonl --mode append --uri ./graph.omni --as loader-bot");
+  EXPECT(0, "actor=loader-bot", "commit list ./graph.omni");
+  EXPECT(0, "with merge: 1 nodes", "load --data more.jsonl --mode merge ./graph.omni");
+  EXPECT(0, "node:Person v6 branch=main rows=5", "snapshot ./graph.omni");
+  /* branches */
+  EXPECT(0, "created branch dev", "branch create --uri ./graph.omni dev");
+  write_file("dev.jsonl", "{\"type\":\"Person\",\"data\":{\"name\":\"Dev\"}}\n");
+  EXPECT(0, "on branch dev with append", "load --data dev.jsonl --mode append --branch dev ./graph.omni");
+  EXPECT(0, "node:Person v6 branch=main rows=5", "snapshot ./graph.omni");
+  EXPECT(0, "rows=6", "snapshot ./graph.omni --branch dev");
+}
+
+/* C7 and other failures */
+static void test_load_errors(void **state) {
+  (void)state;
+  init_graph();
+  EXPECT(1, "No such file", "load --data missing.jsonl ./graph.omni");
+  EXPECT(2, "--data", "load ./graph.omni");
+  EXPECT(2, "possible values: overwrite, append, merge", "load --data data.jsonl --mode upsert ./graph.omni");
+  EXPECT(1, "no graph at", "load --data data.jsonl ./nowhere.omni");
+  write_file("bad.jsonl", "{\"type\": \"Person\",\n \"data\": {\"name\": \"Ann\"}}\n{\"type\": \"Nope\", \"data\": {}}\n");
+  EXPECT(1, "Error: record 2: unknown node type 'Nope' (line 3", "load --data bad.jsonl ./graph.omni");
+  write_file("dangling.jsonl", "{\"type\":\"Person\",\"data\":{\"name\":\"Mallory\"}}\n{\"edge\":\"Knows\",\"from\":\"Mallory\",\"to\":\"Ghost\"}\n");
+  EXPECT(1, "edge Knows row 1: dst 'Ghost' not found in Person", "load --data dangling.jsonl ./graph.omni");
+  EXPECT(0, "manifest_version: 1\n", "snapshot ./graph.omni"); /* nothing was written */
+  EXPECT(1, "only supported against local graph URIs", "load --data data.jsonl http://localhost:1/g");
+}
+
+/* A4 and the mutate command */
+static void test_mutate(void **state) {
+  (void)state;
+  init_graph();
+  EXPECT(0, "loaded", "load --data data.jsonl ./graph.omni");
+  char *out = NULL;
+  int rc = og(&out, "change --query ./mutations.gq --name insert_person --params '{\"name\":\"Mina\",\"age\":28}' ./graph.omni --json");
+  if (rc != 0) fail_msg("change failed: %s", out);
+  assert_non_null(strstr(out, "`omnigraph change` is deprecated; use `omnigraph mutate` instead"));
+  assert_non_null(strstr(out, "{\n  \"branch\": \"main\",\n  \"query_name\": \"insert_person\",\n  \"affected_nodes\": 1,\n"
+                              "  \"affected_edges\": 0,\n  \"actor_id\": null\n}\n"));
+  og_free(out);
+  EXPECT(0, "changed main via set_age: 1 nodes, 0 edges\nactor_id: act-andrew\n",
+         "mutate --query mutations.gq --name set_age --params '{\"name\":\"Mina\",\"age\":29}' --as act-andrew ./graph.omni");
+  EXPECT(0, "actor=act-andrew", "commit list ./graph.omni");
+  EXPECT(0, "\"actor_id\": \"act-andrew\"",
+         "mutate --query mutations.gq --name set_age --params '{\"name\":\"Mina\",\"age\":30}' --as act-andrew --json ./graph.omni");
+  EXPECT(0, "changed main via q: 1 nodes, 3 edges", "mutate -e 'query q() { delete Person where name = \"Alice\" }' ./graph.omni");
+  write_file("p.json", "{\"name\":\"Zoe\",\"age\":5}");
+  EXPECT(0, "changed main via insert_person: 1 nodes", "mutate --query mutations.gq --name insert_person --params-file p.json --uri ./graph.omni");
+  write_file("one.gq", "query only($n: String) { insert Company { name: $n } }\n");
+  EXPECT(0, "changed main via only: 1 nodes, 0 edges", "mutate --query one.gq --params '{\"n\":\"Initech\"}' ./graph.omni");
+  EXPECT(0, "node:Company v3 branch=main rows=3", "snapshot ./graph.omni");
+}
+
+static void test_mutate_errors(void **state) {
+  (void)state;
+  init_graph();
+  EXPECT(2, "cannot be used with", "mutate --query mutations.gq -e 'query q() {}' ./graph.omni");
+  EXPECT(2, "cannot be used with", "mutate --query mutations.gq --params '{}' --params-file p.json ./graph.omni");
+  EXPECT(1, "exactly one of --query, --query-string, or --alias must be provided", "mutate ./graph.omni");
+  EXPECT(1, "--query-string must not be empty", "mutate -e '  ' ./graph.omni");
+  EXPECT(1, "query file 'nope.gq' not found", "mutate --query nope.gq ./graph.omni");
+  EXPECT(1, "query file contains multiple queries; pass --name", "mutate --query mutations.gq ./graph.omni");
+  EXPECT(1, "query 'nope' not found", "mutate --query mutations.gq --name nope ./graph.omni");
+  EXPECT(1, "params JSON must be an object", "mutate --query mutations.gq --name set_age --params '[1]' ./graph.omni");
+  EXPECT(1, "param 'name': expected string, got number",
+         "mutate --query mutations.gq --name set_age --params '{\"name\":5,\"age\":1}' ./graph.omni");
+  EXPECT(1, "Error: parse error", "mutate -e 'query q( {' ./graph.omni");
+  EXPECT(1, "T11", "mutate -e 'query q() { insert Person { name: \"x\", salary: 1 } }' ./graph.omni");
+  EXPECT(1, "dst 'Ghost' not found in Person",
+         "mutate -e 'query q() { insert Person { name: \"x\" }  insert Knows { from: \"x\", to: \"Ghost\" } }' ./graph.omni");
+  EXPECT(0, "manifest_version: 1\n", "snapshot ./graph.omni");
+  EXPECT(1, "branch 'nope' not found", "mutate --query mutations.gq --name set_age --params '{\"name\":\"a\",\"age\":1}' --branch nope ./graph.omni");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_load, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_load_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_mutate, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_mutate_errors, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
