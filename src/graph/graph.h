@@ -15,11 +15,17 @@
  *  G1 A manifest, once created, is never modified. A commit is visible iff its
  *     manifest object exists; before the put nothing of the write is visible,
  *     after it all of it is.
- *  G2 The versions of a branch incarnation are contiguous from 1 to its head.
+ *  G2 The versions of a branch incarnation are contiguous from 1 to its head,
+ *     and manifests are never deleted (cleanup releases table objects of old
+ *     versions, never the log): the head lookup relies on it.
  *  G3 Finding a head never lists the log: a head hint ("head/<branch>") is
  *     read, then the log is probed forward with head() until a version is
  *     absent. The hint is never trusted beyond a probe; open and head lookup
- *     cost the same number of store operations at any history depth.
+ *     cost the same number of store operations at any history depth. A
+ *     handle remembers the newest head it has seen per branch, so a warm
+ *     lookup is one probe of the next version (which any later commit,
+ *     delete or re-creation creates), and keeps recently used table versions
+ *     open (descriptors are immutable), so a warm read opens nothing.
  *  G4 table_version of a table entry increases by one on every change of the
  *     table on a branch; content_version increases only when the live rows
  *     change (not on compaction or index builds).
