@@ -22,6 +22,7 @@ extern const og_cli_command og_cli_commands[];       /* commands.c: tools */
 extern const og_cli_command og_cli_graph_commands[]; /* cmd_graph.c */
 extern const og_cli_command og_cli_write_commands[]; /* cmd_write.c: load, mutate */
 extern const og_cli_command og_cli_read_commands[];  /* cmd_read.c: query, export */
+extern const og_cli_command og_cli_merge_commands[]; /* cmd_merge.c: branch merge, diff */
 extern const og_cli_command og_cli_maint_commands[]; /* cmd_maint.c: optimize, schema apply, cleanup */
 
 const char *og_cli_version(void);
