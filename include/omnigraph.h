@@ -117,6 +117,7 @@ void og_string_free(char *s);
 }
 #endif
 
+#include "omnigraph/config.h"
 #include "omnigraph/read.h"
 #include "omnigraph/write.h"
 #include "omnigraph/merge.h"

@@ -96,6 +96,14 @@ int og_args_parse(og_args *a, const og_optspec *specs, size_t nspecs, int argc, 
       return og_args_usage_error(usage, "unexpected argument '%s' found", arg);
     a->pos[a->npos++] = arg;
   }
+  /* The global `--as <ACTOR>` (stripped by main wherever it stood) fills a
+   * command's own "as" option when the command has one. */
+  extern const char *og_cli_global_actor;
+  int as = find_long(specs, a->nspecs, "as", 2);
+  if (as >= 0 && a->count[as] == 0 && og_cli_global_actor) {
+    a->values[as][0] = og_cli_global_actor;
+    a->count[as] = 1;
+  }
   return 0;
 }
 

@@ -34,6 +34,25 @@ int og_cli_fail(const og_error *err);
 void og_cli_print_json(const char *json);
 og_status og_cli_read_file(const char *path, char **out, og_error *err);
 
+/* Target resolution (target.c). Each returns 0 or the exit code after
+ * printing the error. og_cli_config loads --config <path> or ./omnigraph.yaml
+ * (an empty config when there is none) once per process; the config and the
+ * resolved URI are borrowed and live until exit. */
+struct og_config;
+int og_cli_config(const og_args *a, struct og_config **cfg);
+/* The graph URI: --uri / --store / the positional at pos_index, else
+ * --target or cli.graph through graphs.<name>.uri (relative to the config). */
+int og_cli_target(const og_args *a, int pos_index, const struct og_config *cfg,
+                  const char **uri_out);
+/* og_cli_config + og_cli_target in one call. */
+int og_cli_resolve(const og_args *a, int pos_index, const struct og_config **cfg_out,
+                   const char **uri_out);
+/* --<flag> (default "branch"), else cli.branch, else "main". */
+const char *og_cli_branch(const og_args *a, const char *flag, const struct og_config *cfg);
+/* --as (anywhere on the command line), else cli.actor, else NULL. */
+const char *og_cli_actor(const og_args *a, const struct og_config *cfg);
+extern const char *og_cli_global_actor; /* set by main() from a global --as */
+
 int og_cmd_version(int argc, char **argv);
 int og_cmd_lint(int argc, char **argv);
 int og_cmd_schema_plan(int argc, char **argv);

@@ -12,21 +12,6 @@
 
 #define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
 
-/* The graph URI: --uri wins, then the positional at `pos_index`. */
-static const char *graph_uri(const og_args *a, int pos_index) {
-  const char *u = og_args_get(a, "uri");
-  if (!u) u = og_args_get(a, "store");
-  if (!u && a->npos > pos_index) u = a->pos[pos_index];
-  return u;
-}
-
-static int need_uri(const char *uri) {
-  if (uri) return 0;
-  og_error err = OG_ERROR_INIT;
-  og_err_set(&err, OG_EINVAL, "URI must be provided via <URI>, --target, or config");
-  return og_cli_fail(&err);
-}
-
 static int open_db(const char *uri, unsigned flags, og_db **db) {
   og_error err = OG_ERROR_INIT;
   if (og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://")) {
@@ -101,7 +86,9 @@ static int cmd_init(int argc, char **argv) {
     return 0;
   }
   const char *spath = og_args_get(&a, "schema");
-  const char *uri = graph_uri(&a, 0);
+  const char *uri = og_args_get(&a, "uri") ? og_args_get(&a, "uri")
+                    : og_args_get(&a, "store") ? og_args_get(&a, "store")
+                    : a.npos ? a.pos[0] : NULL;
   if (!spath) return og_args_usage_error(usage, "the following required arguments were not provided: --schema <SCHEMA>");
   if (!uri) return og_args_usage_error(usage, "the following required arguments were not provided: <URI>");
   og_error err = OG_ERROR_INIT;
@@ -109,7 +96,7 @@ static int cmd_init(int argc, char **argv) {
   og_db *db = NULL;
   int exit_code = 0;
   if (og_cli_read_file(spath, &src, &err) ||
-      og_db_init(&db, uri, src, strlen(src), og_args_get(&a, "as"), &err)) {
+      og_db_init(&db, uri, src, strlen(src), og_cli_actor(&a, NULL), &err)) {
     exit_code = og_cli_fail(&err);
   } else {
     write_starter_config(uri);
@@ -125,6 +112,8 @@ static int cmd_init(int argc, char **argv) {
 static const og_optspec uri_specs[] = {
     {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
     {"store", 0, true, false, "URI", "Alias of --uri"},
+    {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+    {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
     {"branch", 0, true, false, "BRANCH", "Branch (default main)"},
     {"json", 0, false, false, NULL, "Print JSON"},
 };
@@ -138,13 +127,14 @@ static int cmd_snapshot(int argc, char **argv) {
     og_args_print_help(uri_specs, NSPECS(uri_specs), usage, "Show the table versions of a branch head.");
     return 0;
   }
-  const char *uri = graph_uri(&a, 0);
-  if ((rc = need_uri(uri))) return rc;
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
   og_db *db = NULL;
   if ((rc = open_db(uri, OG_DB_READ_ONLY, &db))) return rc;
   og_error err = OG_ERROR_INIT;
   char *json = NULL;
-  if (og_db_snapshot_json(db, og_args_get(&a, "branch"), &json, &err)) {
+  if (og_db_snapshot_json(db, og_cli_branch(&a, NULL, cfg), &json, &err)) {
     rc = og_cli_fail(&err);
   } else if (og_args_has(&a, "json")) {
     og_cli_print_json(json);
@@ -175,13 +165,14 @@ static int cmd_schema_show(int argc, char **argv) {
     og_args_print_help(uri_specs, NSPECS(uri_specs), usage, "Print the graph's schema source.");
     return 0;
   }
-  const char *uri = graph_uri(&a, 0);
-  if ((rc = need_uri(uri))) return rc;
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
   og_db *db = NULL;
   if ((rc = open_db(uri, OG_DB_READ_ONLY, &db))) return rc;
   og_error err = OG_ERROR_INIT;
   char *src = NULL;
-  if (og_db_schema_source(db, og_args_get(&a, "branch"), &src, &err)) {
+  if (og_db_schema_source(db, og_cli_branch(&a, NULL, cfg), &src, &err)) {
     rc = og_cli_fail(&err);
   } else if (og_args_has(&a, "json")) {
     json_t *o = json_object();
@@ -204,6 +195,8 @@ static int cmd_schema_show(int argc, char **argv) {
 static const og_optspec branch_specs[] = {
     {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
     {"store", 0, true, false, "URI", "Alias of --uri"},
+    {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+    {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
     {"from", 0, true, false, "BRANCH", "Source branch (default main)"},
     {"as", 0, true, false, "ACTOR", "Actor recorded on the commit"},
     {"json", 0, false, false, NULL, "Print JSON"},
@@ -228,20 +221,21 @@ static int cmd_branch_create(int argc, char **argv) {
   }
   if (a.npos < 1) return og_args_usage_error(usage, "the following required arguments were not provided: <NAME>");
   const char *name = a.pos[0];
-  const char *uri = graph_uri(&a, 1);
-  if ((rc = need_uri(uri))) return rc;
-  const char *from = og_args_get(&a, "from") ? og_args_get(&a, "from") : "main";
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 1, &cfg, &uri))) return rc;
+  const char *from = og_cli_branch(&a, "from", cfg);
   og_db *db = NULL;
   if ((rc = open_db(uri, 0, &db))) return rc;
   og_error err = OG_ERROR_INIT;
-  if (og_db_branch_create(db, name, from, og_args_get(&a, "as"), &err)) {
+  if (og_db_branch_create(db, name, from, og_cli_actor(&a, cfg), &err)) {
     rc = og_cli_fail(&err);
   } else if (og_args_has(&a, "json")) {
     json_t *o = json_object();
     json_object_set_new(o, "uri", json_string(uri));
     json_object_set_new(o, "from", json_string(from));
     json_object_set_new(o, "name", json_string(name));
-    print_actor_json(o, og_args_get(&a, "as"));
+    print_actor_json(o, og_cli_actor(&a, cfg));
   } else {
     printf("created branch %s from %s\n", name, from);
   }
@@ -260,18 +254,19 @@ static int cmd_branch_delete(int argc, char **argv) {
   }
   if (a.npos < 1) return og_args_usage_error(usage, "the following required arguments were not provided: <NAME>");
   const char *name = a.pos[0];
-  const char *uri = graph_uri(&a, 1);
-  if ((rc = need_uri(uri))) return rc;
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 1, &cfg, &uri))) return rc;
   og_db *db = NULL;
   if ((rc = open_db(uri, 0, &db))) return rc;
   og_error err = OG_ERROR_INIT;
-  if (og_db_branch_delete(db, name, og_args_get(&a, "as"), &err)) {
+  if (og_db_branch_delete(db, name, og_cli_actor(&a, cfg), &err)) {
     rc = og_cli_fail(&err);
   } else if (og_args_has(&a, "json")) {
     json_t *o = json_object();
     json_object_set_new(o, "uri", json_string(uri));
     json_object_set_new(o, "name", json_string(name));
-    print_actor_json(o, og_args_get(&a, "as"));
+    print_actor_json(o, og_cli_actor(&a, cfg));
   } else {
     printf("deleted branch %s\n", name);
   }
@@ -288,8 +283,9 @@ static int cmd_branch_list(int argc, char **argv) {
     og_args_print_help(branch_specs, NSPECS(branch_specs), usage, "List branches, sorted (main included).");
     return 0;
   }
-  const char *uri = graph_uri(&a, 0);
-  if ((rc = need_uri(uri))) return rc;
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
   og_db *db = NULL;
   if ((rc = open_db(uri, OG_DB_READ_ONLY, &db))) return rc;
   og_error err = OG_ERROR_INIT;
@@ -331,13 +327,14 @@ static int cmd_commit_list(int argc, char **argv) {
     og_args_print_help(uri_specs, NSPECS(uri_specs), usage, "List the commits of a branch, oldest first.");
     return 0;
   }
-  const char *uri = graph_uri(&a, 0);
-  if ((rc = need_uri(uri))) return rc;
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
   og_db *db = NULL;
   if ((rc = open_db(uri, OG_DB_READ_ONLY, &db))) return rc;
   og_error err = OG_ERROR_INIT;
   char *json = NULL;
-  if (og_db_commit_list_json(db, og_args_get(&a, "branch"), &json, &err)) {
+  if (og_db_commit_list_json(db, og_cli_branch(&a, NULL, cfg), &json, &err)) {
     rc = og_cli_fail(&err);
   } else if (og_args_has(&a, "json")) {
     og_cli_print_json(json);
@@ -363,8 +360,9 @@ static int cmd_commit_show(int argc, char **argv) {
     return 0;
   }
   if (a.npos < 1) return og_args_usage_error(usage, "the following required arguments were not provided: <COMMIT_ID>");
-  const char *uri = graph_uri(&a, 1);
-  if ((rc = need_uri(uri))) return rc;
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 1, &cfg, &uri))) return rc;
   og_db *db = NULL;
   if ((rc = open_db(uri, OG_DB_READ_ONLY, &db))) return rc;
   og_error err = OG_ERROR_INIT;
@@ -405,8 +403,9 @@ static int cmd_verify(int argc, char **argv) {
                        "Check the integrity of every branch and retained version (read-only).");
     return 0;
   }
-  const char *uri = graph_uri(&a, 0);
-  if ((rc = need_uri(uri))) return rc;
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
   og_error err = OG_ERROR_INIT;
   char *report = NULL;
   og_status st = og_db_verify(uri, &report, &err);

@@ -47,6 +47,23 @@ int main(int argc, char **argv) {
     print_main_help();
     return 2;
   }
+  /* `--as <ACTOR>` is global: it may appear anywhere (spec surface.md §2.1). */
+  int w = 1;
+  for (int r = 1; r < argc; r++) {
+    if (!strcmp(argv[r], "--as") && r + 1 < argc) {
+      og_cli_global_actor = argv[++r];
+    } else if (!strncmp(argv[r], "--as=", 5)) {
+      og_cli_global_actor = argv[r] + 5;
+    } else {
+      argv[w++] = argv[r];
+    }
+  }
+  argc = w;
+  argv[argc] = NULL;
+  if (argc < 2) {
+    print_main_help();
+    return 2;
+  }
   const char *cmd = argv[1];
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
     print_main_help();

@@ -112,7 +112,18 @@ static void test_init_and_inspect(void **state) {
   EXPECT(0, "ok: ", "verify ./g.omni");
   EXPECT(0, "\"ok\": true", "verify ./g.omni --json");
   EXPECT(1, "no graph at './nothing'", "snapshot ./nothing");
-  EXPECT(1, "URI must be provided", "snapshot");
+  /* init wrote omnigraph.yaml (cli.graph: local): commands find the graph without a URI */
+  EXPECT(0, "manifest_version: 1", "snapshot");
+  EXPECT(0, "manifest_version: 1", "snapshot --target local");
+  EXPECT(1, "graph 'nope' not found in omnigraph.yaml", "snapshot --target nope");
+  write_file("other.yaml", "graphs:\n  g2:\n    uri: g.omni\n");
+  EXPECT(0, "manifest_version: 1", "snapshot --config other.yaml --target g2");
+  write_file("broken.yaml", "graphs: [\n");
+  EXPECT(1, "invalid config", "snapshot --config broken.yaml");
+  char yaml[4096];
+  snprintf(yaml, sizeof yaml, "%s/omnigraph.yaml", tmp);
+  remove(yaml);
+  EXPECT(1, "URI must be provided via <URI>, --target, or config", "snapshot");
 }
 
 static void test_bad_schema_writes_nothing(void **state) {
