@@ -374,9 +374,13 @@ static bool read_stat(og_cursor *c, og_coltype t, int64_t *i, uint64_t *u, doubl
     if (c->bad || n > OG_STAT_STR_MAX) return false;
     const uint8_t *p = og_cursor_bytes(c, n);
     if (!p) return false;
-    *s = og_strndup((const char *)p, n);
+    /* not strndup: a string value may contain NUL bytes */
+    *s = og_malloc((size_t)n + 1);
+    if (!*s) return false;
+    if (n) memcpy(*s, p, n);
+    (*s)[n] = 0;
     *sn = n;
-    return *s != NULL;
+    return true;
   }
   default: *i = (int64_t)og_cursor_u64le(c); return !c->bad;
   }

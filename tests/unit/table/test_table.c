@@ -736,6 +736,37 @@ static void test_edge_cases(void **state) {
   }
   assert_int_equal(n, 2);
   og_scan_free(s);
+  /* strings with NUL bytes: stats, pruning and verify keep their length */
+  {
+    og_colspec nc[] = {{"id", OG_COL_STRING, 0, 0, false}, {"v", OG_COL_STRING, 0, 0, true}};
+    og_table_schema ns = {nc, 2, 0};
+    og_table *z0 = NULL, *z1 = NULL;
+    OG_ASSERT_OK(og_table_create(st, "t/nul", &ns, &z0, &e), &e);
+    og_batch nb;
+    OG_ASSERT_OK(og_batch_init(&nb, &ns, &e), &e);
+    const char *vals[] = {"a\0b", "\0", "a\0c"};
+    size_t vl[] = {3, 1, 3};
+    for (int k = 0; k < 3; k++) {
+      char idb[8];
+      int il = snprintf(idb, sizeof idb, "n%d", k);
+      OG_ASSERT_OK(og_column_push_bytes(&nb.cols[0], idb, (size_t)il, &e), &e);
+      OG_ASSERT_OK(og_column_push_bytes(&nb.cols[1], vals[k], vl[k], &e), &e);
+    }
+    OG_ASSERT_OK(og_table_append(z0, &nb, &z1, &e), &e);
+    og_table_cache_clear();
+    og_pred pn = {1, OG_CMP_EQ, {.kind = OG_CELL_BYTES, .v.s = {"a\0c", 3}}};
+    og_scan_opts no = {NULL, 0, &pn, 1};
+    OG_ASSERT_OK(og_table_scan(z1, &no, &s, &e), &e);
+    OG_ASSERT_OK(og_scan_next(s, &ob, &e), &e);
+    assert_non_null(ob);
+    assert_int_equal(og_batch_rows(ob), 1);
+    assert_int_equal(ob->rowids.items[0], 2);
+    og_scan_free(s);
+    OG_ASSERT_OK(og_table_verify(z1, &e), &e);
+    og_batch_dispose(&nb);
+    og_table_free(z0);
+    og_table_free(z1);
+  }
   /* a tiny cache budget (and none at all) still works */
   for (size_t budget = 0; budget < 2; budget++) {
     og_table_cache_set_budget(budget);
