@@ -284,7 +284,6 @@ static og_status sp_num(sp *p, og_bound *b) {
   og_token t;
   bool neg = false;
   if ((rc = sp_next(p, &t)) != OG_OK) return rc;
-  og_spos pos = tpos(&t);
   if (t.kind == OG_TK_MINUS) {
     neg = true;
     if ((rc = sp_next(p, &t)) != OG_OK) return rc;
@@ -305,7 +304,6 @@ static og_status sp_num(sp *p, og_bound *b) {
     buf[n + 1] = '\0';
     b->f = strtod(neg ? buf : buf + 1, NULL);
   }
-  (void)pos;
   return OG_OK;
 }
 
@@ -573,10 +571,9 @@ static og_status sp_decl(sp *p) {
         og_token in;
         if ((rc = sp_next(p, &in)) != OG_OK) return rc;
         if (in.kind != OG_TK_TYPENAME) return sp_unexpected(p, &in, "interface name");
-        size_t cap2 = b->cap_impl;
+        /* impl and impl_pos grow in step; the second push counts its own copy */
+        size_t npos = b->n_impl;
         OG_SCH_PUSH(p->a, b->impl, b->n_impl, b->cap_impl, in.str, return og_err_oom(p->err));
-        size_t npos = b->n_impl - 1;
-        (void)cap2;
         OG_SCH_PUSH(p->a, b->impl_pos, npos, b->cap_impl_pos, tpos(&in), return og_err_oom(p->err));
         if ((rc = sp_peek(p, 0, &pk)) != OG_OK) return rc;
         if (pk->kind != OG_TK_COMMA) break;
