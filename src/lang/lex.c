@@ -14,6 +14,8 @@ void og_lex_init(og_lexer *lx, const char *src, size_t len, og_arena *arena) {
   lx->line = 1;
   lx->col = 1;
   lx->arena = arena;
+  /* A leading UTF-8 byte-order mark (some editors add one) is not content. */
+  if (lx->len >= 3 && memcmp(lx->src, "\xEF\xBB\xBF", 3) == 0) lx->pos = 3;
 }
 
 static int lx_at(const og_lexer *lx, size_t i) {

@@ -6,6 +6,7 @@
  *  - Pull lexer with no backtracking: og_lex_next returns one token at a time;
  *    og_lex_peek looks one token ahead without consuming. Work is linear in
  *    the input.
+ *  - A leading UTF-8 BOM is skipped (offsets still count it).
  *  - Whitespace (space, tab, CR, LF) and comments (`// …` to end of line,
  *    `/ * … * /` not nested) are skipped.
  *  - Words are maximal munch: `true_count`, `nowhere`, `dates` are one

@@ -28,6 +28,7 @@ static void test_kinds(void **state) {
                                OG_TK_RBRACE, OG_TK_COMMA, OG_TK_COLON, OG_TK_DOT, OG_TK_BANG, OG_TK_EOF}},
       {"-40.0..60.0", {OG_TK_MINUS, OG_TK_FLOAT, OG_TK_DOTDOT, OG_TK_FLOAT, OG_TK_EOF}},
       {"", {OG_TK_EOF}},
+      {"\xEF\xBB\xBFnode", {OG_TK_IDENT, OG_TK_EOF}},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     og_arena a = OG_ARENA_INIT;
