@@ -133,6 +133,16 @@ static void test_ir_json(void **state) {
   og_catalog_free(c);
 }
 
+/* Golden hash of the S-TEST fixture: any change to the IR layout, ids or
+ * canonical order shows up here (and would orphan every stored graph). */
+static void test_golden_hash(void **state) {
+  (void)state;
+  og_catalog *c = compile("node Person {\n    name: String @key\n    age: I32?\n}\nnode Company {\n    name: String @key\n}\n"
+                          "edge Knows: Person -> Person {\n    since: Date?\n}\nedge WorksAt: Person -> Company\n");
+  assert_string_equal(c->hash, "sha256:e37013207fea258e1168975dae0d8a540c99e9f0aaa47da43171bed900a51a95");
+  og_catalog_free(c);
+}
+
 /* The hash ignores formatting, comments and declaration/property order. */
 static void test_hash_stability(void **state) {
   (void)state;
@@ -318,6 +328,7 @@ int main(void) {
       cmocka_unit_test(test_ir_roundtrip),  cmocka_unit_test(test_ir_errors),
       cmocka_unit_test(test_display),       cmocka_unit_test(test_float_format),
       cmocka_unit_test(test_json_escapes),
+      cmocka_unit_test(test_golden_hash),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
