@@ -251,7 +251,8 @@ typedef struct og_commit_opts {
 /* Commit the staged changes as head+1 (DESIGN.md §3.3). On OG_ECONFLICT the
  * message is "stale view — refresh and retry" and err->details names the
  * table with its pinned and current table/content versions; nothing is
- * visible. *out (may be NULL) receives the committed snapshot. A write is
+ * visible. *out (may be NULL) receives the committed snapshot (left NULL,
+ * with OG_OK, if only that allocation failed: the commit stands). A write is
  * committed at most once; afterwards og_graph_commit returns OG_EINVAL. */
 og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snapshot **out,
                           og_error *err);

@@ -173,7 +173,13 @@ static og_status conflict(og_error *err, const gstaged *s, const og_table_entry 
 
 /* Carry an insert-only change onto a table whose rows changed: re-append the
  * rows ours added (their ids are contiguous from base's next_row_id). */
-static og_status carry_append(og_store *st, gstaged *s, const og_table_entry *cur,
+/* Open a table version through the handle's cache (retries reuse them). */
+static og_status open_version(og_graph *g, const char *descriptor, og_table **out, og_error *err) {
+  return g->tables ? og_gtcache_get(g->tables, g->st, descriptor, out, err)
+                   : og_table_open(g->st, descriptor, out, err);
+}
+
+static og_status carry_append(og_graph *g, gstaged *s, const og_table_entry *cur,
                               og_table **out, og_error *err) {
   og_status rc = OG_OK;
   og_table *base = NULL, *theirs = NULL;
@@ -181,8 +187,8 @@ static og_status carry_append(og_store *st, gstaged *s, const og_table_entry *cu
   const char **keys = NULL;
   size_t *lens = NULL;
   og_batch batch = OG_BATCH_INIT;
-  if ((rc = og_table_open(st, s->base.descriptor, &base, err)) != OG_OK) goto cleanup;
-  if ((rc = og_table_open(st, cur->descriptor, &theirs, err)) != OG_OK) goto cleanup;
+  if ((rc = open_version(g, s->base.descriptor, &base, err)) != OG_OK) goto cleanup;
+  if ((rc = open_version(g, cur->descriptor, &theirs, err)) != OG_OK) goto cleanup;
   uint64_t bn = og_table_next_row_id(base), on = og_table_next_row_id(s->table);
   uint64_t nnew = on >= bn ? on - bn : 0;
   if (on < bn || nnew == 0 || og_table_row_count(s->table) != og_table_row_count(base) + nnew) {
@@ -227,11 +233,11 @@ cleanup:
   return rc;
 }
 
-static og_status rebase_preserving(og_store *st, gstaged *s, const og_table_entry *cur,
+static og_status rebase_preserving(og_graph *g, gstaged *s, const og_table_entry *cur,
                                    og_table **out, og_error *err) {
   og_table *base = NULL, *theirs = NULL;
-  og_status rc = og_table_open(st, s->base.descriptor, &base, err);
-  if (rc == OG_OK) rc = og_table_open(st, cur->descriptor, &theirs, err);
+  og_status rc = open_version(g, s->base.descriptor, &base, err);
+  if (rc == OG_OK) rc = open_version(g, cur->descriptor, &theirs, err);
   if (rc == OG_OK) rc = og_table_rebase(base, s->table, theirs, out, err);
   if (rc == OG_ECONFLICT) {
     char why[OG_ERROR_MESSAGE_MAX];
@@ -271,12 +277,12 @@ static og_status reconcile(og_graph_write *w, const og_manifest *cur, og_error *
     if (c->content_version != s->base.content_version) {
       if ((s->flags & OG_GRAPH_STAGE_STRICT) || !ours_content || !s->table)
         return conflict(err, s, c, "changed since the pin");
-      rc = carry_append(w->g->st, s, c, &nt, err);
+      rc = carry_append(w->g, s, c, &nt, err);
     } else {
       /* benign drift (compaction, index build) under our change */
       if (!ours_content || !s->table)
         return conflict(err, s, c, "was rewritten by another writer since the pin");
-      rc = rebase_preserving(w->g->st, s, c, &nt, err);
+      rc = rebase_preserving(w->g, s, c, &nt, err);
     }
     if (rc != OG_OK) return rc;
     og_table_entry ne = {s->ours.table_key, og_table_version(nt), (char *)og_table_key(nt),
