@@ -10,20 +10,8 @@
 
 #define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
 
-/* The graph URI: --uri / --store win, then the positional at `pos_index`. */
-static const char *merge_uri(const og_args *a, int pos_index) {
-  const char *u = og_args_get(a, "uri");
-  if (!u) u = og_args_get(a, "store");
-  if (!u && a->npos > pos_index) u = a->pos[pos_index];
-  return u;
-}
-
 static int open_graph(const char *uri, unsigned flags, og_db **db) {
   og_error err = OG_ERROR_INIT;
-  if (!uri) {
-    og_err_set(&err, OG_EINVAL, "URI must be provided via <URI>, --target, or config");
-    return og_cli_fail(&err);
-  }
   if (og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://")) {
     og_err_set(&err, OG_EUNSUPPORTED, "remote graph URIs are not supported by this build yet");
     return og_cli_fail(&err);
@@ -45,6 +33,8 @@ static int cmd_branch_merge(int argc, char **argv) {
       {"into", 0, true, false, "BRANCH", "Target branch (default main)"},
       {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
       {"store", 0, true, false, "URI", "Alias of --uri"},
+      {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+      {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
       {"as", 0, true, false, "ACTOR", "Actor recorded on the merge commit"},
       {"json", 0, false, false, NULL, "Print JSON"},
   };
@@ -61,10 +51,13 @@ static int cmd_branch_merge(int argc, char **argv) {
   const char *source = a.pos[0];
   const char *target = og_args_get(&a, "into");
   if (!target) target = "main";
-  const char *actor = og_args_get(&a, "as");
   bool json = og_args_has(&a, "json");
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 1, &cfg, &uri))) return rc;
+  const char *actor = og_cli_actor(&a, cfg);
   og_db *db = NULL;
-  if ((rc = open_graph(merge_uri(&a, 1), 0, &db))) return rc;
+  if ((rc = open_graph(uri, 0, &db))) return rc;
   og_error err = OG_ERROR_INIT;
   og_merge_result r;
   og_status st = og_db_branch_merge(db, source, target, actor, &r, &err);
@@ -130,6 +123,8 @@ static int cmd_diff(int argc, char **argv) {
       {"type", 0, true, false, "TYPE", "Only this node or edge type"},
       {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
       {"store", 0, true, false, "URI", "Alias of --uri"},
+      {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+      {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
       {"json", 0, false, false, NULL, "Print JSON"},
   };
   const char *usage = "omnigraph diff <FROM> <TO> [--type <TYPE>] [--json] [URI]";
@@ -144,8 +139,11 @@ static int cmd_diff(int argc, char **argv) {
   }
   if (a.npos < 2)
     return og_args_usage_error(usage, "the following required arguments were not provided: <FROM> <TO>");
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 2, &cfg, &uri))) return rc;
   og_db *db = NULL;
-  if ((rc = open_graph(merge_uri(&a, 2), OG_DB_READ_ONLY, &db))) return rc;
+  if ((rc = open_graph(uri, OG_DB_READ_ONLY, &db))) return rc;
   og_error err = OG_ERROR_INIT;
   char *out = NULL;
   if (og_db_diff_json(db, a.pos[0], a.pos[1], og_args_get(&a, "type"), &out, &err)) {

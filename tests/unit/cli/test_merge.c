@@ -82,7 +82,9 @@ static void test_merge_outcomes(void **state) {
   EXPECT(1, "branch_merge requires distinct source and target branches", "branch merge main --into main ./g");
   EXPECT(1, "branch 'nope' not found", "branch merge nope ./g");
   EXPECT(2, "<SOURCE>", "branch merge --into main --uri ./g");
-  EXPECT(1, "URI must be provided", "branch merge f");
+  /* the graph from omnigraph.yaml (written by init); the global --as */
+  EXPECT(0, "merged f into main: already_up_to_date", "branch merge f");
+  EXPECT(0, "\"actor_id\": \"alice\"", "--as alice branch merge f --json");
   EXPECT(1, "neither a branch nor a commit", "diff nope main ./g");
   EXPECT(2, "<FROM> <TO>", "diff main");
   EXPECT(0, "Usage: omnigraph branch merge", "branch merge --help");
