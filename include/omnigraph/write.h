@@ -39,7 +39,7 @@ typedef struct og_load_opts {
   const char *branch;   /* NULL → "main" */
   og_load_mode mode;
   const char *actor;    /* recorded on the commit; NULL → none */
-  size_t chunk_rows;    /* rows buffered per type before a fragment is written; 0 → 65536 */
+  size_t chunk_rows;    /* rows buffered per type before a fragment is written; 0 → 262144 */
 } og_load_opts;
 
 /* Rows loaded for one type (input order of first appearance). */

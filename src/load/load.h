@@ -36,7 +36,7 @@ typedef struct og_load_req {
   const char *branch;        /* NULL → main */
   og_load_mode mode;
   const char *actor;
-  size_t chunk_rows;         /* 0 → 65536 */
+  size_t chunk_rows;         /* 0 → 262144 */
   og_jsonl *reader;          /* the input */
   void (*before_commit)(void *ctx); /* test hook (see og_mutate_req) */
   void *hook_ctx;
