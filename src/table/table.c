@@ -760,11 +760,15 @@ og_status og_table_apply(og_table *base, const og_table_change *chg,
     if ((rc = og_table_mark_deleted(t, sorted_ids, nupd, false, dirty, &nd, err)) != OG_OK)
       goto cleanup;
   }
+  uint64_t ndeleted = 0;
   if (chg->ndeletes) {
     if ((rc = og_table_mark_deleted(t, chg->deletes, chg->ndeletes, chg->ignore_missing, dirty,
-                                    NULL, err)) != OG_OK)
+                                    &ndeleted, err)) != OG_OK)
       goto cleanup;
   }
+  /* a change that touched no row (a delete matching nothing) is a new
+   * version with the same content */
+  if (ndeleted == 0 && nupd == 0 && nins == 0) t->content_version = base->content_version;
   if ((rc = og_table_flush_dvs(t, dirty, err)) != OG_OK) goto cleanup;
   if (nupd) {
     if ((rc = og_table_write_rows(t, upd, sel, nupd, sorted_ids, opts, err)) != OG_OK)

@@ -20,8 +20,9 @@
  *  T4 Deleting never rewrites a fragment: it writes a new deletion vector
  *     (previous one ∪ new offsets) for each touched fragment.
  *  T5 table_version = parent's + 1. content_version = parent's + 1 when the
- *     live rows changed (apply), unchanged for content-preserving derivations
- *     (compact). Version 1 (create) has content_version 1.
+ *     live rows changed (apply that deleted, updated or inserted a row;
+ *     alter), unchanged otherwise (compact; an apply that matched nothing).
+ *     Version 1 (create) has content_version 1.
  *  T6 Every object is checksummed (xxh3-64); any mismatch, truncation or
  *     malformed structure is OG_ECORRUPT with a message naming the object key.
  *     No byte read from the store is trusted.

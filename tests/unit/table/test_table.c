@@ -529,6 +529,7 @@ static void test_predicates(void **state) {
   OG_ASSERT_OK(og_table_delete_where(t2, &pdel, 1, &t3, &ndel, &e), &e);
   assert_int_equal(ndel, 0);
   assert_int_equal(og_table_version(t3), og_table_version(t2) + 1);
+  assert_int_equal(og_table_content_version(t3), og_table_content_version(t2));
   og_table_free(t0);
   og_table_free(t1);
   og_table_free(t);
