@@ -337,6 +337,10 @@ static void test_params_catalog_json(void **state) {
   og_qfile_free(f);
 }
 
+/* A 1,000-query file and 8x that parse completely. Linearity itself is a
+ * benchmark figure (wall-clock ratios are noise on a shared 2-core machine),
+ * so this test checks the work instead: the parse arena of 8x the input
+ * stays within 8x (+slack) of the 1x arena — a quadratic structure would not. */
 static void test_linear_1000(void **state) {
   (void)state;
   og_buf b = OG_BUF_INIT;
@@ -347,19 +351,15 @@ static void test_linear_1000(void **state) {
                   k);
   og_buf big = OG_BUF_INIT;
   for (int k = 0; k < 8; k++) og_buf_put(&big, b.ptr, b.len);
-  uint64_t t0 = og_monotonic_ns();
   og_qfile *f = parse_ok(b.ptr);
-  uint64_t t1 = og_monotonic_ns();
   assert_int_equal(f->n_decls, 1000);
+  size_t one = f->arena.total;
   og_qfile_free(f);
-  uint64_t t2 = og_monotonic_ns();
   f = parse_ok(big.ptr);
-  uint64_t t3 = og_monotonic_ns();
   assert_int_equal(f->n_decls, 8000);
+  size_t eight = f->arena.total;
   og_qfile_free(f);
-  /* 8x the input must cost well under 8x^2: allow generous noise */
-  double r = (double)(t3 - t2) / (double)((t1 - t0) ? (t1 - t0) : 1);
-  if (r > 40.0) fail_msg("parse time ratio %.1f for 8x input: not linear", r);
+  if (eight > 9 * one) fail_msg("8x input used %zu arena bytes vs %zu for 1x: not linear", eight, one);
   og_buf_dispose(&b);
   og_buf_dispose(&big);
 }
