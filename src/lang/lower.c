@@ -43,23 +43,40 @@ typedef struct pipe_b {
   size_t cap;
 } pipe_b;
 
+/* An ordered set of variable names with O(1) membership. */
 typedef struct names {
+  og_qhmap map; /* name -> index + 1 */
   const char **v;
   size_t n, cap;
+  const struct names *parent; /* outer set (a `not` block sees the outer row) */
 } names;
 
 static bool is_anon(const char *v) { return strcmp(v, "_") == 0; }
 
+static void names_init(lw *L, names *s) {
+  memset(s, 0, sizeof *s);
+  og_qhmap_init(&s->map, L->a);
+}
+
 static bool names_has(const names *s, const char *v) {
-  for (size_t k = 0; k < s->n; k++)
-    if (strcmp(s->v[k], v) == 0) return true;
+  for (; s; s = s->parent)
+    if (og_qhmap_sget(&s->map, v, NULL)) return true;
   return false;
 }
 
 static bool names_add(lw *L, names *s, const char *v) {
   if (names_has(s, v)) return true;
   OG_Q_PUSH(L->a, s->v, s->n, s->cap, v, { L->rc = og_err_oom(L->err); return false; });
+  if (og_qhmap_sput(&s->map, v, (void *)(uintptr_t)s->n) != OG_OK) {
+    L->rc = og_err_oom(L->err);
+    return false;
+  }
   return true;
+}
+
+static size_t var_index(const names *s, const char *v) {
+  void *x;
+  return og_qhmap_sget(&s->map, v, &x) ? (size_t)(uintptr_t)x - 1 : (size_t)-1;
 }
 
 static og_qir_op *emit(lw *L, pipe_b *pb, og_qir_kind k) {
@@ -159,18 +176,57 @@ static size_t uf_find(size_t *parent, size_t x) {
   return x;
 }
 
-static size_t var_index(const names *s, const char *v) {
-  for (size_t k = 0; k < s->n; k++)
-    if (strcmp(s->v[k], v) == 0) return k;
-  return (size_t)-1;
+/* Per-variable clause lists (index chains), so each clause is visited O(1)
+ * times whatever the shape of the match block. */
+typedef struct clause_index {
+  size_t *bind_head, *search_head, *trav_head; /* by variable index; n = none */
+  size_t *bind_next, *search_next;             /* by clause index */
+  size_t *trav_next;                           /* by 2*clause (+1 for the dst end) */
+} clause_index;
+
+/* Min-heap of ready traversal clause indices: taking the smallest ready one
+ * reproduces "the first traversal in source order with a bound endpoint". */
+typedef struct heap {
+  size_t *v;
+  size_t n, cap;
+} heap;
+
+static bool heap_push(lw *L, heap *h, size_t x) {
+  OG_Q_PUSH(L->a, h->v, h->n, h->cap, x, { L->rc = og_err_oom(L->err); return false; });
+  for (size_t i = h->n - 1; i > 0;) {
+    size_t p = (i - 1) / 2;
+    if (h->v[p] <= h->v[i]) break;
+    size_t t = h->v[p];
+    h->v[p] = h->v[i];
+    h->v[i] = t;
+    i = p;
+  }
+  return true;
+}
+
+static size_t heap_pop(heap *h) {
+  size_t top = h->v[0];
+  h->v[0] = h->v[--h->n];
+  for (size_t i = 0;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < h->n && h->v[l] < h->v[m]) m = l;
+    if (r < h->n && h->v[r] < h->v[m]) m = r;
+    if (m == i) break;
+    size_t t = h->v[m];
+    h->v[m] = h->v[i];
+    h->v[i] = t;
+    i = m;
+  }
+  return top;
 }
 
 static bool lower_clauses(lw *L, pipe_b *pb, const og_qclause *cl, size_t n, names *bound, bool has_source,
                           rank_req *rq);
 
-/* Scan a root variable (NodeScan, or CrossJoin of a scan when rows exist). */
-static bool emit_scan(lw *L, pipe_b *pb, bool *has_source, const char *var, const char *type,
-                      const og_qclause *cl, size_t n, bool *used, rank_req *rq) {
+/* Scan a root variable (NodeScan, or CrossJoin of a scan when rows exist),
+ * merging every binding of the variable and hoisting its text predicates. */
+static bool emit_scan(lw *L, pipe_b *pb, bool *has_source, const char *var, size_t vi, const char *type,
+                      const og_qclause *cl, size_t n, const clause_index *ix, bool *used, rank_req *rq) {
   pipe_b sub = {{NULL, 0}, 0};
   pipe_b *target = *has_source ? &sub : pb;
   og_qir_op *op = emit(L, target, OG_QIR_NODE_SCAN);
@@ -178,17 +234,16 @@ static bool emit_scan(lw *L, pipe_b *pb, bool *has_source, const char *var, cons
   op->var = var;
   op->type_name = type;
   size_t pcap = 0, tcap = 0;
-  for (size_t k = 0; k < n; k++) {
-    const og_qclause *c = &cl[k];
+  for (size_t k = ix->bind_head[vi]; k != n; k = ix->bind_next[k]) {
     if (used[k]) continue;
-    if (c->kind == OG_QC_BINDING && strcmp(c->var, var) == 0) {
-      used[k] = true;
-      if (!add_preds(L, op, &pcap, c)) return false;
-    } else if (c->kind == OG_QC_SEARCH && search_var(c) && strcmp(search_var(c), var) == 0) {
-      used[k] = true;
-      const og_qexpr *e = c->left;
-      OG_Q_PUSH(L->a, op->text_filters, op->n_text, tcap, e, { L->rc = og_err_oom(L->err); return false; });
-    }
+    used[k] = true;
+    if (!add_preds(L, op, &pcap, &cl[k])) return false;
+  }
+  for (size_t k = ix->search_head[vi]; k != n; k = ix->search_next[k]) {
+    if (used[k]) continue;
+    used[k] = true;
+    const og_qexpr *e = cl[k].left;
+    OG_Q_PUSH(L->a, op->text_filters, op->n_text, tcap, e, { L->rc = og_err_oom(L->err); return false; });
   }
   if (rq && rq->rank && !rq->placed && rq->var && strcmp(rq->var, var) == 0 && !emit_rank(L, target, rq))
     return false;
@@ -201,11 +256,30 @@ static bool emit_scan(lw *L, pipe_b *pb, bool *has_source, const char *var, cons
   return true;
 }
 
+static size_t *index_array(lw *L, size_t count, size_t fill) {
+  size_t *a = og_arena_alloc(L->a, (count ? count : 1) * sizeof(size_t));
+  if (!a) {
+    L->rc = og_err_oom(L->err);
+    return NULL;
+  }
+  for (size_t k = 0; k < count; k++) a[k] = fill;
+  return a;
+}
+
+/* Push the undone traversals touching variable vi onto the ready heap. */
+static bool wake(lw *L, heap *h, const clause_index *ix, size_t vi, const bool *done, size_t n) {
+  for (size_t e = ix->trav_head[vi]; e != 2 * n; e = ix->trav_next[e])
+    if (!done[e / 2] && !heap_push(L, h, e / 2)) return false;
+  return true;
+}
+
 static bool lower_clauses(lw *L, pipe_b *pb, const og_qclause *cl, size_t n, names *bound, bool has_source,
                           rank_req *rq) {
-  names vars = {NULL, 0, 0};
+  names vars;
+  names_init(L, &vars);
   bool *used = og_arena_zalloc(L->a, (n ? n : 1) * sizeof(bool));
-  if (!used) { L->rc = og_err_oom(L->err); return false; }
+  bool *done = og_arena_zalloc(L->a, (n ? n : 1) * sizeof(bool));
+  if (!used || !done) { L->rc = og_err_oom(L->err); return false; }
   for (size_t k = 0; k < n; k++) {
     const og_qclause *c = &cl[k];
     if (c->kind == OG_QC_BINDING && !is_anon(c->var)) {
@@ -215,22 +289,55 @@ static bool lower_clauses(lw *L, pipe_b *pb, const og_qclause *cl, size_t n, nam
       if (!is_anon(c->dst) && !names_add(L, &vars, c->dst)) return false;
     }
   }
-  size_t nv = vars.n ? vars.n : 1;
-  size_t *parent = og_arena_alloc(L->a, nv * sizeof(size_t));
-  bool *rooted = og_arena_zalloc(L->a, nv * sizeof(bool)); /* by component root index */
-  bool *has_binding = og_arena_zalloc(L->a, nv * sizeof(bool));
-  if (!parent || !rooted || !has_binding) { L->rc = og_err_oom(L->err); return false; }
-  for (size_t k = 0; k < vars.n; k++) parent[k] = k;
-  for (size_t k = 0; k < n; k++) {
+  size_t nv = vars.n;
+  clause_index ix;
+  size_t *parent = index_array(L, nv, 0);
+  bool *rooted = og_arena_zalloc(L->a, (nv ? nv : 1) * sizeof(bool)); /* by component root index */
+  bool *has_binding = og_arena_zalloc(L->a, (nv ? nv : 1) * sizeof(bool));
+  ix.bind_head = index_array(L, nv, n);
+  ix.search_head = index_array(L, nv, n);
+  ix.trav_head = index_array(L, nv, 2 * n);
+  ix.bind_next = index_array(L, n, n);
+  ix.search_next = index_array(L, n, n);
+  ix.trav_next = index_array(L, 2 * n, 2 * n);
+  if (!parent || !rooted || !has_binding || !ix.bind_head || !ix.search_head || !ix.trav_head || !ix.bind_next ||
+      !ix.search_next || !ix.trav_next) {
+    if (L->rc == OG_OK) L->rc = og_err_oom(L->err);
+    return false;
+  }
+  for (size_t k = 0; k < nv; k++) parent[k] = k;
+  /* chains are built back to front so each lists its clauses in source order */
+  for (size_t k = n; k-- > 0;) {
     const og_qclause *c = &cl[k];
-    if (c->kind == OG_QC_TRAVERSAL && !is_anon(c->var) && !is_anon(c->dst)) {
-      size_t a = uf_find(parent, var_index(&vars, c->var)), b = uf_find(parent, var_index(&vars, c->dst));
-      if (a != b) parent[b] = a;
+    if (c->kind == OG_QC_BINDING && !is_anon(c->var)) {
+      size_t vi = var_index(&vars, c->var);
+      ix.bind_next[k] = ix.bind_head[vi];
+      ix.bind_head[vi] = k;
+    } else if (c->kind == OG_QC_SEARCH && search_var(c)) {
+      size_t vi = var_index(&vars, search_var(c));
+      if (vi != (size_t)-1) {
+        ix.search_next[k] = ix.search_head[vi];
+        ix.search_head[vi] = k;
+      }
+    } else if (c->kind == OG_QC_TRAVERSAL) {
+      if (!is_anon(c->var)) {
+        size_t vi = var_index(&vars, c->var);
+        ix.trav_next[2 * k] = ix.trav_head[vi];
+        ix.trav_head[vi] = 2 * k;
+      }
+      if (!is_anon(c->dst)) {
+        size_t vi = var_index(&vars, c->dst);
+        ix.trav_next[2 * k + 1] = ix.trav_head[vi];
+        ix.trav_head[vi] = 2 * k + 1;
+      }
+      if (!is_anon(c->var) && !is_anon(c->dst)) {
+        size_t a = uf_find(parent, var_index(&vars, c->var)), b = uf_find(parent, var_index(&vars, c->dst));
+        if (a != b) parent[b] = a;
+      }
     }
   }
-  for (size_t k = 0; k < vars.n; k++) {
+  for (size_t k = 0; k < nv; k++)
     if (names_has(bound, vars.v[k])) rooted[uf_find(parent, k)] = true;
-  }
   for (size_t k = 0; k < n; k++)
     if (cl[k].kind == OG_QC_BINDING && !is_anon(cl[k].var))
       has_binding[uf_find(parent, var_index(&vars, cl[k].var))] = true;
@@ -256,7 +363,9 @@ static bool lower_clauses(lw *L, pipe_b *pb, const og_qclause *cl, size_t n, nam
     } else {
       continue;
     }
-    if (!emit_scan(L, pb, &has_source, rv, rt, cl, n, used, rq) || !names_add(L, bound, rv)) return false;
+    if (!emit_scan(L, pb, &has_source, rv, var_index(&vars, rv), rt, cl, n, &ix, used, rq) ||
+        !names_add(L, bound, rv))
+      return false;
   }
   /* bindings of variables bound before this block: Filters */
   for (size_t k = 0; k < n; k++) {
@@ -266,19 +375,17 @@ static bool lower_clauses(lw *L, pipe_b *pb, const og_qclause *cl, size_t n, nam
       if (!binding_filters(L, pb, c)) return false;
     }
   }
-  /* 2. traversals */
-  bool *done = og_arena_zalloc(L->a, (n ? n : 1) * sizeof(bool));
-  if (!done) { L->rc = og_err_oom(L->err); return false; }
-  for (;;) {
-    size_t pick = n;
-    for (size_t k = 0; k < n && pick == n; k++) {
-      const og_qclause *c = &cl[k];
-      if (c->kind != OG_QC_TRAVERSAL || done[k] || (is_anon(c->var) && is_anon(c->dst))) continue;
-      bool sb = !is_anon(c->var) && names_has(bound, c->var);
-      bool db = !is_anon(c->dst) && names_has(bound, c->dst);
-      if (sb || db) pick = k;
-    }
-    if (pick == n) break;
+  /* 2. traversals: repeatedly the first one (in source order) with a bound end */
+  heap h = {NULL, 0, 0};
+  for (size_t k = 0; k < n; k++) {
+    const og_qclause *c = &cl[k];
+    if (c->kind != OG_QC_TRAVERSAL) continue;
+    if ((!is_anon(c->var) && names_has(bound, c->var)) || (!is_anon(c->dst) && names_has(bound, c->dst)))
+      if (!heap_push(L, &h, k)) return false;
+  }
+  while (h.n) {
+    size_t pick = heap_pop(&h);
+    if (done[pick]) continue;
     const og_qclause *c = &cl[pick];
     const og_qtrav_info *ti = og_qtyped_trav(L->t, c);
     done[pick] = true;
@@ -310,14 +417,13 @@ static bool lower_clauses(lw *L, pipe_b *pb, const og_qclause *cl, size_t n, nam
     }
     op->dst = to;
     if (is_anon(to)) continue;
-    size_t pcap = 0;
-    for (size_t k = 0; k < n; k++) {
-      if (cl[k].kind == OG_QC_BINDING && !used[k] && strcmp(cl[k].var, to) == 0) {
-        used[k] = true;
-        if (!add_preds(L, op, &pcap, &cl[k])) return false;
-      }
+    size_t vi = var_index(&vars, to), pcap = 0;
+    for (size_t k = ix.bind_head[vi]; k != n; k = ix.bind_next[k]) {
+      if (used[k]) continue;
+      used[k] = true;
+      if (!add_preds(L, op, &pcap, &cl[k])) return false;
     }
-    if (!names_add(L, bound, to)) return false;
+    if (!names_add(L, bound, to) || !wake(L, &h, &ix, vi, done, n)) return false;
   }
   /* 3. filters (and text predicates not hoisted into a scan), in order */
   for (size_t k = 0; k < n; k++) {
@@ -337,13 +443,14 @@ static bool lower_clauses(lw *L, pipe_b *pb, const og_qclause *cl, size_t n, nam
       op->right = c->right;
     }
   }
-  /* 4. negations */
+  /* 4. negations: the sub-pipeline starts from the outer row; its own
+   * bindings live in a child set layered over `bound` (no copy) */
   for (size_t k = 0; k < n; k++) {
     const og_qclause *c = &cl[k];
     if (c->kind != OG_QC_NOT) continue;
-    names inner = {NULL, 0, 0};
-    for (size_t j = 0; j < bound->n; j++)
-      if (!names_add(L, &inner, bound->v[j])) return false;
+    names inner;
+    names_init(L, &inner);
+    inner.parent = bound;
     pipe_b sub = {{NULL, 0}, 0};
     if (!lower_clauses(L, &sub, c->inner, c->n_inner, &inner, true, NULL)) return false;
     og_qir_op *op = emit(L, pb, OG_QIR_ANTI_JOIN);
@@ -370,7 +477,8 @@ static bool lower_read(lw *L, pipe_b *pb) {
       rq.var = rank_var(e);
     }
   }
-  names bound = {NULL, 0, 0};
+  names bound;
+  names_init(L, &bound);
   if (!lower_clauses(L, pb, d->clauses, d->n_clauses, &bound, false, &rq)) return false;
   if (rq.rank && !rq.placed && !emit_rank(L, pb, &rq)) return false;
   og_qir_op *op = emit(L, pb, L->t->has_aggregate ? OG_QIR_AGGREGATE : OG_QIR_PROJECT);
@@ -378,20 +486,25 @@ static bool lower_read(lw *L, pipe_b *pb) {
   op->projs = og_arena_zalloc(L->a, (d->n_projs ? d->n_projs : 1) * sizeof(og_qir_proj));
   if (!op->projs) { L->rc = og_err_oom(L->err); return false; }
   op->n_projs = d->n_projs;
+  og_qhmap amap, cmap; /* alias -> latest item index + 1; column -> first item index + 1 */
+  og_qhmap_init(&amap, L->a);
+  og_qhmap_init(&cmap, L->a);
   for (size_t k = 0; k < d->n_projs; k++) {
+    void *x;
     op->projs[k].expr = d->projs[k].expr;
     op->projs[k].is_agg = d->projs[k].expr->kind == OG_QE_AGG;
     op->projs[k].column = d->projs[k].alias ? d->projs[k].alias : og_q_default_column(L->a, d->projs[k].expr);
     if (!op->projs[k].column) { L->rc = og_err_oom(L->err); return false; }
     op->projs[k].ref = -1;
-    if (d->projs[k].expr->kind == OG_QE_ALIAS)
-      for (size_t j = k; j-- > 0;)
-        if (d->projs[j].alias && strcmp(d->projs[j].alias, d->projs[k].expr->name) == 0) {
-          op->projs[k].ref = (int)j;
-          break;
-        }
+    if (d->projs[k].expr->kind == OG_QE_ALIAS && og_qhmap_sget(&amap, d->projs[k].expr->name, &x))
+      op->projs[k].ref = (int)((uintptr_t)x - 1);
+    if ((d->projs[k].alias && og_qhmap_sput(&amap, d->projs[k].alias, (void *)(uintptr_t)(k + 1)) != OG_OK) ||
+        (!og_qhmap_sget(&cmap, op->projs[k].column, NULL) &&
+         og_qhmap_sput(&cmap, op->projs[k].column, (void *)(uintptr_t)(k + 1)) != OG_OK)) {
+      L->rc = og_err_oom(L->err);
+      return false;
+    }
   }
-  const og_qir_op *proj_op = op;
   if (d->n_orders && !rq.rank) {
     og_qir_op *o = emit(L, pb, OG_QIR_ORDER);
     if (!o) return false;
@@ -405,11 +518,8 @@ static bool lower_read(lw *L, pipe_b *pb) {
       if (e->kind == OG_QE_ALIAS) o->keys[k].column = e->name;
       else if (L->t->has_aggregate && e->kind == OG_QE_PROP) o->keys[k].column = og_q_default_column(L->a, e);
       o->keys[k].proj = -1;
-      for (size_t j = 0; o->keys[k].column && j < proj_op->n_projs; j++)
-        if (strcmp(proj_op->projs[j].column, o->keys[k].column) == 0) {
-          o->keys[k].proj = (int)j;
-          break;
-        }
+      void *x;
+      if (o->keys[k].column && og_qhmap_sget(&cmap, o->keys[k].column, &x)) o->keys[k].proj = (int)((uintptr_t)x - 1);
     }
   }
   if (d->has_limit) {

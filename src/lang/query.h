@@ -278,6 +278,7 @@ typedef struct og_qtyped {
   const struct og_catalog *cat;
   const struct og_qcat *view; /* private catalog view (query_int.h) */
   og_arena view_arena;        /* owns `view` when og_query_check built it */
+  void *trav_index;           /* private: clause -> travs index (O(1) og_qtyped_trav) */
   bool is_mutation;
   /* read */
   og_qvar *vars; /* outer variables, in order of binding */

@@ -4,6 +4,8 @@
 #ifndef OG_LANG_QUERY_INT_H
 #define OG_LANG_QUERY_INT_H
 
+#include <string.h>
+
 #include "lang/query.h"
 
 /* Grow an arena-held array to hold `need` elements; the old block is simply
@@ -17,6 +19,27 @@ void *og_q_arena_grow(og_arena *a, void *items, size_t *cap, size_t need, size_t
     (arr) = og__p;                                                                      \
     (arr)[(n)++] = (val);                                                               \
   } while (0)
+
+/* Arena-backed hash map for the checker and lowering (no frees: the owner's
+ * arena holds it). String keys (klen > 0) are borrowed, not copied; klen 0
+ * means the key is a pointer compared by identity. */
+typedef struct og_qhmap {
+  og_arena *a;
+  const void **keys;
+  size_t *klens;
+  void **vals;
+  size_t cap, n;
+} og_qhmap;
+void og_qhmap_init(og_qhmap *m, og_arena *a);
+bool og_qhmap_get(const og_qhmap *m, const void *key, size_t klen, void **val);
+og_status og_qhmap_put(og_qhmap *m, const void *key, size_t klen, void *val);
+/* String keys include their NUL so no key has length 0. */
+static inline bool og_qhmap_sget(const og_qhmap *m, const char *k, void **v) {
+  return og_qhmap_get(m, k, strlen(k) + 1, v);
+}
+static inline og_status og_qhmap_sput(og_qhmap *m, const char *k, void *v) {
+  return og_qhmap_put(m, k, strlen(k) + 1, v);
+}
 
 /* Column name of an un-aliased return item (§5.5). */
 const char *og_q_default_column(og_arena *a, const og_qexpr *e);

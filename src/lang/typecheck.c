@@ -27,8 +27,12 @@ typedef struct scope_var {
   const char *type;
 } scope_var;
 
+/* Variables in scope. A `not` block gets a child scope whose parent is the
+ * outer one, so inner bindings never leak and nothing is copied. */
 typedef struct scope {
-  scope_var *vars;
+  og_qhmap map; /* name -> type name */
+  const struct scope *parent;
+  scope_var *vars; /* this level's variables in binding order */
   size_t n, cap;
 } scope;
 
@@ -36,6 +40,7 @@ typedef struct alias_ent {
   const char *name;
   rtype type;
   const og_qexpr *expr;
+  size_t proj; /* index of the return item */
 } alias_ent;
 
 typedef struct tc {
@@ -47,6 +52,9 @@ typedef struct tc {
   size_t travs_cap;
   alias_ent *aliases;
   size_t n_aliases, aliases_cap;
+  og_qhmap alias_map;  /* name -> alias index + 1 (the latest wins) */
+  og_qhmap param_map;  /* name -> og_qparam* */
+  og_qhmap *trav_map;  /* clause -> travs index + 1 */
 } tc;
 
 static og_status terr(tc *c, og_qpos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -59,21 +67,29 @@ static og_status terr(tc *c, og_qpos pos, const char *fmt, ...) {
   return og_err_set_pos(c->err, OG_ETYPE, pos.line, pos.col, "type error: %s", msg);
 }
 
-static const og_qparam *find_param(const og_qdecl *d, const char *name) {
-  for (size_t k = 0; k < d->n_params; k++)
-    if (strcmp(d->params[k].name, name) == 0) return &d->params[k];
-  return NULL;
+static const og_qparam *find_param(const tc *c, const char *name) {
+  void *v;
+  return og_qhmap_sget(&c->param_map, name, &v) ? v : NULL;
+}
+
+static void scope_init(tc *c, scope *s, const scope *parent) {
+  memset(s, 0, sizeof *s);
+  og_qhmap_init(&s->map, c->a);
+  s->parent = parent;
 }
 
 static const char *scope_get(const scope *s, const char *name) {
-  for (size_t k = s->n; k-- > 0;)
-    if (strcmp(s->vars[k].name, name) == 0) return s->vars[k].type;
+  for (; s; s = s->parent) {
+    void *v;
+    if (og_qhmap_sget(&s->map, name, &v)) return v;
+  }
   return NULL;
 }
 
 static og_status scope_bind(tc *c, scope *s, const char *name, const char *type) {
   scope_var v = {name, type};
   OG_Q_PUSH(c->a, s->vars, s->n, s->cap, v, return og_err_oom(c->err));
+  if (og_qhmap_sput(&s->map, name, (void *)type) != OG_OK) return og_err_oom(c->err);
   return OG_OK;
 }
 
@@ -218,7 +234,7 @@ static og_status check_value(tc *c, const og_qvalue *v, const char *prop, const 
         return terr(c, v->pos, "T7: cannot assign/compare DateTime with %s for property `%s`", pd, prop);
       return OG_OK;
     case OG_QVAL_VAR: {
-      const og_qparam *p = find_param(c->d, v->var);
+      const og_qparam *p = find_param(c, v->var);
       if (!p) {
         if (ctx == VC_MATCH) return terr(c, v->pos, "T6: variable `$%s` is not bound", v->var);
         return terr(c, v->pos, "T14: mutation variable `$%s` must be a declared query parameter", v->var);
@@ -317,9 +333,8 @@ static og_status check_nearest(tc *c, const scope *s, const og_qexpr *e, rtype *
 }
 
 static const alias_ent *find_alias(const tc *c, const char *name) {
-  for (size_t k = c->n_aliases; k-- > 0;)
-    if (strcmp(c->aliases[k].name, name) == 0) return &c->aliases[k];
-  return NULL;
+  void *v;
+  return og_qhmap_sget(&c->alias_map, name, &v) ? &c->aliases[(size_t)(uintptr_t)v - 1] : NULL;
 }
 
 static og_status type_expr(tc *c, const scope *s, const og_qexpr *e, rtype *r) {
@@ -341,7 +356,7 @@ static og_status type_expr(tc *c, const scope *s, const og_qexpr *e, rtype *r) {
       return OG_OK;
     }
     case OG_QE_VAR: {
-      const og_qparam *p = find_param(c->d, e->var);
+      const og_qparam *p = find_param(c, e->var);
       if (p) { r->t = p->type; return OG_OK; }
       const char *vt = is_anon(e->var) ? NULL : scope_get(s, e->var);
       if (!vt) return terr(c, e->pos, "variable `$%s` is not bound", e->var);
@@ -461,6 +476,7 @@ static og_status check_traversal(tc *c, scope *s, const og_qclause *tr) {
   if (!b_anon && !bt && (rc = scope_bind(c, s, tr->dst, want_b)) != OG_OK) return rc;
   og_qtrav_info ti = {tr, e->name, dir, want_a, want_b};
   OG_Q_PUSH(c->a, c->out->travs, c->out->n_travs, c->travs_cap, ti, return og_err_oom(c->err));
+  if (og_qhmap_put(c->trav_map, tr, 0, (void *)(uintptr_t)c->out->n_travs) != OG_OK) return og_err_oom(c->err);
   return OG_OK;
 }
 
@@ -530,10 +546,10 @@ static og_status check_clauses(tc *c, scope *s, const og_qclause *cl, size_t n) 
       case OG_QC_FILTER:
       case OG_QC_SEARCH: rc = check_filter(c, s, x); break;
       case OG_QC_NOT: {
-        /* inner bindings do not leak: check against a copy of the scope */
-        scope inner = {NULL, 0, 0};
-        for (size_t j = 0; j < s->n && rc == OG_OK; j++) rc = scope_bind(c, &inner, s->vars[j].name, s->vars[j].type);
-        if (rc == OG_OK) rc = check_clauses(c, &inner, x->inner, x->n_inner);
+        /* inner bindings do not leak: a child scope */
+        scope inner;
+        scope_init(c, &inner, s);
+        rc = check_clauses(c, &inner, x->inner, x->n_inner);
         if (rc == OG_OK && !clause_mentions(x, s))
           rc = terr(c, x->pos, "T9: negation block must reference at least one outer-bound variable");
         break;
@@ -557,7 +573,8 @@ static bool expr_is_nearest_like(const tc *c, const og_qexpr *e, og_qexpr_kind k
 static og_status check_read(tc *c) {
   og_status rc;
   const og_qdecl *d = c->d;
-  scope s = {NULL, 0, 0};
+  scope s;
+  scope_init(c, &s, NULL);
   if ((rc = check_clauses(c, &s, d->clauses, d->n_clauses)) != OG_OK) return rc;
   c->out->vars = og_arena_alloc(c->a, (s.n ? s.n : 1) * sizeof(og_qvar));
   if (!c->out->vars) return og_err_oom(c->err);
@@ -592,11 +609,9 @@ static og_status check_read(tc *c) {
         col->type.nullable = true;
       }
     } else if (pe->kind == OG_QE_ALIAS) {
-      size_t j = k;
-      while (j-- > 0)
-        if (d->projs[j].alias && strcmp(d->projs[j].alias, pe->name) == 0) break;
-      if (j < k) {
-        *col = c->out->cols[j];
+      const alias_ent *al = find_alias(c, pe->name);
+      if (al) {
+        *col = c->out->cols[al->proj];
         col->name = d->projs[k].alias ? d->projs[k].alias : pe->name;
       } else {
         col->unknown = true;
@@ -608,8 +623,9 @@ static og_status check_read(tc *c) {
       col->type = r.t;
     }
     if (d->projs[k].alias) {
-      alias_ent al = {d->projs[k].alias, r, d->projs[k].expr};
+      alias_ent al = {d->projs[k].alias, r, d->projs[k].expr, k};
       OG_Q_PUSH(c->a, c->aliases, c->n_aliases, c->aliases_cap, al, return og_err_oom(c->err));
+      if (og_qhmap_sput(&c->alias_map, al.name, (void *)(uintptr_t)c->n_aliases) != OG_OK) return og_err_oom(c->err);
     }
   }
   bool has_rrf = false, has_nearest = false, has_alias_key = false;
@@ -665,10 +681,13 @@ static og_status check_assigns(tc *c, const og_qc_type *t, const og_qmut *m) {
   if (m->n_assigns == 0)
     return terr(c, m->pos, "T10: %s mutation requires at least one assignment",
                 m->kind == OG_QM_INSERT ? "insert" : "update");
-  for (size_t k = 0; k < m->n_assigns; k++)
-    for (size_t j = 0; j < k; j++)
-      if (strcmp(m->assigns[k].prop, m->assigns[j].prop) == 0)
-        return terr(c, m->assigns[k].pos, "T13: duplicate assignment for property `%s`", m->assigns[k].prop);
+  og_qhmap seen;
+  og_qhmap_init(&seen, c->a);
+  for (size_t k = 0; k < m->n_assigns; k++) {
+    if (og_qhmap_sget(&seen, m->assigns[k].prop, NULL))
+      return terr(c, m->assigns[k].pos, "T13: duplicate assignment for property `%s`", m->assigns[k].prop);
+    if (og_qhmap_sput(&seen, m->assigns[k].prop, (void *)1) != OG_OK) return og_err_oom(c->err);
+  }
   for (size_t k = 0; k < m->n_assigns; k++) {
     const og_qassign *a = &m->assigns[k];
     const og_qtype *pt;
@@ -740,6 +759,9 @@ static og_status check_mutation(tc *c) {
 /*---------------- entry points ----------------*/
 
 static og_status check_params(tc *c) {
+  for (size_t k = c->d->n_params; k-- > 0;) /* the first declaration of a name wins */
+    if (og_qhmap_sput(&c->param_map, c->d->params[k].name, (void *)&c->d->params[k]) != OG_OK)
+      return og_err_oom(c->err);
   for (size_t k = 0; k < c->d->n_params; k++) {
     const og_qparam *p = &c->d->params[k];
     if (strcmp(p->name, OG_QNOW_PARAM) == 0)
@@ -768,6 +790,15 @@ og_status og_query_check_view(const og_qcat *view, const struct og_catalog *cat,
   c.d = d;
   c.err = err;
   c.out = t;
+  og_qhmap_init(&c.alias_map, c.a);
+  og_qhmap_init(&c.param_map, c.a);
+  c.trav_map = og_arena_zalloc(c.a, sizeof *c.trav_map);
+  if (!c.trav_map) {
+    rc = og_err_oom(err);
+    goto cleanup;
+  }
+  og_qhmap_init(c.trav_map, c.a);
+  t->trav_index = c.trav_map;
   if ((rc = check_params(&c)) != OG_OK) goto cleanup;
   rc = d->is_mutation ? check_mutation(&c) : check_read(&c);
 cleanup:
@@ -833,7 +864,7 @@ const char *og_qtyped_var_type(const og_qtyped *t, const char *var) {
 }
 
 const og_qtrav_info *og_qtyped_trav(const og_qtyped *t, const og_qclause *c) {
-  for (size_t k = 0; k < t->n_travs; k++)
-    if (t->travs[k].clause == c) return &t->travs[k];
-  return NULL;
+  void *v;
+  if (!t->trav_index || !og_qhmap_get(t->trav_index, c, 0, &v)) return NULL;
+  return &t->travs[(size_t)(uintptr_t)v - 1];
 }

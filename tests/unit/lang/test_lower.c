@@ -4,6 +4,7 @@
  * Each row was checked by hand against spec/data.md §8.1.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "og_test.h"
@@ -228,10 +229,58 @@ static void test_structure(void **state) {
   og_catalog_free(cat);
 }
 
+/* check + lower cost O(size): a reversed traversal chain (each step becomes
+ * ready only after the previous one), many negations, params and aliases */
+static uint64_t time_big(const og_catalog *cat, int n) {
+  og_buf q = OG_BUF_INIT;
+  og_buf_puts(&q, "query q(");
+  for (int k = 0; k < n; k++) og_buf_printf(&q, "%s$p%d: String", k ? ", " : "", k);
+  og_buf_puts(&q, ") { match { $a0: Person { name: $p0 } ");
+  for (int k = n - 1; k >= 0; k--) og_buf_printf(&q, " $a%d knows $a%d", k, k + 1);
+  for (int k = 0; k < n; k++) og_buf_printf(&q, " not { $a%d.name = $p%d }", k, k);
+  og_buf_puts(&q, " } return { ");
+  for (int k = 0; k < n; k++) og_buf_printf(&q, "$a%d.name as n%d ", k, k);
+  og_buf_puts(&q, "} order { ");
+  for (int k = 0; k < n; k++) og_buf_printf(&q, "%sn%d", k ? ", " : "", k);
+  og_buf_puts(&q, " } }");
+  og_error err = OG_ERROR_INIT;
+  og_qfile *f = NULL;
+  og_qtyped *t = NULL;
+  og_qir *ir = NULL;
+  uint64_t t0 = og_monotonic_ns();
+  OG_ASSERT_OK(og_qfile_parse(q.ptr, q.len, &f, &err), &err);
+  OG_ASSERT_OK(og_query_check(cat, &f->decls[0], &t, &err), &err);
+  OG_ASSERT_OK(og_query_lower(t, &ir, &err), &err);
+  uint64_t dt = og_monotonic_ns() - t0;
+  /* scan, then the n expands in chain order */
+  assert_int_equal(ir->pipe.ops[1].kind, OG_QIR_EXPAND);
+  assert_string_equal(ir->pipe.ops[1].dst, "a1");
+  assert_int_equal(ir->pipe.ops[n].kind, OG_QIR_EXPAND);
+  assert_int_equal(atoi(ir->pipe.ops[n].dst + 1), n);
+  og_qir_free(ir);
+  og_qtyped_free(t);
+  og_qfile_free(f);
+  og_buf_dispose(&q);
+  return dt;
+}
+
+static void test_linear_size(void **state) {
+  (void)state;
+  og_catalog *cat = NULL;
+  og_error err = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_catalog_compile(SCHEMA, strlen(SCHEMA), &cat, &err), &err);
+  uint64_t small = time_big(cat, 1000), large = time_big(cat, 8000);
+  double ratio = (double)large / (double)(small ? small : 1);
+  print_message("check+lower: 1000 -> %.1f ms, 8000 -> %.1f ms\n", small / 1e6, large / 1e6);
+  if (ratio > 40.0) fail_msg("check+lower time ratio %.1f for 8x input: not linear", ratio);
+  og_catalog_free(cat);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_renderings),
       cmocka_unit_test(test_structure),
+      cmocka_unit_test(test_linear_size),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
