@@ -266,6 +266,13 @@ const og_delta_entry *og_table_delta_find(const og_table_delta *d, const char *i
   return &d->entries.items[(size_t)(uintptr_t)v - 1];
 }
 
+const og_delta_entry *og_table_delta_find_same(const og_table_delta *d, const char *id,
+                                               size_t len) {
+  void *v = NULL;
+  if (!og_map_get(&d->same_by_id, id, len, &v)) return NULL;
+  return &d->same.items[(size_t)(uintptr_t)v - 1];
+}
+
 og_status og_table_delta_compute(og_table *base, og_table *side, og_table_delta *d,
                                  og_error *err) {
   og_status rc = OG_OK;
@@ -315,13 +322,20 @@ og_status og_table_delta_compute(og_table *base, og_table *side, og_table_delta 
       goto cleanup;
     }
   }
-  /* drop rewrites that changed nothing (M2), then re-index */
+  /* rewrites that changed nothing (M2) move to `same` (kept: they tell a
+   * merge where the row lives now), then re-index */
   size_t k = 0;
   for (size_t i = 0; i < d->entries.count; i++) {
     og_delta_entry *e = &d->entries.items[i];
     if (e->base_row != OG_MERGE_ABSENT && e->side_row != OG_MERGE_ABSENT &&
-        og_merge_row_eq(&d->base_rows, e->base_row, &d->side_rows, e->side_row))
+        og_merge_row_eq(&d->base_rows, e->base_row, &d->side_rows, e->side_row)) {
+      if (OG_VEC_PUSH(&d->same, *e) != OG_OK ||
+          og_map_put(&d->same_by_id, e->id, e->id_len, (void *)(uintptr_t)d->same.count) != OG_OK) {
+        rc = og_err_oom(err);
+        goto cleanup;
+      }
       continue;
+    }
     d->entries.items[k++] = *e;
   }
   if (k != d->entries.count) {
@@ -349,6 +363,8 @@ void og_table_delta_dispose(og_table_delta *d) {
   og_batch_dispose(&d->side_rows);
   OG_VEC_FREE(&d->entries);
   og_map_dispose(&d->by_id);
+  OG_VEC_FREE(&d->same);
+  og_map_dispose(&d->same_by_id);
   og_arena_dispose(&d->arena);
   og_table_free(d->base);
   og_table_free(d->side);

@@ -268,25 +268,19 @@ static json_t *values3(const og_table_delta *ds, const og_delta_entry *es, const
   return o;
 }
 
-/* Row id of `id` in the target table (which the target did not change). */
-static og_status target_rowid(og_table *t, const og_delta_entry *e, uint64_t *out, bool *found,
-                              og_error *err) {
-  *found = false;
-  if (og_table_schema_get(t)->key_col < 0) {
-    /* identity is the row id itself */
-    uint64_t id = 0;
-    for (size_t i = 0; i < e->id_len; i++) id = id * 10 + (uint64_t)(e->id[i] - '0');
-    og_status rc = og_table_row_live(t, id, found, err);
-    *out = id;
-    return rc;
+/* Row id in the target of a base row the target did not change: where the
+ * target rewrote it with equal values (compaction, a lineage joined by an
+ * earlier merge) the delta says where it lives now; otherwise it is still in
+ * the base's fragment under the base's row id (M1). No index is read. */
+static void target_rowid(const og_table_delta *dt, const og_table_delta *ds,
+                         const og_delta_entry *es, uint64_t *out, bool *found) {
+  const og_delta_entry *same = og_table_delta_find_same(dt, es->id, es->id_len);
+  *found = true;
+  if (same) {
+    *out = dt->side_rows.rowids.items[same->side_row];
+    return;
   }
-  og_status rc = og_table_lookup(t, e->id, e->id_len, out, err);
-  if (rc == OG_ENOTFOUND) {
-    og_err_clear(err);
-    return OG_OK;
-  }
-  if (rc == OG_OK) *found = true;
-  return rc;
+  *out = ds->base_rows.rowids.items[es->base_row];
 }
 
 typedef struct tchange {
@@ -323,7 +317,7 @@ static og_status merge_rows(mctx *c, mtable *mt, og_table *B, og_table *S, og_ta
     if (!et) { /* only the source changed this row: take it */
       uint64_t rid = 0;
       bool found = false;
-      if (bp && (rc = target_rowid(T, es, &rid, &found, err)) != OG_OK) goto cleanup;
+      if (bp) target_rowid(&dt, &ds, es, &rid, &found);
       if (!sp) {
         if (found && OG_VEC_PUSH(&ch.deletes, rid) != OG_OK) goto oom;
         if ((rc = view_push(mt, sch, &ds.base_rows, es->base_row,

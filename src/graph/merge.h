@@ -50,6 +50,8 @@ typedef struct og_table_delta {
   og_batch side_rows;
   OG_VEC(og_delta_entry) entries; /* changed rows only, in discovery order */
   og_map by_id;                   /* id -> entry index + 1 */
+  OG_VEC(og_delta_entry) same;    /* rows rewritten with equal values (both rows set) */
+  og_map same_by_id;
   og_arena arena;
   uint64_t rows_read;             /* rows fetched (base + side): the cost */
 } og_table_delta;
@@ -60,6 +62,11 @@ og_status og_table_delta_compute(og_table *base, og_table *side, og_table_delta 
 void og_table_delta_dispose(og_table_delta *d);
 /* Entry of an id, or NULL. */
 const og_delta_entry *og_table_delta_find(const og_table_delta *d, const char *id, size_t len);
+/* Entry of an id among the unchanged rewrites, or NULL. An id in neither
+ * list whose base row is live in `base` is live in `side` under the same
+ * row id, in the same fragment (M1). */
+const og_delta_entry *og_table_delta_find_same(const og_table_delta *d, const char *id,
+                                               size_t len);
 
 /* Cell / row equality of batches with the same column layout. */
 bool og_merge_cell_eq(const og_column *a, size_t ra, const og_column *b, size_t rb);
