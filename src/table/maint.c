@@ -191,7 +191,6 @@ og_status og_table_rebase(og_table *base, og_table *ours, og_table *theirs, og_t
   og_map base_keys = OG_MAP_INIT, ours_keys = OG_MAP_INIT;
   OG_VEC(uint64_t) del = OG_VEC_INIT;
   bool *dirty = NULL;
-  roaring_bitmap_t *diff = NULL;
   *out = NULL;
   if (theirs->content_version != base->content_version) {
     rc = og_err_set(err, OG_ECONFLICT, "table: rows changed concurrently (content version %llu -> %llu)",
@@ -276,7 +275,6 @@ cleanup:
   og_map_dispose(&ours_keys);
   OG_VEC_FREE(&del);
   og_free(dirty);
-  if (diff) roaring_bitmap_free(diff);
   return rc;
 }
 

@@ -725,7 +725,7 @@ og_status og_table_apply(og_table *base, const og_table_change *chg,
   og_status rc = OG_OK;
   og_table *t = NULL;
   bool *dirty = NULL;
-  uint64_t *all_del = NULL, *ids = NULL, *sorted_ids = NULL;
+  uint64_t *ids = NULL, *sorted_ids = NULL;
   uint32_t *sel = NULL;
   *out = NULL;
   if (new_ids_out) *new_ids_out = NULL;
@@ -740,9 +740,7 @@ og_status og_table_apply(og_table *base, const og_table_change *chg,
   if ((rc = og_table_derive(base, &t, err)) != OG_OK) return rc;
   t->content_version = base->content_version + 1;
   dirty = og_calloc(t->nfrags + 1, sizeof *dirty);
-  size_t ndel = chg->ndeletes + nupd;
-  all_del = og_malloc((ndel ? ndel : 1) * sizeof *all_del);
-  if (!dirty || !all_del) { rc = og_err_oom(err); goto cleanup; }
+  if (!dirty) { rc = og_err_oom(err); goto cleanup; }
   /* update ids must be live and distinct */
   if (nupd) {
     if ((rc = og_table_sort_by_id(upd->rowids.items, nupd, &sel, err)) != OG_OK) goto cleanup;
@@ -791,7 +789,6 @@ og_status og_table_apply(og_table *base, const og_table_change *chg,
 cleanup:
   og_table_free(t);
   og_free(dirty);
-  og_free(all_del);
   og_free(ids);
   og_free(sorted_ids);
   og_free(sel);
