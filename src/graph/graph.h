@@ -234,6 +234,12 @@ og_status og_graph_write_stage(og_graph_write *w, const char *table_key, og_tabl
  * rebased, so any change of that table since the pin is a conflict). */
 og_status og_graph_write_stage_entry(og_graph_write *w, const og_table_entry *e,
                                      unsigned flags, og_error *err);
+/* Declare a read dependency without changing the table: the commit fails
+ * with OG_ECONFLICT if another writer changed the table's rows since the
+ * pin (content-preserving changes are fine). E.g. an edge insert that
+ * checked its endpoint nodes exist expects the node tables. Staging a change
+ * of the same table later keeps it strict. */
+og_status og_graph_write_expect(og_graph_write *w, const char *table_key, og_error *err);
 /* Remove a table from the graph (schema apply). */
 og_status og_graph_write_drop(og_graph_write *w, const char *table_key, og_error *err);
 /* Replace the schema blob (schema apply); any schema change by another

@@ -13,6 +13,7 @@ typedef struct gstaged {
   og_table *table;      /* handle on `ours`, NULL for raw entries */
   unsigned flags;
   bool drop;
+  bool expect_only;     /* read dependency: no change, conflict if rows change */
 } gstaged;
 
 struct og_graph_write {
@@ -116,6 +117,7 @@ static og_status stage(og_graph_write *w, const og_table_entry *e, og_table *t, 
   n.table = og_table_ref(t);
   gstaged *old = find_staged(w, e->table_key);
   if (old) {
+    if (old->expect_only) n.flags |= OG_GRAPH_STAGE_STRICT; /* the read dependency stays */
     staged_dispose(old);
     *old = n;
     return OG_OK;
@@ -139,6 +141,29 @@ og_status og_graph_write_stage_entry(og_graph_write *w, const og_table_entry *e,
                                      og_error *err) {
   if (!e) return og_err_set(err, OG_EINVAL, "graph write: no entry");
   return stage(w, e, NULL, flags, false, err);
+}
+
+og_status og_graph_write_expect(og_graph_write *w, const char *table_key, og_error *err) {
+  if (w->done) return og_err_set(err, OG_EINVAL, "graph write already committed");
+  if (!table_key) return og_err_set(err, OG_EINVAL, "graph write: no table key");
+  const og_table_entry *b = og_manifest_find(w->base->m, table_key);
+  if (!b)
+    return og_err_set(err, OG_ENOTFOUND, "table '%s' not found in %s version %" PRIu64, table_key,
+                      w->base->m->branch, w->base->m->version);
+  if (find_staged(w, table_key)) return OG_OK; /* a staged change already pins it */
+  gstaged n = {0};
+  n.has_base = true;
+  n.expect_only = true;
+  n.flags = OG_GRAPH_STAGE_STRICT;
+  if (entry_copy(&n.base, b) != OG_OK || entry_copy(&n.ours, b) != OG_OK) {
+    staged_dispose(&n);
+    return og_err_oom(err);
+  }
+  if (OG_VEC_PUSH(&w->staged, n) != OG_OK) {
+    staged_dispose(&n);
+    return og_err_oom(err);
+  }
+  return OG_OK;
 }
 
 og_status og_graph_write_drop(og_graph_write *w, const char *table_key, og_error *err) {
@@ -271,6 +296,15 @@ static og_status reconcile(og_graph_write *w, const og_manifest *cur, og_error *
     }
     if (!c) return conflict(err, s, NULL, "was dropped by another writer");
     if (entry_same(c, &s->base)) continue;
+    if (s->expect_only) { /* read dependency: only a row change matters */
+      if (c->content_version != s->base.content_version)
+        return conflict(err, s, c, "(read by this write) changed since the pin");
+      og_table_entry nb;
+      if (entry_copy(&nb, c) != OG_OK) return og_err_oom(err);
+      entry_dispose(&s->base);
+      s->base = nb;
+      continue;
+    }
     if (s->drop) return conflict(err, s, c, "changed since the pin");
     bool ours_content = s->ours.content_version != s->base.content_version;
     og_table *nt = NULL;
@@ -323,6 +357,7 @@ static og_status build_next(og_graph_write *w, const og_manifest *cur, const cha
   for (size_t i = 0; i < w->staged.count; i++) {
     const gstaged *s = &w->staged.items[i];
     og_table_entry *slot = NULL;
+    if (s->expect_only) continue; /* theirs stands */
     for (size_t j = 0; j < m->ntables; j++)
       if (strcmp(m->tables[j].table_key, s->ours.table_key) == 0) slot = &m->tables[j];
     if (s->drop) {

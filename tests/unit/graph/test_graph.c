@@ -568,6 +568,56 @@ static void test_insert_same_key_conflicts(void **state) {
   og_store_free(st);
 }
 
+static void test_read_dependency(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_store *st = fx_memory();
+  og_graph *g1 = fx_init(st);
+  og_graph *g2 = NULL;
+  OG_ASSERT_OK(og_graph_open(st, 0, &g2, &err), &err);
+  OG_ASSERT_OK(fx_commit_append(g1, "main", "node:Person", "p", 3, 0, NULL, &err), &err);
+  OG_ASSERT_OK(fx_commit_append(g1, "main", "node:Person", "q", 3, 0, NULL, &err), &err);
+  og_commit_opts co = {"mutation", NULL, NULL, NULL};
+  /* rows of the expected table changed: conflict naming it */
+  og_graph_write *w = NULL;
+  OG_ASSERT_OK(og_graph_write_begin(g2, "main", &w, &err), &err);
+  OG_ASSERT_OK(og_graph_write_expect(w, "node:Person", &err), &err);
+  assert_int_equal(og_graph_write_expect(w, "node:Nope", &err), OG_ENOTFOUND);
+  OG_ASSERT_OK(fx_stage_append(w, "edge:Knows", "e", 1, 0, &err), &err);
+  OG_ASSERT_OK(fx_commit_append(g1, "main", "node:Person", "r", 1, 0, NULL, &err), &err);
+  assert_int_equal(og_graph_commit(w, &co, NULL, &err), OG_ECONFLICT);
+  assert_non_null(strstr(err.details, "\"table\":\"node:Person\""));
+  og_graph_write_free(w);
+  /* only a compaction of it: fine, and the manifest keeps the compacted version */
+  OG_ASSERT_OK(og_graph_write_begin(g2, "main", &w, &err), &err);
+  OG_ASSERT_OK(og_graph_write_expect(w, "node:Person", &err), &err);
+  OG_ASSERT_OK(fx_stage_append(w, "edge:Knows", "e", 1, 0, &err), &err);
+  og_graph_write *opt = NULL;
+  og_table *base = NULL, *compacted = NULL;
+  bool changed = false;
+  OG_ASSERT_OK(og_graph_write_begin(g1, "main", &opt, &err), &err);
+  OG_ASSERT_OK(og_snapshot_table(og_graph_write_base(opt), "node:Person", &base, &err), &err);
+  OG_ASSERT_OK(og_table_compact(base, NULL, &compacted, &changed, &err), &err);
+  assert_true(changed);
+  OG_ASSERT_OK(og_graph_write_stage(opt, "node:Person", compacted, 0, &err), &err);
+  og_commit_opts oco = {"optimize", NULL, NULL, NULL};
+  OG_ASSERT_OK(og_graph_commit(opt, &oco, NULL, &err), &err);
+  og_graph_write_free(opt);
+  og_snapshot *s = NULL;
+  OG_ASSERT_OK(og_graph_commit(w, &co, &s, &err), &err);
+  const og_table_entry *e = og_manifest_find(og_snapshot_manifest(s), "node:Person");
+  assert_string_equal(e->descriptor, og_table_key(compacted));
+  assert_int_equal(og_manifest_find(og_snapshot_manifest(s), "edge:Knows")->row_count, 1);
+  og_snapshot_free(s);
+  og_table_free(base);
+  og_table_free(compacted);
+  og_graph_write_free(w);
+  OG_ASSERT_OK(og_graph_verify(st, NULL, &err), &err);
+  og_graph_free(g1);
+  og_graph_free(g2);
+  og_store_free(st);
+}
+
 static void test_compaction_does_not_conflict(void **state) {
   (void)state;
   og_error err = OG_ERROR_INIT;
@@ -844,6 +894,7 @@ int main(void) {
       cmocka_unit_test(test_conflict_same_table),
       cmocka_unit_test(test_insert_rebases_over_content_change),
       cmocka_unit_test(test_insert_same_key_conflicts),
+      cmocka_unit_test(test_read_dependency),
       cmocka_unit_test(test_compaction_does_not_conflict),
       cmocka_unit_test(test_schema_change_and_tables),
       cmocka_unit_test(test_merge_parent),
