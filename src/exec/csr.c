@@ -157,6 +157,35 @@ static og_status endpoint(og_nodeidx *ni, og_idtab *ghosts, const char *p, size_
   return OG_OK;
 }
 
+static og_status dedup(uint64_t *off, uint32_t *tgt, size_t n, size_t ntgt, bool same, uint8_t **any_out,
+                       og_error *err) {
+  uint32_t *seen = og_calloc(ntgt + 1, sizeof *seen);
+  uint8_t *any = og_calloc(n + 1, 1);
+  if (!seen || !any) {
+    og_free(seen);
+    og_free(any);
+    return og_err_oom(err);
+  }
+  uint64_t w = 0, start = off[0];
+  for (size_t v = 0; v < n; v++) {
+    uint64_t end = off[v + 1];
+    any[v] = end > start;
+    off[v] = w;
+    uint32_t stamp = (uint32_t)v + 1;
+    for (uint64_t e = start; e < end; e++) {
+      uint32_t m = tgt[e];
+      if ((same && m == v) || seen[m] == stamp) continue;
+      seen[m] = stamp;
+      tgt[w++] = m;
+    }
+    start = end;
+  }
+  off[n] = w;
+  og_free(seen);
+  *any_out = any;
+  return OG_OK;
+}
+
 static og_status csr_build(og_table *edges, og_nodeidx *src, og_nodeidx *dst, og_csr *g,
                            og_error *err) {
   og_status rc = OG_OK;
@@ -233,6 +262,15 @@ static og_status csr_build(og_table *edges, og_nodeidx *src, og_nodeidx *dst, og
     og_free(po);
     og_free(pi);
   }
+  /* Traversal has set semantics (one row per distinct destination, a node is
+   * never its own neighbour), so each list is deduplicated once here, in
+   * first-occurrence order, and self loops of same-type edges dropped; the
+   * hop-1 expansion then needs no per-source bookkeeping. Whether a node had
+   * any edge at all (self loops and duplicates included) is kept for the
+   * anti-join fast path. */
+  if ((rc = dedup(g->out_off, g->out_tgt, g->nsrc, g->ndst, g->same, &g->out_any, err)) ||
+      (rc = dedup(g->in_off, g->in_tgt, g->ndst, g->nsrc, g->same, &g->in_any, err)))
+    goto cleanup;
 cleanup:
   og_scan_free(sc);
   og_idtab_dispose(&gsrc);
@@ -249,6 +287,8 @@ static void csr_free(og_csr *g) {
   og_free(g->out_tgt);
   og_free(g->in_off);
   og_free(g->in_tgt);
+  og_free(g->out_any);
+  og_free(g->in_any);
   og_free(g);
 }
 

@@ -766,6 +766,7 @@ typedef struct adj {
   const og_nodeidx *from, *to; /* dense spaces of source and target */
   const uint64_t *off;
   const uint32_t *tgt;
+  const uint8_t *any; /* the source had any edge (self loops, dangling included) */
   bool same;
 } adj;
 
@@ -781,11 +782,13 @@ static og_status get_adj(xctx *c, const og_qir_op *op, adj *a) {
     a->to = g->dst;
     a->off = g->out_off;
     a->tgt = g->out_tgt;
+    a->any = g->out_any;
   } else {
     a->from = g->dst;
     a->to = g->src;
     a->off = g->in_off;
     a->tgt = g->in_tgt;
+    a->any = g->in_any;
   }
   return scratch(c, (g->nsrc > g->ndst ? g->nsrc : g->ndst) + 1);
 }
@@ -794,13 +797,23 @@ static uint32_t dense_of(const og_nodeidx *n, uint64_t rid) {
   return rid < n->nrowid ? n->by_rowid[rid] : UINT32_MAX;
 }
 
-static og_status op_expand(xctx *c, const og_qir_op *op, xrows *io) {
+/* `live` (main pipeline only, else NULL): the slots later ops read. When
+ * only the destination stays live, rows are not materialized: the
+ * multiplicities of the destinations are summed in a dense array (frontier
+ * expansion), so k-hop path counts cost O(edges) per hop, not O(paths). */
+static og_status op_expand(xctx *c, const og_qir_op *op, xrows *io, const bool *live) {
   int s = slot_of(c, op->var), d = slot_of(c, op->dst), chk = slot_of(c, op->check_var);
   adj a;
   og_status rc = get_adj(c, op, &a);
   if (rc) return rc;
   xrows out = {0};
   bool with_org = io->org != NULL;
+  bool fused = live && !with_org && chk < 0 && io->n;
+  for (size_t j = 0; fused && j < c->nslots; j++)
+    if ((int)j != d && live[j] && ROW(io, 0)[j] != UNBOUND) fused = false;
+  uint64_t *acc = NULL;
+  OG_VEC(uint32_t) touched = OG_VEC_INIT;
+  if (fused && !(acc = og_calloc(a.to->n + 1, sizeof *acc))) return oom(c);
   OG_VEC(uint32_t) cur = OG_VEC_INIT;
   OG_VEC(uint32_t) nxt = OG_VEC_INIT;
   uint64_t *tmp = og_malloc((c->nslots ? c->nslots : 1) * sizeof *tmp);
@@ -811,8 +824,25 @@ static og_status op_expand(xctx *c, const og_qir_op *op, xrows *io) {
     if (rid == UNBOUND) continue;
     uint32_t sd = dense_of(a.from, rid);
     if (sd == UINT32_MAX) continue;
-    uint32_t st = next_stamp(c);
     memcpy(tmp, ROW(io, i), c->nslots * sizeof *tmp);
+    if (maxh == 1) {
+      /* one hop: lists are already distinct and free of self loops */
+      for (uint64_t e = a.off[sd]; e < a.off[sd + 1] && !rc; e++) {
+        uint32_t m = a.tgt[e];
+        if (m >= a.to->n) continue; /* dangling */
+        if (acc) {
+          if (!acc[m] && OG_VEC_PUSH(&touched, m)) rc = oom(c);
+          acc[m] += io->w[i];
+          continue;
+        }
+        uint64_t trid = a.to->rowids[m];
+        if (chk >= 0 && ROW(io, i)[chk] != trid) continue;
+        tmp[d] = trid;
+        rc = rows_push(c, &out, tmp, io->w[i], with_org ? io->org[i] : 0, with_org);
+      }
+      continue;
+    }
+    uint32_t st = next_stamp(c);
     cur.count = 0;
     if (OG_VEC_PUSH(&cur, sd)) {
       rc = oom(c);
@@ -836,6 +866,11 @@ static og_status op_expand(xctx *c, const og_qir_op *op, xrows *io) {
           if (hop < minh || c->rep[m] == st) continue;
           c->rep[m] = st;
           if (m >= a.to->n) continue; /* dangling: traversable, never returned */
+          if (acc) {
+            if (!acc[m] && OG_VEC_PUSH(&touched, m)) rc = oom(c);
+            acc[m] += io->w[i];
+            continue;
+          }
           uint64_t trid = a.to->rowids[m];
           if (chk >= 0 && ROW(io, i)[chk] != trid) continue;
           tmp[d] = trid;
@@ -850,6 +885,15 @@ static og_status op_expand(xctx *c, const og_qir_op *op, xrows *io) {
       nxt.items = ti, nxt.count = tc, nxt.cap = tp;
     }
   }
+  if (acc && !rc) {
+    for (size_t j = 0; j < c->nslots; j++) tmp[j] = UNBOUND;
+    for (size_t k = 0; k < touched.count && !rc; k++) {
+      tmp[d] = a.to->rowids[touched.items[k]];
+      rc = rows_push(c, &out, tmp, acc[touched.items[k]], 0, false);
+    }
+  }
+  og_free(acc);
+  OG_VEC_FREE(&touched);
   og_free(tmp);
   OG_VEC_FREE(&cur);
   OG_VEC_FREE(&nxt);
@@ -900,7 +944,7 @@ static og_status op_anti(xctx *c, const og_qir_op *op, xrows *io) {
     if ((rc = get_adj(c, e, &a))) goto cleanup;
     for (size_t i = 0; i < io->n; i++) {
       uint32_t sd = dense_of(a.from, ROW(io, i)[s]);
-      keep[i] = sd == UINT32_MAX || a.off[sd] == a.off[sd + 1];
+      keep[i] = sd == UINT32_MAX || !a.any[sd];
     }
   } else {
     /* evaluate the inner clauses once over all outer rows, tagging each
@@ -1030,10 +1074,10 @@ static og_status compact(xctx *c, xrows *io, const bool *live) {
   return OG_OK;
 }
 
-static og_status run_op(xctx *c, const og_qir_op *op, xrows *io) {
+static og_status run_op(xctx *c, const og_qir_op *op, xrows *io, const bool *live) {
   switch (op->kind) {
     case OG_QIR_NODE_SCAN: return op_scan(c, op, io);
-    case OG_QIR_EXPAND: return op_expand(c, op, io);
+    case OG_QIR_EXPAND: return op_expand(c, op, io, live);
     case OG_QIR_FILTER: return op_filter(c, op, io);
     case OG_QIR_ANTI_JOIN: return op_anti(c, op, io);
     case OG_QIR_CROSS_JOIN: return op_cross(c, op, io);
@@ -1054,10 +1098,12 @@ static og_status run_pipe(xctx *c, const og_qir_pipe *p, xrows *io, bool main) {
   if (main && !live) return oom(c);
   for (size_t i = 0; i < p->n_ops && !rc; i++) {
     if (is_tail(p->ops[i].kind)) break;
-    rc = run_op(c, &p->ops[i], io);
+    if (main) {
+      memset(live, 0, c->nslots * sizeof *live);
+      for (size_t j = i + 1; j < p->n_ops; j++) mark_op(c, &p->ops[j], live);
+    }
+    rc = run_op(c, &p->ops[i], io, live);
     if (rc || !main) continue;
-    memset(live, 0, c->nslots * sizeof *live);
-    for (size_t j = i + 1; j < p->n_ops; j++) mark_op(c, &p->ops[j], live);
     rc = compact(c, io, live);
   }
   og_free(live);

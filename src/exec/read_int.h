@@ -11,7 +11,9 @@
  *    ("dangling") get ghost indices >= the live count, so multi-hop paths may
  *    pass through them (§9.3) while they are never emitted. For a same-type
  *    edge the src and dst spaces are one space (ghosts shared).
- *    Neighbour order within a node = edge scan order; duplicates are kept.
+ *    Neighbour lists are deduplicated (first occurrence, edge scan order) and
+ *    same-type self loops dropped: traversal has set semantics (§5.2); nedges
+ *    still counts the stored edges, out_any/in_any whether a node had any.
  *  - Both are immutable after build and refcounted by the cache.
  */
 #ifndef OG_EXEC_READ_INT_H
@@ -56,6 +58,8 @@ typedef struct og_csr {
   uint32_t *out_tgt;      /* nedges (dst space) */
   uint64_t *in_off;       /* ndst + 1 */
   uint32_t *in_tgt;       /* nedges (src space) */
+  uint8_t *out_any;       /* nsrc: the node has at least one out edge (before dedup) */
+  uint8_t *in_any;        /* ndst */
   int refs;
   uint64_t last_use;
 } og_csr;
