@@ -2,7 +2,7 @@
 # Install the Debian packages the project builds and tests with (DESIGN.md §6).
 # Idempotent; needs root (or sudo) and apt. Skips apt when everything is present.
 set -euo pipefail
-PKGS=(build-essential cmake ninja-build pkg-config clang
+PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libzstd-dev libxxhash-dev libroaring-dev libjansson-dev libyaml-dev
       libcmocka-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev
       libstemmer-dev libutf8proc-dev)
