@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api_int.h"
 #include "exec/exec.h"
@@ -261,24 +262,45 @@ static og_status check_only_main(og_db *db, og_error *err) {
   return rc;
 }
 
-og_status og_db_schema_apply(og_db *db, const og_schema_apply_opts *opts, const char *src,
-                             size_t len, og_schema_apply_result *out, og_error *err) {
-  og_schema_apply_opts o = opts ? *opts : (og_schema_apply_opts){0};
-  const char *branch = branch_or_main(o.branch);
+/* Jittered pause before retry `attempt` (0-based), up to ~16 ms. */
+static void backoff(unsigned attempt) {
+  uint32_t r = 0;
+  (void)og_random_bytes(&r, sizeof r);
+  uint64_t us = 200 + r % (500ull << (attempt < 5 ? attempt : 5));
+  struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
+  nanosleep(&ts, NULL);
+}
+
+/* Schema of the branch head changed since `sha` was pinned? */
+static bool schema_moved(og_db *db, const char *branch, const char *sha) {
+  og_snapshot *h = NULL;
+  bool moved = true;
+  if (og_graph_snapshot(db->graph, branch, 0, &h, NULL) == OG_OK)
+    moved = strcmp(og_snapshot_manifest(h)->schema_sha256, sha) != 0;
+  og_snapshot_free(h);
+  return moved;
+}
+
+/* One optimistic attempt. *retry is set when the commit lost only to row
+ * changes or content-preserving drift (the schema is still the one this
+ * attempt planned from): rewriting again from the new head is then the same
+ * migration. A lost race against another schema change is final (409). */
+static og_status apply_attempt(og_db *db, const og_schema_apply_opts *o, const char *branch,
+                               const og_catalog *des, const char *src, size_t len,
+                               og_schema_apply_result *out, bool *retry, og_error *err) {
   og_graph_write *w = NULL;
-  og_catalog *des = NULL;
   og_plan *plan = NULL;
   og_snapshot *done = NULL;
   strvec lost = OG_VEC_INIT;
+  char pinned_sha[65] = "";
   og_status rc;
-  memset(out, 0, sizeof *out);
-  /* everything that can be refused is checked before the first object is written */
-  if ((rc = og_catalog_compile(src, len, &des, err)) != OG_OK) goto cleanup;
+  *retry = false;
   if ((rc = og_graph_write_begin(db->graph, branch, &w, err)) != OG_OK) goto cleanup;
   og_snapshot *base = og_graph_write_base(w);
+  snprintf(pinned_sha, sizeof pinned_sha, "%s", og_snapshot_manifest(base)->schema_sha256);
   const og_catalog *acc = NULL;
   if ((rc = og_db__catalog(db, base, &acc, err)) != OG_OK) goto cleanup;
-  if ((rc = og_plan_build(acc, des, o.allow_data_loss, &plan, err)) != OG_OK) goto cleanup;
+  if ((rc = og_plan_build(acc, des, o->allow_data_loss, &plan, err)) != OG_OK) goto cleanup;
   out->supported = plan->supported;
   out->manifest_version = og_snapshot_version(base);
   if ((rc = fill_steps(plan, out, err)) != OG_OK) goto cleanup;
@@ -299,16 +321,19 @@ og_status og_db_schema_apply(og_db *db, const og_schema_apply_opts *opts, const 
   if ((rc = stage_tables(db, w, acc, des, &lost, err)) != OG_OK) goto cleanup;
   if ((rc = og_graph_write_set_schema(w, src, len, err)) != OG_OK) goto cleanup;
   if ((rc = OG_FAILPOINT(OG_FP_MAINT_SCHEMA_APPLY_BEFORE_COMMIT, err)) != OG_OK) goto cleanup;
-  og_commit_opts co = {.operation = "schema_apply", .actor = o.actor};
+  og_commit_opts co = {.operation = "schema_apply", .actor = o->actor};
   if ((rc = og_graph_commit(w, &co, &done, err)) != OG_OK) {
-    if (rc == OG_ECONFLICT) og_err_prefix(err, "schema apply");
+    if (rc == OG_ECONFLICT) {
+      *retry = !schema_moved(db, branch, pinned_sha);
+      og_err_prefix(err, "schema apply");
+    }
     goto cleanup;
   }
   out->applied = true;
   out->manifest_version = done ? og_snapshot_version(done) : out->manifest_version + 1;
   og_error e2 = OG_ERROR_INIT;
   (void)OG_FAILPOINT(OG_FP_MAINT_SCHEMA_APPLY_AFTER_COMMIT, &e2);
-  if (o.allow_data_loss && lost.count) {
+  if (o->allow_data_loss && lost.count) {
     /* hard drops: release every older version of the affected tables, then
      * purge what no retained version still references (best effort: the
      * schema change itself is committed) */
@@ -329,8 +354,29 @@ cleanup:
   strvec_free(&lost);
   og_snapshot_free(done);
   og_plan_free(plan);
-  og_catalog_free(des);
   og_graph_write_free(w);
+  return rc;
+}
+
+og_status og_db_schema_apply(og_db *db, const og_schema_apply_opts *opts, const char *src,
+                             size_t len, og_schema_apply_result *out, og_error *err) {
+  og_schema_apply_opts o = opts ? *opts : (og_schema_apply_opts){0};
+  const char *branch = branch_or_main(o.branch);
+  og_catalog *des = NULL;
+  og_status rc;
+  memset(out, 0, sizeof *out);
+  /* everything that can be refused is checked before the first object is written */
+  if ((rc = og_catalog_compile(src, len, &des, err)) != OG_OK) goto cleanup;
+  for (unsigned attempt = 0;; attempt++) {
+    bool retry = false;
+    rc = apply_attempt(db, &o, branch, des, src, len, out, &retry, err);
+    if (rc == OG_OK || !retry || attempt + 1 >= 5) break;
+    og_schema_apply_result_dispose(out);
+    og_err_clear(err);
+    backoff(attempt);
+  }
+cleanup:
+  og_catalog_free(des);
   if (rc != OG_OK) og_schema_apply_result_dispose(out);
   return rc;
 }
