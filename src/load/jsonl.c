@@ -106,9 +106,10 @@ static size_t scan_value(const char *p, const char *end) {
   return s < end ? (size_t)(s - p) : 0;
 }
 
-og_status og_jsonl_next(og_jsonl *r, json_t **value_out, og_error *err) {
+og_status og_jsonl_next_raw(og_jsonl *r, const char **p_out, size_t *n_out, og_error *err) {
   og_status rc;
-  *value_out = NULL;
+  *p_out = NULL;
+  *n_out = 0;
   for (;;) {
     const char *d = data_ptr(r);
     size_t len = data_len(r);
@@ -122,25 +123,44 @@ og_status og_jsonl_next(og_jsonl *r, json_t **value_out, og_error *err) {
         if ((rc = fill(r, err))) return rc;
         continue;
       }
-      if (n == 0) n = len - r->pos; /* truncated at end of input: let jansson explain */
+      if (n == 0) n = len - r->pos; /* truncated at end of input: the parser explains */
       r->record_no++;
       r->record_line = r->line;
-      json_error_t jerr;
-      json_t *v = json_loadb(d + r->pos, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-      if (!v)
-        return og_err_set_pos(err, OG_EINVAL, (int)(r->line + (uint64_t)(jerr.line > 0 ? jerr.line - 1 : 0)),
-                              jerr.line > 1 ? jerr.column : jerr.column + 0,
-                              "invalid JSON at record %llu: %s", (unsigned long long)r->record_no,
-                              jerr.text);
       for (size_t i = 0; i < n; i++)
         if (d[r->pos + i] == '\n') r->line++;
+      *p_out = d + r->pos;
+      *n_out = n;
       r->pos += n;
-      *value_out = v;
       return OG_OK;
     }
     if (r->eof) return OG_OK;
     if ((rc = fill(r, err))) return rc;
   }
+}
+
+og_status og_jsonl_raw_error(og_jsonl *r, const char *p, size_t n, og_error *err) {
+  json_error_t jerr;
+  json_t *v = json_loadb(p, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+  if (v) {
+    json_decref(v);
+    return og_err_set_pos(err, OG_EINVAL, (int)r->record_line, 1,
+                          "invalid JSON at record %llu: unsupported value", (unsigned long long)r->record_no);
+  }
+  return og_err_set_pos(err, OG_EINVAL, (int)(r->record_line + (uint64_t)(jerr.line > 0 ? jerr.line - 1 : 0)),
+                        jerr.column > 0 ? jerr.column : 1, "invalid JSON at record %llu: %s",
+                        (unsigned long long)r->record_no, jerr.text);
+}
+
+og_status og_jsonl_next(og_jsonl *r, json_t **value_out, og_error *err) {
+  const char *p;
+  size_t n;
+  *value_out = NULL;
+  og_status rc = og_jsonl_next_raw(r, &p, &n, err);
+  if (rc || !p) return rc;
+  json_t *v = json_loadb(p, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+  if (!v) return og_jsonl_raw_error(r, p, n, err);
+  *value_out = v;
+  return OG_OK;
 }
 
 uint64_t og_jsonl_record_no(const og_jsonl *r) { return r->record_no; }

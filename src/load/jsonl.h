@@ -28,6 +28,12 @@ og_status og_jsonl_open_mem(og_jsonl **out, const char *data, size_t len, og_err
  * end of input. Malformed JSON: OG_EINVAL "invalid JSON at record N: <detail>"
  * with the input line and column of the error. */
 og_status og_jsonl_next(og_jsonl *r, json_t **value_out, og_error *err);
+/* Same framing without parsing: *p_out, *n_out = the record's text (NULL at
+ * the end), borrowed until the next call. */
+og_status og_jsonl_next_raw(og_jsonl *r, const char **p_out, size_t *n_out, og_error *err);
+/* The OG_EINVAL "invalid JSON at record N: ..." error for the record last
+ * returned by og_jsonl_next_raw (text p, n), with jansson's detail. */
+og_status og_jsonl_raw_error(og_jsonl *r, const char *p, size_t n, og_error *err);
 /* Number of the record last returned (1-based) and its first line. */
 uint64_t og_jsonl_record_no(const og_jsonl *r);
 uint64_t og_jsonl_record_line(const og_jsonl *r);

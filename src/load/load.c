@@ -5,6 +5,8 @@
  */
 #include "load/load.h"
 
+#include "load/jdom.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,39 +197,70 @@ static ltype *find_loaded(loader *L, const char *kind, const char *name) {
 /* JSON → typed value with the loader's rules: a value of the wrong JSON kind
  * for a scalar becomes null (the required check then names the property);
  * out-of-range integers, bad dates, bad lists and vectors are errors. */
-static og_status load_value(loader *L, const og_type *t, const og_prop *p, json_t *j, og_value *out,
-                            og_error *err) {
+static og_status jv_value(loader *L, const og_jdoc *doc, const og_jnode *j, og_value *out,
+                          og_error *err) {
+  memset(out, 0, sizeof *out);
+  switch (j->k) {
+  case OG_J_NULL: return OG_OK;
+  case OG_J_TRUE:
+  case OG_J_FALSE: out->kind = OG_V_BOOL; out->u.b = j->k == OG_J_TRUE; return OG_OK;
+  case OG_J_INT: out->kind = OG_V_INT; out->u.i = j->i; return OG_OK;
+  case OG_J_REAL: out->kind = OG_V_FLOAT; out->u.f = j->d; return OG_OK;
+  case OG_J_STR: out->kind = OG_V_STRING; out->u.s.ptr = j->s; out->u.s.len = j->slen; return OG_OK;
+  case OG_J_ARR: {
+    og_value *items = og_arena_alloc(&L->rowarena, (j->n ? j->n : 1) * sizeof *items);
+    if (!items) return og_err_oom(err);
+    size_t i = 0;
+    for (const og_jnode *c = og_jnode_at(doc, j->first); c; c = og_jnode_at(doc, c->next)) {
+      og_status rc = jv_value(L, doc, c, &items[i++], err);
+      if (rc) return rc;
+    }
+    out->kind = OG_V_LIST;
+    out->u.list.items = items;
+    out->u.list.n = j->n;
+    return OG_OK;
+  }
+  case OG_J_OBJ: break;
+  }
+  return og_err_set(err, OG_EINVAL, "unsupported JSON value (object) for a property");
+}
+
+/* JSON → typed value with the loader's rules: a value of the wrong JSON kind
+ * for a scalar becomes null (the required check then names the property);
+ * out-of-range integers, bad dates, bad lists and vectors are errors. */
+static og_status load_value(loader *L, const og_type *t, const og_prop *p, const og_jdoc *doc,
+                            const og_jnode *j, og_value *out, og_error *err) {
   memset(out, 0, sizeof *out);
   og_status rc;
-  if (j && !json_is_null(j)) {
+  if (j && j->k != OG_J_NULL) {
     bool ok = true;
-    if (p->type.list && !json_is_array(j)) {
-      char *txt = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
-      rc = og_err_set(err, OG_EINVAL, "list property '%s' expects a JSON array, got %s", p->name,
-                      txt ? txt : "?");
-      free(txt);
-      return rc;
-    }
-    if (!p->type.list && p->type.scalar == OG_SC_VECTOR && !json_is_array(j)) ok = false;
+    if (p->type.list && j->k != OG_J_ARR)
+      return og_err_set(err, OG_EINVAL, "list property '%s' expects a JSON array, got %.*s", p->name,
+                        (int)(j->rawlen > 200 ? 200 : j->rawlen), j->raw);
+    if (!p->type.list && p->type.scalar == OG_SC_VECTOR && j->k != OG_J_ARR) ok = false;
     if (!p->type.list && p->type.scalar != OG_SC_VECTOR && p->type.scalar != OG_SC_BLOB) {
       switch (p->type.scalar) {
-      case OG_SC_STRING: ok = json_is_string(j); break;
-      case OG_SC_BOOL: ok = json_is_boolean(j); break;
+      case OG_SC_STRING: ok = j->k == OG_J_STR; break;
+      case OG_SC_BOOL: ok = j->k == OG_J_TRUE || j->k == OG_J_FALSE; break;
       case OG_SC_I32:
       case OG_SC_I64:
       case OG_SC_U32:
-      case OG_SC_U64: ok = json_is_integer(j); break;
+      case OG_SC_U64: ok = j->k == OG_J_INT; break;
       case OG_SC_F32:
-      case OG_SC_F64: ok = json_is_number(j); break;
+      case OG_SC_F64: ok = j->k == OG_J_INT || j->k == OG_J_REAL; break;
       case OG_SC_DATE:
-      case OG_SC_DATETIME: ok = json_is_integer(j) || json_is_string(j); break;
+      case OG_SC_DATETIME: ok = j->k == OG_J_INT || j->k == OG_J_STR; break;
       default: break;
       }
     }
     if (ok) {
       og_value in;
-      if ((rc = og_value_from_json(j, &L->rowarena, &in, err))) return rc;
-      if ((rc = og_value_convert(t, p, &in, &L->rowarena, out, err))) return rc;
+      if ((rc = jv_value(L, doc, j, &in, err))) return rc;
+      if (in.kind == OG_V_STRING && !p->type.list && p->type.scalar == OG_SC_STRING && !p->type.n_enum) {
+        *out = in; /* the common case: no conversion needed */
+      } else if ((rc = og_value_convert(t, p, &in, &L->rowarena, out, err))) {
+        return rc;
+      }
     }
   }
   if (out->kind == OG_V_NULL) {
@@ -319,35 +352,41 @@ static og_status note_id(loader *L, ltype *T, const char *id, size_t len, uint64
   return OG_OK;
 }
 
-static og_status load_props(loader *L, ltype *T, json_t *data, og_error *err) {
+static og_status load_props(loader *L, ltype *T, const og_jdoc *doc, const og_jnode *data,
+                            og_error *err) {
   og_status rc;
+  if (!data || T->t->n_props == 0) {
+    for (size_t i = 0; i < T->t->n_props; i++)
+      if ((rc = load_value(L, T->t, &T->t->props[i], doc, NULL, &T->vals[T->prop_col[i]], err))) return rc;
+    return OG_OK;
+  }
   for (size_t i = 0; i < T->t->n_props; i++) {
     const og_prop *p = &T->t->props[i];
-    json_t *j = data ? json_object_get(data, p->name) : NULL;
-    if ((rc = load_value(L, T->t, p, j, &T->vals[T->prop_col[i]], err))) return rc;
+    const og_jnode *j = og_jobj_get(doc, data, p->name);
+    if ((rc = load_value(L, T->t, p, doc, j, &T->vals[T->prop_col[i]], err))) return rc;
   }
   return OG_OK;
 }
 
-static og_status node_record(loader *L, const og_type *t, json_t *data, uint64_t rec,
-                             uint64_t line, og_error *err) {
+static og_status node_record(loader *L, const og_type *t, const og_jdoc *doc,
+                             const og_jnode *data, uint64_t rec, uint64_t line, og_error *err) {
   ltype *T;
   og_status rc = get_type(L, t, &T, err);
   if (rc) return rc;
   uint64_t row = T->rows + 1;
   if (t->key_prop) {
     /* the key is checked before any other property (data.md §2.3) */
-    json_t *kj = data ? json_object_get(data, t->key_prop->name) : NULL;
-    bool ok = kj && !json_is_null(kj);
-    if (ok && t->key_prop->type.scalar == OG_SC_STRING && !json_is_string(kj)) ok = false;
+    const og_jnode *kj = og_jobj_get(doc, data, t->key_prop->name);
+    bool ok = kj && kj->k != OG_J_NULL;
+    if (ok && t->key_prop->type.scalar == OG_SC_STRING && kj->k != OG_J_STR) ok = false;
     if (!ok)
       return og_err_set(err, OG_EINVAL, "node %s missing @key property '%s'", t->name,
                         t->key_prop->name);
   }
-  if ((rc = load_props(L, T, data, err))) return rc;
-  json_t *jid = data ? json_object_get(data, "id") : NULL;
-  const char *eid = json_is_string(jid) ? json_string_value(jid) : NULL;
-  size_t eid_len = eid ? json_string_length(jid) : 0;
+  if ((rc = load_props(L, T, doc, data, err))) return rc;
+  const og_jnode *jid = og_jobj_get(doc, data, "id");
+  const char *eid = jid && jid->k == OG_J_STR ? jid->s : NULL;
+  size_t eid_len = eid ? jid->slen : 0;
   og_value *idv = &T->vals[0];
   bool explicit_id = true;
   if (t->key_prop) {
@@ -362,8 +401,8 @@ static og_status node_record(loader *L, const og_type *t, json_t *data, uint64_t
     if (!id) return og_err_oom(err);
     if (eid && (eid_len != L->tmp.len || memcmp(eid, id, eid_len) != 0))
       return og_err_set(err, OG_EINVAL,
-                        "node %s has explicit id '%s' that does not match @key property '%s' value '%s'",
-                        t->name, eid, t->key_prop->name, id);
+                        "node %s has explicit id '%.*s' that does not match @key property '%s' value '%s'",
+                        t->name, (int)(eid_len > 300 ? 300 : eid_len), eid, t->key_prop->name, id);
     *idv = (og_value){.kind = OG_V_STRING, .u.s = {id, L->tmp.len}};
   } else if (eid) {
     *idv = (og_value){.kind = OG_V_STRING, .u.s = {eid, eid_len}};
@@ -379,23 +418,23 @@ static og_status node_record(loader *L, const og_type *t, json_t *data, uint64_t
   return push_row(L, T, rec, line, explicit_id, err);
 }
 
-static og_status edge_record(loader *L, const og_type *t, json_t *obj, json_t *data, uint64_t rec,
-                             uint64_t line, og_error *err) {
-  json_t *from = json_object_get(obj, "from"), *to = json_object_get(obj, "to");
-  if (!json_is_string(from)) return og_err_set(err, OG_EINVAL, "edge missing 'from'");
-  if (!json_is_string(to)) return og_err_set(err, OG_EINVAL, "edge missing 'to'");
+static og_status edge_record(loader *L, const og_type *t, const og_jdoc *doc, const og_jnode *obj,
+                             const og_jnode *data, uint64_t rec, uint64_t line, og_error *err) {
+  const og_jnode *from = og_jobj_get(doc, obj, "from"), *to = og_jobj_get(doc, obj, "to");
+  if (!from || from->k != OG_J_STR) return og_err_set(err, OG_EINVAL, "edge missing 'from'");
+  if (!to || to->k != OG_J_STR) return og_err_set(err, OG_EINVAL, "edge missing 'to'");
   ltype *T;
   og_status rc = get_type(L, t, &T, err);
   if (rc) return rc;
   uint64_t row = T->rows + 1;
-  if ((rc = load_props(L, T, data, err))) return rc;
-  T->vals[1] = (og_value){.kind = OG_V_STRING, .u.s = {json_string_value(from), json_string_length(from)}};
-  T->vals[2] = (og_value){.kind = OG_V_STRING, .u.s = {json_string_value(to), json_string_length(to)}};
-  json_t *jid = data ? json_object_get(data, "id") : NULL;
-  bool explicit_id = json_is_string(jid);
+  if ((rc = load_props(L, T, doc, data, err))) return rc;
+  T->vals[1] = (og_value){.kind = OG_V_STRING, .u.s = {from->s, from->slen}};
+  T->vals[2] = (og_value){.kind = OG_V_STRING, .u.s = {to->s, to->slen}};
+  const og_jnode *jid = og_jobj_get(doc, data, "id");
+  bool explicit_id = jid && jid->k == OG_J_STR;
   if (explicit_id) {
-    T->vals[0] = (og_value){.kind = OG_V_STRING, .u.s = {json_string_value(jid), json_string_length(jid)}};
-    if ((rc = note_id(L, T, json_string_value(jid), json_string_length(jid), row, err))) return rc;
+    T->vals[0] = (og_value){.kind = OG_V_STRING, .u.s = {jid->s, jid->slen}};
+    if ((rc = note_id(L, T, jid->s, jid->slen, row, err))) return rc;
   } else {
     char *u = og_arena_alloc(&L->rowarena, OG_ULID_LEN + 1);
     if (!u || og_ulid_new(u)) return og_err_oom(err);
@@ -406,25 +445,39 @@ static og_status edge_record(loader *L, const og_type *t, json_t *obj, json_t *d
   return push_row(L, T, rec, line, explicit_id, err);
 }
 
-static og_status classify(loader *L, json_t *v, uint64_t rec, uint64_t line, og_error *err) {
-  json_t *type = json_is_object(v) ? json_object_get(v, "type") : NULL;
-  json_t *edge = json_is_object(v) ? json_object_get(v, "edge") : NULL;
-  json_t *data = json_is_object(v) ? json_object_get(v, "data") : NULL;
-  if (!json_is_object(data)) data = NULL;
+/* A type name as a NUL-terminated string (names are short; long ones are
+ * unknown anyway). */
+static const char *jname(const og_jnode *j, char *buf, size_t cap) {
+  size_t n = j->slen < cap - 1 ? j->slen : cap - 1;
+  memcpy(buf, j->s, n);
+  buf[n] = '\0';
+  return buf;
+}
+
+static og_status classify(loader *L, const og_jdoc *doc, uint64_t rec, uint64_t line, og_error *err) {
+  const og_jnode *root = og_jdoc_root(doc);
+  const og_jnode *type = og_jobj_get(doc, root, "type");
+  const og_jnode *edge = og_jobj_get(doc, root, "edge");
+  const og_jnode *data = og_jobj_get(doc, root, "data");
+  if (data && data->k != OG_J_OBJ) data = NULL;
   og_status rc;
-  if (json_is_string(type)) {
-    const og_type *t = og_catalog_node(L->cat, json_string_value(type));
+  char name[256];
+  if (type && type->k == OG_J_STR) {
+    const og_type *t = og_catalog_node(L->cat, jname(type, name, sizeof name));
     if (!t)
-      return at_record(og_err_set(err, OG_EINVAL, "unknown node type '%s'", json_string_value(type)),
+      return at_record(og_err_set(err, OG_EINVAL, "unknown node type '%.*s'",
+                                  (int)(type->slen > 200 ? 200 : type->slen), type->s),
                        err, rec, line);
-    rc = node_record(L, t, data, rec, line, err);
-  } else if (json_is_string(edge)) {
-    const char *name = json_string_value(edge);
+    rc = node_record(L, t, doc, data, rec, line, err);
+  } else if (edge && edge->k == OG_J_STR) {
+    jname(edge, name, sizeof name);
     const og_type *t = og_catalog_edge(L->cat, name);
     if (!t) t = og_catalog_edge_ci(L->cat, name);
     if (!t)
-      return at_record(og_err_set(err, OG_EINVAL, "unknown edge type '%s'", name), err, rec, line);
-    rc = edge_record(L, t, v, data, rec, line, err);
+      return at_record(og_err_set(err, OG_EINVAL, "unknown edge type '%.*s'",
+                                  (int)(edge->slen > 200 ? 200 : edge->slen), edge->s),
+                       err, rec, line);
+    rc = edge_record(L, t, doc, root, data, rec, line, err);
   } else {
     return at_record(og_err_set(err, OG_EINVAL, "expected 'type' or 'edge' field"), err, rec, line);
   }
@@ -720,7 +773,7 @@ static og_status fill_result(loader *L, og_load_result *out, og_error *err) {
 og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err) {
   loader L = {.req = req, .chunk = req->chunk_rows ? req->chunk_rows : DEFAULT_CHUNK};
   og_snapshot *committed = NULL;
-  json_t *v = NULL;
+  og_jdoc doc = OG_JDOC_INIT;
   og_status rc;
   memset(out, 0, sizeof *out);
   og_arena_init(&L.rowarena, 64 * 1024);
@@ -737,13 +790,21 @@ og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err
   if ((rc = og_write_catalog(req->catalog, req->catalog_ctx, L.snap, &L.cat, &L.owned_cat, err)))
     goto cleanup;
   for (;;) {
-    if ((rc = og_jsonl_next(req->reader, &v, err))) goto cleanup;
-    if (!v) break;
+    const char *text;
+    size_t tlen;
+    bool ok;
+    if ((rc = og_jsonl_next_raw(req->reader, &text, &tlen, err))) goto cleanup;
+    if (!text) break;
+    if ((rc = og_jdoc_parse(&doc, text, tlen, &L.rowarena, &ok))) {
+      rc = og_err_oom(err);
+      goto cleanup;
+    }
+    if (!ok) {
+      rc = og_jsonl_raw_error(req->reader, text, tlen, err);
+      goto cleanup;
+    }
     uint64_t rec = og_jsonl_record_no(req->reader), line = og_jsonl_record_line(req->reader);
-    rc = classify(&L, v, rec, line, err);
-    json_decref(v);
-    v = NULL;
-    if (rc) goto cleanup;
+    if ((rc = classify(&L, &doc, rec, line, err))) goto cleanup;
     if (L.rowarena.total > ((size_t)1 << 20)) {
       /* converted values are copied into the batches: the scratch can go */
       og_arena_dispose(&L.rowarena);
@@ -774,7 +835,7 @@ og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err
            og_snapshot_manifest(committed)->commit.commit_id);
 cleanup:
   if (rc) og_load_result_dispose(out);
-  json_decref(v);
+  og_jdoc_dispose(&doc);
   og_snapshot_free(committed);
   for (size_t i = 0; i < L.types.count; i++) ltype_free(L.types.items[i]);
   OG_VEC_FREE(&L.types);
