@@ -50,14 +50,16 @@ const char *og_schema_plan_step_text(const og_schema_plan *p, size_t i);
 const char *og_schema_plan_steps_json(const og_schema_plan *p);
 void og_schema_plan_free(og_schema_plan *p);
 
-/* Lint a query file against a schema file (spec languages §9). The report
- * carries the QueryLintOutput JSON object and the human rendering; the paths
- * are only echoed into the report (schema_source / query_path). Fails only on
- * a schema that does not compile or OOM: query errors are lint findings. */
+/* Lint a query file against a schema (spec languages §9). The report
+ * carries the QueryLintOutput JSON object and the human rendering.
+ * schema_kind is "file" (schema_ref = its path) or "graph" (schema_ref = the
+ * graph URI; schema_src = the graph's accepted schema, og_db_schema_source);
+ * both are only echoed into the report. Fails only on a schema that does not
+ * compile or OOM: query errors are lint findings. */
 typedef struct og_lint_report og_lint_report;
 og_status og_lint_run(og_lint_report **out, const char *schema_src, size_t schema_len,
-                      const char *schema_path, const char *query_src, size_t query_len,
-                      const char *query_path, og_error *err);
+                      const char *schema_kind, const char *schema_ref, const char *query_src,
+                      size_t query_len, const char *query_path, og_error *err);
 bool og_lint_has_errors(const og_lint_report *r);
 const char *og_lint_json(const og_lint_report *r);
 /* OK/ERROR/WARN/INFO lines and the closing summary line. */

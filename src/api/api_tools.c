@@ -118,15 +118,16 @@ struct og_lint_report {
 };
 
 og_status og_lint_run(og_lint_report **out, const char *schema_src, size_t schema_len,
-                      const char *schema_path, const char *query_src, size_t query_len,
-                      const char *query_path, og_error *err) {
+                      const char *schema_kind, const char *schema_ref, const char *query_src,
+                      size_t query_len, const char *query_path, og_error *err) {
   og_catalog *cat = NULL;
   og_lint_report *r = NULL;
   og_buf json = OG_BUF_INIT, text = OG_BUF_INIT;
   og_status rc;
   *out = NULL;
   if ((rc = og_catalog_compile(schema_src, schema_len, &cat, err))) goto cleanup;
-  og_qlint_opts opts = {.schema_kind = "file", .schema_path = schema_path, .query_path = query_path};
+  og_qlint_opts opts = {.schema_kind = schema_kind ? schema_kind : "file", .schema_path = schema_ref,
+                        .query_path = query_path};
   bool status_error = false;
   if ((rc = og_qlint(cat, query_src, query_len, &opts, &json, &text, &status_error, err)))
     goto cleanup;

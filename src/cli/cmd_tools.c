@@ -26,33 +26,51 @@ int og_cmd_lint(int argc, char **argv) {
   }
   const char *qpath = og_args_get(&a, "query");
   const char *spath = og_args_get(&a, "schema");
-  const char *uri = og_args_get(&a, "uri") ? og_args_get(&a, "uri") : (a.npos ? a.pos[0] : NULL);
   if (!qpath) return og_args_usage_error(usage, "the following required arguments were not provided: --query <QUERY>");
   og_error err = OG_ERROR_INIT;
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if (!spath) {
+    /* the graph-bound form: a resolvable local graph supplies the schema */
+    og_config *c = NULL;
+    if ((rc = og_cli_config(&a, &c))) return rc;
+    cfg = c;
+    uri = og_args_get(&a, "uri") ? og_args_get(&a, "uri") : (a.npos ? a.pos[0] : NULL);
+    const char *name = og_args_get(&a, "target");
+    if (!uri && !name) name = og_config_get(cfg, "cli.graph");
+    if (!uri && !name) {
+      og_err_set(&err, OG_EINVAL, "query lint requires --schema <schema.pg> or a resolvable graph target");
+      return og_cli_fail(&err);
+    }
+    if (!uri && (rc = og_cli_target(&a, 0, cfg, &uri))) return rc;
+  } else if (a.npos) {
+    uri = a.pos[0];
+  }
   if (uri && (og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://"))) {
     og_err_set(&err, OG_EINVAL, "query lint is only supported against local graph URIs in this milestone");
     return og_cli_fail(&err);
   }
-  if (!spath) {
-    if (uri)
-      og_err_set(&err, OG_EUNSUPPORTED,
-                 "lint against a graph's stored schema is not available in this build yet; pass --schema <schema.pg>");
-    else
-      og_err_set(&err, OG_EINVAL, "query lint requires --schema <schema.pg> or a resolvable graph target");
-    return og_cli_fail(&err);
-  }
   char *schema = NULL, *query = NULL;
   og_lint_report *rep = NULL;
+  og_db *db = NULL;
   int exit_code = 0;
-  if (og_cli_read_file(spath, &schema, &err) || og_cli_read_file(qpath, &query, &err) ||
-      og_lint_run(&rep, schema, strlen(schema), spath, query, strlen(query), qpath, &err)) {
-    exit_code = og_cli_fail(&err);
-    goto cleanup;
+  if (spath) {
+    if (og_cli_read_file(spath, &schema, &err)) goto fail;
+  } else if (og_db_open(&db, uri, OG_DB_READ_ONLY, &err) || og_db_schema_source(db, NULL, &schema, &err)) {
+    goto fail;
   }
+  if (og_cli_read_file(qpath, &query, &err) ||
+      og_lint_run(&rep, schema, strlen(schema), spath ? "file" : "graph", spath ? spath : uri, query,
+                  strlen(query), qpath, &err))
+    goto fail;
   if (og_args_has(&a, "json")) og_cli_print_json(og_lint_json(rep));
   else fputs(og_lint_text(rep), stdout);
   exit_code = og_lint_has_errors(rep) ? 1 : 0;
+  goto cleanup;
+fail:
+  exit_code = og_cli_fail(&err);
 cleanup:
+  og_db_close(db);
   og_lint_report_free(rep);
   og_free(schema);
   og_free(query);

@@ -110,6 +110,12 @@ static void test_init_and_inspect(void **state) {
   EXPECT(0, "manifest_branch: main\nmanifest_version: 1\n", "commit show %s ./g.omni", cid);
   EXPECT(1, "commit '01M8R6HN1FAGRBG6QWYV536TTX' not found", "commit show 01M8R6HN1FAGRBG6QWYV536TTX ./g.omni");
   EXPECT(0, "ok: ", "verify ./g.omni");
+  /* lint against the graph's accepted schema (positional URI, or cli.graph) */
+  write_file("q.gq", "query get($name: String) { match { $p: Person { name: $name } } return { $p.age } }\n"
+                     "query bad() { match { $p: Persn } return { $p.name } }\n");
+  EXPECT(1, "OK    query `get` (read)", "lint --query q.gq ./g.omni");
+  EXPECT(1, "ERROR query `bad`:", "lint --query q.gq");
+  EXPECT(1, "\"kind\": \"graph\"", "lint --query q.gq --json ./g.omni");
   EXPECT(0, "\"ok\": true", "verify ./g.omni --json");
   EXPECT(1, "no graph at './nothing'", "snapshot ./nothing");
   /* init wrote omnigraph.yaml (cli.graph: local): commands find the graph without a URI */
