@@ -8,7 +8,7 @@
 
 #include "table/table_int.h"
 
-#define KIDX_HEADER 24u
+#define KIDX_HEADER 28u /* magic, format, n, key_bytes, comp_len */
 #define KIDX_ENTRY 12u
 
 typedef og_hashrow kent;
@@ -44,7 +44,9 @@ og_status og_hashrow_sort(og_hashrow **ep, size_t n) {
 }
 
 og_status og_kidx_encode(const og_column *keys, og_buf *out, og_error *err) {
+  og_status rc = OG_OK;
   size_t n = keys->count;
+  og_buf body = OG_BUF_INIT;
   kent *e = og_malloc((n ? n : 1) * sizeof *e);
   if (!e) return og_err_oom(err);
   uint64_t kb = 0;
@@ -55,39 +57,50 @@ og_status og_kidx_encode(const og_column *keys, og_buf *out, og_error *err) {
     e[i].r = (uint32_t)i;
     kb += len;
   }
-  if (og_hashrow_sort(&e, n) != OG_OK) {
-    og_free(e);
-    return og_err_oom(err);
+  if (og_hashrow_sort(&e, n) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
+  if (og_buf_grow(&body, n * KIDX_ENTRY + (n + 1) * 8 + (size_t)kb) != OG_OK) {
+    rc = og_err_oom(err);
+    goto cleanup;
   }
-  size_t start = out->len;
-  if (og_buf_grow(out, KIDX_HEADER + n * KIDX_ENTRY + (n + 1) * 8 + (size_t)kb + 8) != OG_OK) {
-    og_free(e);
-    return og_err_oom(err);
-  }
-  og_buf_put_u32le(out, OG_KIDX_MAGIC);
-  og_buf_put_u32le(out, OG_KIDX_FORMAT);
-  og_buf_put_u64le(out, n);
-  og_buf_put_u64le(out, kb);
   for (size_t i = 0; i < n; i++) {
-    og_buf_put_u64le(out, e[i].h);
-    og_buf_put_u32le(out, e[i].r);
+    og_buf_put_u64le(&body, e[i].h);
+    og_buf_put_u32le(&body, e[i].r);
   }
-  og_free(e);
   uint64_t off = 0;
-  og_buf_put_u64le(out, 0);
+  og_buf_put_u64le(&body, 0);
   for (size_t i = 0; i < n; i++) {
     size_t len;
     (void)og_column_get_bytes(keys, i, &len);
     off += len;
-    og_buf_put_u64le(out, off);
+    og_buf_put_u64le(&body, off);
   }
   for (size_t i = 0; i < n; i++) {
     size_t len;
     const char *p = og_column_get_bytes(keys, i, &len);
-    if (len) og_buf_put(out, p, len);
+    if (len) og_buf_put(&body, p, len);
   }
+  if (body.oom) { rc = og_err_oom(err); goto cleanup; }
+  size_t start = out->len;
+  og_buf_put_u32le(out, OG_KIDX_MAGIC);
+  og_buf_put_u32le(out, OG_KIDX_FORMAT);
+  og_buf_put_u64le(out, n);
+  og_buf_put_u64le(out, kb);
+  size_t clen_at = out->len;
+  og_buf_put_u32le(out, 0);
+  if (out->oom) { rc = og_err_oom(err); goto cleanup; }
+  size_t before = out->len;
+  if ((rc = og_zstd_compress(body.ptr ? body.ptr : "", body.len, 1, out, err)) != OG_OK) goto cleanup;
+  if (out->len - before > UINT32_MAX) {
+    rc = og_err_set(err, OG_ETOOLARGE, "table: key index segment too large");
+    goto cleanup;
+  }
+  og_put_u32le((uint8_t *)out->ptr + clen_at, (uint32_t)(out->len - before));
   og_buf_put_u64le(out, og_hash64(out->ptr + start, out->len - start));
-  return out->oom ? og_err_oom(err) : OG_OK;
+  if (out->oom) rc = og_err_oom(err);
+cleanup:
+  og_free(e);
+  og_buf_dispose(&body);
+  return rc;
 }
 
 void og_kidx_free(og_kidx *k) {
@@ -102,10 +115,11 @@ static og_status kcorrupt(og_error *err, const char *key, const char *what) {
 
 og_status og_kidx_parse(const char *key, og_buf *raw, uint64_t frag_rows, og_kidx **out,
                         og_error *err) {
+  og_status rc;
   *out = NULL;
   const uint8_t *d = (const uint8_t *)raw->ptr;
   size_t len = raw->len;
-  if (len < KIDX_HEADER + 16) return kcorrupt(err, key, "key index too short");
+  if (len < KIDX_HEADER + 8) return kcorrupt(err, key, "key index too short");
   if (og_get_u32le(d) != OG_KIDX_MAGIC) return kcorrupt(err, key, "bad key-index magic");
   uint32_t fmt = og_get_u32le(d + 4);
   if (fmt != OG_KIDX_FORMAT)
@@ -114,14 +128,21 @@ og_status og_kidx_parse(const char *key, og_buf *raw, uint64_t frag_rows, og_kid
   if (og_hash64(d, len - 8) != og_get_u64le(d + len - 8))
     return kcorrupt(err, key, "key-index checksum mismatch");
   uint64_t n = og_get_u64le(d + 8), kb = og_get_u64le(d + 16);
-  if (n != frag_rows || n > UINT32_MAX || kb > len ||
-      KIDX_HEADER + n * KIDX_ENTRY + (n + 1) * 8 + kb + 8 != len)
+  uint32_t clen = og_get_u32le(d + 24);
+  if (n != frag_rows || n > UINT32_MAX || kb > (1ull << 40) ||
+      (uint64_t)KIDX_HEADER + clen + 8 != len)
     return kcorrupt(err, key, "key-index sizes inconsistent");
+  uint64_t body_len = n * KIDX_ENTRY + (n + 1) * 8 + kb;
   og_kidx *k = og_calloc(1, sizeof *k);
   if (!k) return og_err_oom(err);
+  if ((rc = og_zstd_decompress(key, d + KIDX_HEADER, clen, (size_t)body_len, &k->raw, err)) != OG_OK) {
+    og_kidx_free(k);
+    return rc;
+  }
+  const uint8_t *b = (const uint8_t *)k->raw.ptr;
   k->rows = n;
   k->n = n;
-  k->entries = d + KIDX_HEADER;
+  k->entries = b;
   k->koffs = k->entries + n * KIDX_ENTRY;
   k->kbytes = k->koffs + (n + 1) * 8;
   k->kbytes_len = kb;
@@ -141,12 +162,10 @@ og_status og_kidx_parse(const char *key, og_buf *raw, uint64_t frag_rows, og_kid
       if (ph > h || (ph == h && og_get_u32le(pe + 8) >= og_get_u32le(e + 8))) goto bad;
     }
   }
-  k->raw = *raw; /* take ownership */
-  memset(raw, 0, sizeof *raw);
   *out = k;
   return OG_OK;
 bad:
-  og_free(k);
+  og_kidx_free(k);
   return kcorrupt(err, key, "key index malformed");
 }
 
