@@ -135,7 +135,8 @@ int main(int argc, char **argv) {
   const char *qd = "query distinct2() { match { $a: Person { name: \"p0\" }  $a knows $b  $b knows $c } "
                    "return { $c, count($b) as n } }";
   /* OG_BENCH_PROFILE=n: run the paths2 query n extra times (for perf) */
-  for (long k = getenv("OG_BENCH_PROFILE") ? atol(getenv("OG_BENCH_PROFILE")) : 0; k > 0; k--) run(db, q2, false);
+  for (long k = getenv("OG_BENCH_PROFILE") ? atol(getenv("OG_BENCH_PROFILE")) : 0; k > 0; k--)
+    run(db, getenv("OG_BENCH_DISTINCT") ? qd : q2, getenv("OG_BENCH_DISTINCT") != NULL);
   timing tp = run(db, q2, false);
   timing td = run(db, qd, true);
   printf("load (JSONL, one commit): %.1f ms\n", load_ms);

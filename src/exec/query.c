@@ -28,6 +28,7 @@ typedef struct xtab {
   OG_VEC(og_batch *) batches;
   og_u64map rowmap; /* rowid -> batch << 32 | row */
   og_nodeidx *nidx;
+  const og_nodeidx *ids; /* borrowed from a CSR this query holds: node ids without a fetch */
 } xtab;
 
 typedef struct xslot {
@@ -279,6 +280,7 @@ static og_status hydrate(xctx *c, const xrows *r, int slot) {
   if (slot < 0) return OG_OK;
   xtab *x = c->slots[slot].tab;
   if (!x || !x->ncols) return OG_OK;
+  if (x->ids && x->ncols == 1 && x->cols[0] == 0) return OG_OK; /* ids come from the index */
   OG_VEC(uint64_t) miss = OG_VEC_INIT;
   og_u64map seen = OG_U64MAP_INIT;
   og_status rc = OG_OK;
@@ -329,6 +331,14 @@ static og_status node_prop(xctx *c, const xrows *r, size_t row, int slot, const 
   uint64_t id = r->ids[row * c->nslots + (size_t)slot], v;
   xtab *x = c->slots[slot].tab;
   if (id == UNBOUND || !x) return OG_OK;
+  if (x->ids && prop[0] == 'i' && prop[1] == 'd' && !prop[2] && id < x->ids->nrowid &&
+      x->ids->by_rowid[id] != UINT32_MAX) {
+    uint32_t dn = x->ids->by_rowid[id];
+    out->kind = OG_XV_STRING;
+    out->v.s.p = x->ids->ids.blob.ptr + x->ids->ids.offs.items[dn];
+    out->v.s.n = x->ids->ids.offs.items[dn + 1] - x->ids->ids.offs.items[dn];
+    return OG_OK;
+  }
   int k = og_table_schema_find(x->schema, prop);
   if (k < 0 || x->colpos[k] < 0) return OG_OK; /* blob, or not requested */
   if (!og_u64map_get(&x->rowmap, id, &v))
@@ -732,6 +742,8 @@ static og_status get_graph(xctx *c, const og_type *edge, og_csr **out) {
   rc = og_xcache_csr(c->cache, et, src->table, dst->table, &g, c->err);
   og_table_free(et);
   if (rc) return rc;
+  src->ids = g->src; /* same versions: the CSR keeps them alive until the query ends */
+  dst->ids = g->dst;
   xgraph xg = {edge, g};
   if (OG_VEC_PUSH(&c->graphs, xg)) {
     og_xcache_release_csr(c->cache, g);
@@ -767,6 +779,8 @@ typedef struct adj {
   const uint64_t *off;
   const uint32_t *tgt;
   const uint8_t *any; /* the source had any edge (self loops, dangling included) */
+  const uint64_t *roff; /* the reverse adjacency, indexed in the target space */
+  const uint32_t *rtgt;
   bool same;
 } adj;
 
@@ -783,12 +797,16 @@ static og_status get_adj(xctx *c, const og_qir_op *op, adj *a) {
     a->off = g->out_off;
     a->tgt = g->out_tgt;
     a->any = g->out_any;
+    a->roff = g->in_off;
+    a->rtgt = g->in_tgt;
   } else {
     a->from = g->dst;
     a->to = g->src;
     a->off = g->in_off;
     a->tgt = g->in_tgt;
     a->any = g->in_any;
+    a->roff = g->out_off;
+    a->rtgt = g->out_tgt;
   }
   return scratch(c, (g->nsrc > g->ndst ? g->nsrc : g->ndst) + 1);
 }
@@ -819,7 +837,30 @@ static og_status op_expand(xctx *c, const og_qir_op *op, xrows *io, const bool *
   uint64_t *tmp = og_malloc((c->nslots ? c->nslots : 1) * sizeof *tmp);
   if (!tmp) return oom(c);
   uint32_t maxh = op->max_hops ? op->max_hops : 1, minh = op->min_hops ? op->min_hops : 1;
-  for (size_t i = 0; i < io->n && !rc; i++) {
+  bool pulled = false;
+  if (acc && maxh == 1 && io->n * 8 >= a.from->n) {
+    pulled = true;
+    /* dense frontier: pull each destination's sum over its in-list (reads
+     * of the source weights instead of scattered read-modify-writes) */
+    uint64_t *win = og_calloc(a.from->n + 1, sizeof *win);
+    if (!win) rc = oom(c);
+    for (size_t i = 0; i < io->n && !rc; i++) {
+      uint32_t sd = dense_of(a.from, ROW(io, i)[s]);
+      if (sd != UINT32_MAX) win[sd] += io->w[i];
+    }
+    size_t nfrom = a.from->n;
+    for (uint32_t m = 0; m < a.to->n && !rc; m++) {
+      uint64_t sum = 0;
+      for (uint64_t e = a.roff[m]; e < a.roff[m + 1]; e++) {
+        uint32_t n = a.rtgt[e];
+        if (n < nfrom) sum += win[n];
+      }
+      if (sum && OG_VEC_PUSH(&touched, m)) rc = oom(c);
+      acc[m] = sum;
+    }
+    og_free(win);
+  }
+  for (size_t i = 0; i < io->n && !rc && !pulled; i++) {
     uint64_t rid = ROW(io, i)[s];
     if (rid == UNBOUND) continue;
     uint32_t sd = dense_of(a.from, rid);
@@ -1172,6 +1213,9 @@ static og_status op_aggregate(xctx *c, const og_qir_op *op, xrows *rows, og_xres
   og_buf key = OG_BUF_INIT;
   og_xval *vals = og_calloc(np + 1, sizeof *vals);
   if (!vals) return oom(c);
+  bool no_keys = true;
+  for (size_t j = 0; j < np; j++)
+    if (!op->projs[j].is_agg) no_keys = false;
   for (size_t j = 0; j < np && !rc; j++) {
     const og_qexpr *e = op->projs[j].expr;
     if (op->projs[j].is_agg) e = e->args[0];
@@ -1191,7 +1235,9 @@ static og_status op_aggregate(xctx *c, const og_qir_op *op, xrows *rows, og_xres
     if (rc) break;
     void *gv;
     size_t gi;
-    if (og_map_get(&groups, key.ptr ? key.ptr : "", key.len, &gv)) {
+    if (no_keys && gs.count) {
+      gi = 0; /* global aggregate: one group */
+    } else if (og_map_get(&groups, key.ptr ? key.ptr : "", key.len, &gv)) {
       gi = (size_t)(uintptr_t)gv - 1;
     } else {
       xgroup g = {og_arena_zalloc(&res->arena, (np + 1) * sizeof *g.keys),
