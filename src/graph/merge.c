@@ -507,7 +507,9 @@ static og_status merge_tables(mctx *c, bool fast_forward, og_error *err) {
         mt->adopt = se;
         mt->changed = true;
         c->res->tables_adopted++;
-        if ((rc = side_view(c, mt, B, S, OG_MERGE_SIDE_SOURCE, err)) != OG_OK) goto next;
+        /* a fast-forward's result is the source's own (valid) state */
+        if (!fast_forward && (rc = side_view(c, mt, B, S, OG_MERGE_SIDE_SOURCE, err)) != OG_OK)
+          goto next;
       } else {
         rc = merge_rows(c, mt, B, S, T, err);
       }
@@ -621,7 +623,7 @@ static og_status merge_once(og_graph *g, const char *source, const char *target,
   }
   res->outcome = ff ? OG_GMERGE_FAST_FORWARD : OG_GMERGE_MERGED;
   if ((rc = merge_tables(&c, ff, err)) != OG_OK) goto cleanup;
-  if ((rc = validate(&c, o, err)) != OG_OK) goto cleanup;
+  if (!ff && (rc = validate(&c, o, err)) != OG_OK) goto cleanup;
   if (res->conflicts.v.count) {
     rc = og_merge_conflicts_error(&res->conflicts, err);
     goto cleanup;
@@ -649,6 +651,17 @@ static og_status merge_once(og_graph *g, const char *source, const char *target,
     }
   }
   if ((rc = OG_FAILPOINT(OG_FP_MERGE_BEFORE_COMMIT, err)) != OG_OK) goto cleanup;
+  /* The merge was validated against the pinned head: if the target moved,
+   * recompute rather than let the commit carry the merge onto a head whose
+   * other tables it never looked at (an endpoint deleted meanwhile). */
+  uint64_t head = 0;
+  if ((rc = og_graph_head(g, target, &head, err)) != OG_OK) goto cleanup;
+  if (head != tm->version) {
+    *retry = true;
+    rc = og_err_set(err, OG_ECONFLICT, "stale view — refresh and retry: branch '%s' moved during "
+                    "the merge", target);
+    goto cleanup;
+  }
   og_commit_ref mp = {sm->commit.commit_id, sm->branch, sm->generation, sm->version};
   og_commit_opts co = {"merge", o ? o->actor : NULL, o ? o->message : NULL, &mp};
   og_snapshot *after = NULL;
