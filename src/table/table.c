@@ -692,31 +692,34 @@ static og_status check_full_batch(const og_table *t, const og_batch *b, const ch
   return OG_OK;
 }
 
-static const uint64_t *sort_ids_ctx;
-static int sel_by_id_cmp(const void *a, const void *b) {
-  uint64_t x = sort_ids_ctx[*(const uint32_t *)a], y = sort_ids_ctx[*(const uint32_t *)b];
-  return x < y ? -1 : x > y;
-}
-
-static pthread_mutex_t sort_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* Indices 0..n sorted by ids[i] (qsort has no context argument in C11). */
+/* Indices 0..n ordered by ids[] (radix sort on (id, index) pairs). */
 og_status og_table_sort_by_id(const uint64_t *ids, size_t n, uint32_t **out, og_error *err) {
+  og_status rc = OG_OK;
+  og_hashrow *hr = NULL;
   uint32_t *sel = og_malloc((n ? n : 1) * sizeof *sel);
   if (!sel) return og_err_oom(err);
   bool sorted = true;
+  for (size_t i = 1; i < n && sorted; i++)
+    if (ids[i] <= ids[i - 1]) sorted = false;
+  if (sorted) {
+    for (size_t i = 0; i < n; i++) sel[i] = (uint32_t)i;
+    *out = sel;
+    return OG_OK;
+  }
+  hr = og_malloc(n * sizeof *hr);
+  if (!hr) { rc = og_err_oom(err); goto cleanup; }
   for (size_t i = 0; i < n; i++) {
-    sel[i] = (uint32_t)i;
-    if (i && ids[i] <= ids[i - 1]) sorted = false;
+    hr[i].h = ids[i];
+    hr[i].r = (uint32_t)i;
   }
-  if (!sorted) {
-    pthread_mutex_lock(&sort_mu);
-    sort_ids_ctx = ids;
-    qsort(sel, n, sizeof *sel, sel_by_id_cmp);
-    pthread_mutex_unlock(&sort_mu);
-  }
+  if (og_hashrow_sort(&hr, n) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
+  for (size_t i = 0; i < n; i++) sel[i] = hr[i].r;
   *out = sel;
-  return OG_OK;
+  sel = NULL;
+cleanup:
+  og_free(hr);
+  og_free(sel);
+  return rc;
 }
 
 og_status og_table_apply(og_table *base, const og_table_change *chg,
