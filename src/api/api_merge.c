@@ -143,6 +143,68 @@ static og_status check_values(vctx *v, const og_merge_view *mv, const og_type *t
   return OG_OK;
 }
 
+static bool cell_of(const og_column *c, size_t r, og_cell *out) {
+  switch (c->type) {
+  case OG_COL_STRING:
+  case OG_COL_BLOB:
+    out->kind = OG_CELL_BYTES;
+    out->v.s.p = og_column_get_bytes(c, r, &out->v.s.n);
+    return true;
+  case OG_COL_BOOL: out->kind = OG_CELL_BOOL; out->v.b = og_column_get_bool(c, r); return true;
+  case OG_COL_U64: out->kind = OG_CELL_UINT; out->v.u = og_column_get_u64(c, r); return true;
+  case OG_COL_F32:
+  case OG_COL_F64: out->kind = OG_CELL_F64; out->v.f = og_column_get_f64(c, r); return true;
+  case OG_COL_I32:
+  case OG_COL_I64:
+  case OG_COL_U32:
+  case OG_COL_DATE:
+  case OG_COL_DATETIME: out->kind = OG_CELL_INT; out->v.i = og_column_get_i64(c, r); return true;
+  default: return false;
+  }
+}
+
+/* A row combining both sides' properties may collide on a composite unique
+ * constraint with a row neither side touched: look for one with a predicate
+ * scan of the merged table (fragments excluded by their statistics are
+ * skipped). Only for COMBINED rows and multi-column constraints — single
+ * columns come from one side, which was valid with that row. */
+static og_status combined_unique(const og_merge_view *mv, const og_unique_set *u, size_t r,
+                                 og_merge_conflicts *out, og_error *err) {
+  og_pred preds[8];
+  for (size_t c = 0; c < u->ncols; c++) {
+    const og_column *col = &mv->rows->cols[u->table_cols[c]];
+    if (og_column_is_null(col, r) || !cell_of(col, r, &preds[c].lit)) return OG_OK;
+    preds[c].col = (uint32_t)u->table_cols[c];
+    preds[c].op = OG_CMP_EQ;
+  }
+  static const uint32_t none = 0;
+  og_scan_opts so = {&none, 0, preds, u->ncols}; /* row ids only */
+  og_scan *sc = NULL;
+  og_status rc = og_table_scan(mv->merged, &so, &sc, err);
+  if (rc != OG_OK) return rc;
+  const og_batch *b;
+  uint64_t me = mv->rows->rowids.count > r ? mv->rows->rowids.items[r] : UINT64_MAX;
+  size_t la;
+  const char *a = row_id(mv, r, &la);
+  while ((rc = og_scan_next(sc, &b, err)) == OG_OK && b) {
+    for (size_t i = 0; i < b->rowids.count; i++) {
+      if (b->rowids.items[i] == me) continue;
+      og_buf cols = OG_BUF_INIT;
+      for (size_t c = 0; c < u->ncols; c++) og_buf_printf(&cols, "%s%s", c ? ", " : "", u->cols[c]);
+      og_status arc = og_merge_conflict_add(out, "unique_violation", mv->table_key, a, la, NULL,
+                                            "unique constraint [%s] violated by '%.*s' and row %llu",
+                                            cols.ptr ? cols.ptr : "", (int)la, a,
+                                            (unsigned long long)b->rowids.items[i]);
+      og_buf_dispose(&cols);
+      if (arc != OG_OK) rc = og_err_oom(err);
+      goto done;
+    }
+  }
+done:
+  og_scan_free(sc);
+  return rc;
+}
+
 static og_status check_unique(vctx *v, const og_merge_view *mv, const og_type *t,
                               og_merge_conflicts *out, og_error *err) {
   const og_table_schema *s = og_table_schema_get(mv->merged);
@@ -170,6 +232,9 @@ static og_status check_unique(vctx *v, const og_merge_view *mv, const og_type *t
         og_buf_putc(&k, '\x1f');
       }
       if (rc != OG_OK || has_null) continue;
+      if ((mv->flags[r] & OG_MERGE_ROW_COMBINED) && sets[u].ncols > 1 &&
+          (rc = combined_unique(mv, &sets[u], r, out, err)) != OG_OK)
+        break;
       void *prev = NULL;
       if (og_map_get(&seen, k.ptr, k.len, &prev)) {
         size_t pr = (size_t)(uintptr_t)prev - 1, la, lb;

@@ -243,15 +243,23 @@ typedef struct mctx {
   og_graph_merge_result *res;
 } mctx;
 
-static og_status view_push(mtable *mt, const og_table_schema *s, const og_batch *src, size_t row,
-                           unsigned char flag, og_error *err) {
+/* View rows carry the row's id in the merged table where it is known (rows
+ * the target holds), UINT64_MAX otherwise. */
+static og_status view_push_id(mtable *mt, const og_table_schema *s, const og_batch *src,
+                              size_t row, unsigned char flag, uint64_t rowid, og_error *err) {
   og_status rc;
   if (!mt->has_rows) {
     if ((rc = og_batch_init(&mt->rows, s, err)) != OG_OK) return rc;
     mt->has_rows = true;
   }
   if ((rc = og_merge_batch_push(&mt->rows, src, row, err)) != OG_OK) return rc;
+  if (OG_VEC_PUSH(&mt->rows.rowids, rowid) != OG_OK) return og_err_oom(err);
   return OG_VEC_PUSH(&mt->flags, flag) != OG_OK ? og_err_oom(err) : OG_OK;
+}
+
+static og_status view_push(mtable *mt, const og_table_schema *s, const og_batch *src, size_t row,
+                           unsigned char flag, og_error *err) {
+  return view_push_id(mt, s, src, row, flag, UINT64_MAX, err);
 }
 
 static json_t *side_json(const og_table_delta *d, size_t row, bool base) {
@@ -393,7 +401,9 @@ static og_status merge_rows(mctx *c, mtable *mt, og_table *B, og_table *S, og_ta
     }
     og_buf_dispose(&props);
     unsigned char fl = both | (from_src ? OG_MERGE_ROW_COMBINED : 0);
-    if ((rc = view_push(mt, sch, &comb, 0, fl, err)) != OG_OK) goto cleanup;
+    if ((rc = view_push_id(mt, sch, &comb, 0, fl, dt.side_rows.rowids.items[et->side_row], err)) !=
+        OG_OK)
+      goto cleanup;
     if (!from_src) continue; /* the target already holds this row */
     if ((rc = og_merge_batch_push(&ch.updates, &comb, 0, err)) != OG_OK) goto cleanup;
     if (OG_VEC_PUSH(&ch.updates.rowids, dt.side_rows.rowids.items[et->side_row]) != OG_OK) goto oom;

@@ -470,6 +470,34 @@ static void test_all_conflicts_reported(void **state) {
   og_db_close(db);
 }
 
+/* A row combining both sides' properties collides with an untouched row on a
+ * composite @unique; and two rows both sides changed collide on a single one. */
+static void test_combined_unique(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_merge_result mr;
+  const char *sch = "node P { name: String @key  a: String?  b: String?  @unique(a, b) }\n";
+  og_db *db = fresh(sch, "{\"type\":\"P\",\"data\":{\"name\":\"x\",\"a\":\"1\",\"b\":\"1\"}}\n"
+                         "{\"type\":\"P\",\"data\":{\"name\":\"y\",\"a\":\"2\",\"b\":\"2\"}}\n");
+  OG_ASSERT_OK(og_db_branch_create(db, "f", NULL, NULL, &err), &err);
+  mutate(db, "f", "query q() { update P set { a: \"2\" } where name = \"x\" }");
+  mutate(db, "main", "query q() { update P set { b: \"2\" } where name = \"x\" }");
+  char *before = snap(db, "main");
+  assert_int_equal(merge(db, "f", "main", &mr, &err), OG_ECONFLICT);
+  assert_non_null(strstr(mr.conflicts_json, "unique_violation"));
+  assert_non_null(strstr(mr.conflicts_json, "[a, b]"));
+  char *after = snap(db, "main");
+  assert_string_equal(before, after);
+  og_free(before);
+  og_free(after);
+  /* the same combination without the colliding row merges */
+  mutate(db, "main", "query q() { delete P where name = \"y\" }");
+  OG_ASSERT_OK(merge(db, "f", "main", &mr, &err), &err);
+  assert_int_equal(mr.outcome, OG_MERGE_MERGED);
+  og_merge_result_dispose(&mr);
+  og_db_close(db);
+}
+
 /* Schemas that differ: refused unless the merge is a fast-forward. */
 static void test_schema_difference(void **state) {
   (void)state;
@@ -735,6 +763,7 @@ int main(void) {
       cmocka_unit_test(test_many_tables_and_sequential),
       cmocka_unit_test(test_property_merge_and_net_zero),
       cmocka_unit_test(test_all_conflicts_reported),
+      cmocka_unit_test(test_combined_unique),
       cmocka_unit_test(test_schema_difference),
       cmocka_unit_test(test_merge_base),
       cmocka_unit_test(test_race_two_processes),
