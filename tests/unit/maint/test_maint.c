@@ -120,6 +120,35 @@ static char *scan_text(og_db *db, const char *branch, uint64_t version, const ch
   return og_buf_detach(&out, NULL);
 }
 
+/* Run a read query; every row as "cell,cell" lines, sorted. */
+static char *query_text(og_db *db, const char *branch, const char *gq) {
+  og_error err = OG_ERROR_INIT;
+  og_result *r = NULL;
+  og_query_opts qo = {.branch = branch};
+  OG_ASSERT_OK(og_db_query(db, gq, strlen(gq), &qo, &r, &err), &err);
+  size_t n = og_result_row_count(r), nc = og_result_column_count(r);
+  char **lines = og_calloc(n + 1, sizeof *lines);
+  for (size_t i = 0; i < n; i++) {
+    og_buf l = OG_BUF_INIT;
+    for (size_t c = 0; c < nc; c++) {
+      char *cell = og_result_cell_json(r, i, c);
+      og_buf_printf(&l, "%s%s", c ? "," : "", cell);
+      og_string_free(cell);
+    }
+    lines[i] = og_buf_detach(&l, NULL);
+  }
+  qsort(lines, n, sizeof *lines, cmp_str);
+  og_buf out = OG_BUF_INIT;
+  for (size_t i = 0; i < n; i++) {
+    og_buf_printf(&out, "%s\n", lines[i]);
+    og_free(lines[i]);
+  }
+  og_free(lines);
+  og_result_free(r);
+  og_buf_puts(&out, "");
+  return og_buf_detach(&out, NULL);
+}
+
 static void mutate(og_db *db, const char *branch, const char *gq) {
   og_error err = OG_ERROR_INIT;
   og_mutate_opts mo = {.branch = branch};
@@ -204,6 +233,10 @@ static void lifecycle(const char *branch) {
   assert_true(head(db, branch) > v_before);
   char *after = scan_text(db, branch, 0, "node:Person");
   assert_string_equal(before, after); /* same rows, same values */
+  char *q1 = query_text(db, branch,
+                        "query q() { match { $p: Person { name: \"Alice\" }  $p knows $f } return { $f.name, $f.age } }");
+  assert_string_equal(q1, "\"Bob\",26\n\"Charlie\",35\n");
+  og_free(q1);
 
   /* idempotent: nothing to do → no commit */
   uint64_t v_opt = head(db, branch);
@@ -233,6 +266,10 @@ static void lifecycle(const char *branch) {
                    "edge Knows: Human -> Human\nedge WorksAt: Human -> Company\n";
   apply(db, branch, s2, false, true);
   char *t2 = scan_text(db, branch, 0, "node:Human");
+  char *q2 = query_text(db, branch,
+                        "query q() { match { $h: Human { name: \"Alice\" }  $h knows $f } return { $f.name, $f.years } }");
+  assert_string_equal(q2, "\"Bob\",26\n\"Charlie\",40\n");
+  og_free(q2);
   assert_non_null(strstr(t2, "id=Charlie|name=Charlie|nickname=null|years=40"));
   const char *s3 = "node Human { name: String @key  nickname: String? }\n"
                    "node Company { name: String @key }\n"
@@ -557,6 +594,42 @@ static void test_hard_drop(void **state) {
   og_free(uri);
 }
 
+/* Metadata-only and index-only steps leave the tables untouched; an added
+ * type gets an empty table that takes inserts. */
+static void test_apply_metadata_index_add_type(void **state) {
+  (void)state;
+  char *uri = NULL;
+  og_db *db = fresh(&uri);
+  og_error err = OG_ERROR_INIT;
+  og_snapshot *s = NULL;
+  OG_ASSERT_OK(og_graph_snapshot(og_db__graph(db), "main", 0, &s, &err), &err);
+  char *pdesc = og_strdup(og_manifest_find(og_snapshot_manifest(s), "node:Person")->descriptor);
+  og_snapshot_free(s);
+  const char *s1 = "node Person @description(\"people\") { name: String @key  age: I32? @index }\n"
+                   "node Company { name: String @key }\n"
+                   "node City { name: String @key  pop: I64? }\n"
+                   "edge Knows: Person -> Person\nedge WorksAt: Person -> Company\n";
+  apply(db, NULL, s1, false, true);
+  OG_ASSERT_OK(og_graph_snapshot(og_db__graph(db), "main", 0, &s, &err), &err);
+  const og_manifest *m = og_snapshot_manifest(s);
+  assert_string_equal(og_manifest_find(m, "node:Person")->descriptor, pdesc);
+  assert_non_null(og_manifest_find(m, "node:City"));
+  assert_int_equal(og_manifest_find(m, "node:City")->row_count, 0);
+  og_snapshot_free(s);
+  mutate(db, NULL, "query q() { insert City { name: \"Oslo\", pop: 700000 } }");
+  char *c = scan_text(db, NULL, 0, "node:City");
+  assert_string_equal(c, "id=Oslo|name=Oslo|pop=700000\n");
+  og_free(c);
+  char *src = NULL;
+  OG_ASSERT_OK(og_db_schema_source(db, "main", &src, &err), &err);
+  assert_string_equal(src, s1);
+  og_free(src);
+  verify_ok(uri);
+  og_free(pdesc);
+  og_db_close(db);
+  og_free(uri);
+}
+
 /*==================== refusals ====================*/
 
 static void test_refusals_write_nothing(void **state) {
@@ -713,6 +786,7 @@ int main(void) {
       cmocka_unit_test(test_cleanup_retention),
       cmocka_unit_test(test_cleanup_deleted_branch_and_orphans),
       cmocka_unit_test(test_hard_drop),
+      cmocka_unit_test(test_apply_metadata_index_add_type),
       cmocka_unit_test(test_refusals_write_nothing),
       cmocka_unit_test(test_concurrent_applies_serialize),
       cmocka_unit_test(test_newer_format_refused),
