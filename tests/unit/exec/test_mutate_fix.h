@@ -153,7 +153,7 @@ static char *mfix_dump(mfix *f, const char *key, const char *cols) {
       assert_int_equal(OG_VEC_PUSH(&lines, og_buf_detach(&line, NULL)), OG_OK);
     }
   }
-  qsort(lines.items, lines.count, sizeof(char *), cmp_line);
+  if (lines.count) qsort(lines.items, lines.count, sizeof(char *), cmp_line);
   og_buf out = OG_BUF_INIT;
   og_buf_puts(&out, "");
   for (size_t i = 0; i < lines.count; i++) {
