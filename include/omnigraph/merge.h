@@ -65,13 +65,14 @@ og_status og_db_branch_merge(struct og_db *db, const char *source, const char *t
                              const char *actor, og_merge_result *out, og_error *err);
 
 /* Entity-level changes between two graph versions, as JSON:
- * {"from":{"commit_id","branch","version"},"to":{…},
+ * {"from":{"commit_id","branch","version"},"to":{…},"from_version","to_version",
+ *  "branch" (to's),
  *  "changes":[{"table_key","kind":"node"|"edge","type_name","id",
- *              "op":"insert"|"update"|"delete",
+ *              "op":"insert"|"update"|"delete","manifest_version" (to's),
  *              "endpoints":{"src","dst"}            (edges),
  *              "values":{…}                          (insert: new, delete: old),
  *              "fields":{"<prop>":{"old":…,"new":…}} (update)}],
- *  "stats":{"inserts","updates","deletes","types_affected":[…],"rows_read"}}
+ *  "stats":{"inserts","updates","deletes","types_affected":[sorted],"rows_read"}}
  * `from`/`to` are commit ids, branch names (head) or "branch@version".
  * `type_name` (NULL = all) restricts to one node or edge type. Tables whose
  * versions share fragments are compared by their differing fragments and

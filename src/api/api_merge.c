@@ -401,7 +401,28 @@ static json_t *ref_json(og_snapshot *s) {
 typedef struct dstats {
   uint64_t ins, upd, del, rows_read;
   json_t *types;
+  uint64_t to_version;
 } dstats;
+
+static int cmp_json_str(const void *a, const void *b) {
+  return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+}
+
+/* Sorted, without duplicates (a type name can be both a node and an edge
+ * table only in theory: names are unique across kinds). */
+static json_t *sorted_types(json_t *arr) {
+  size_t n = json_array_size(arr);
+  json_t **v = og_calloc(n + 1, sizeof *v);
+  json_t *out = json_array();
+  if (!v) return out;
+  for (size_t i = 0; i < n; i++) v[i] = json_array_get(arr, i);
+  qsort(v, n, sizeof *v, cmp_json_str);
+  for (size_t i = 0; i < n; i++)
+    if (i == 0 || strcmp(json_string_value(v[i]), json_string_value(v[i - 1])) != 0)
+      json_array_append(out, v[i]);
+  og_free(v);
+  return out;
+}
 
 static og_status diff_table(const char *key, og_table *A, og_table *B, json_t *changes,
                             dstats *st, og_error *err) {
@@ -422,6 +443,7 @@ static og_status diff_table(const char *key, og_table *A, og_table *B, json_t *c
     json_object_set_new(c, "type_name", json_string(key + 5));
     json_object_set_new(c, "id", json_stringn(e->id, e->id_len));
     json_object_set_new(c, "op", json_string(op));
+    json_object_set_new(c, "manifest_version", json_integer((json_int_t)st->to_version));
     const og_batch *rb = e->side_row != OG_MERGE_ABSENT ? &d.side_rows : &d.base_rows;
     size_t rr = e->side_row != OG_MERGE_ABSENT ? e->side_row : e->base_row;
     if (edge && cs >= 0 && cd >= 0)
@@ -458,11 +480,12 @@ og_status og_db_diff_json(og_db *db, const char *from, const char *to, const cha
   og_snapshot *a = NULL, *b = NULL;
   og_status rc;
   json_t *changes = json_array();
-  dstats st = {0, 0, 0, 0, json_array()};
+  dstats st = {0, 0, 0, 0, json_array(), 0};
   *json_out = NULL;
   if ((rc = resolve(db, from, &a, err)) != OG_OK) goto cleanup;
   if ((rc = resolve(db, to, &b, err)) != OG_OK) goto cleanup;
   const og_manifest *ma = og_snapshot_manifest(a), *mb = og_snapshot_manifest(b);
+  st.to_version = mb->version;
   /* both table lists are sorted: walk their union in order */
   size_t i = 0, j = 0;
   while (i < ma->ntables || j < mb->ntables) {
@@ -489,12 +512,15 @@ og_status og_db_diff_json(og_db *db, const char *from, const char *to, const cha
   json_t *o = json_object();
   json_object_set_new(o, "from", ref_json(a));
   json_object_set_new(o, "to", ref_json(b));
+  json_object_set_new(o, "from_version", json_integer((json_int_t)ma->version));
+  json_object_set_new(o, "to_version", json_integer((json_int_t)mb->version));
+  json_object_set_new(o, "branch", json_string(mb->branch));
   json_object_set_new(o, "changes", changes);
   changes = NULL;
   json_object_set_new(o, "stats",
-                      json_pack("{s:I,s:I,s:I,s:O,s:I}", "inserts", (json_int_t)st.ins, "updates",
+                      json_pack("{s:I,s:I,s:I,s:o,s:I}", "inserts", (json_int_t)st.ins, "updates",
                                 (json_int_t)st.upd, "deletes", (json_int_t)st.del,
-                                "types_affected", st.types, "rows_read",
+                                "types_affected", sorted_types(st.types), "rows_read",
                                 (json_int_t)st.rows_read));
   char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(o);
