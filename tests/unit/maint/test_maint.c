@@ -560,6 +560,60 @@ static void test_cleanup_deleted_branch_and_orphans(void **state) {
   og_free(uri);
 }
 
+/* A failing delete is isolated on its table; a rerun finishes. Retention by
+ * age uses the commit times. */
+static void test_cleanup_fault_isolation_and_age(void **state) {
+  (void)state;
+  char *uri = NULL;
+  og_db *db = fresh(&uri);
+  og_error err = OG_ERROR_INIT;
+  for (int i = 0; i < 3; i++) {
+    char q[200];
+    snprintf(q, sizeof q, "query q() { update Person set { age: %d } where name = \"Diana\" }", 60 + i);
+    mutate(db, NULL, q);
+  }
+  uint64_t h = head(db, NULL);
+  og_snapshot *s = NULL;
+  OG_ASSERT_OK(og_graph_snapshot(og_db__graph(db), "main", 0, &s, &err), &err);
+  uint64_t head_ms = og_snapshot_manifest(s)->commit.time_ms;
+  og_snapshot_free(s);
+  og_store *fault = NULL;
+  OG_ASSERT_OK(og_store_open_fault(&fault, db->store, &err), &err);
+  /* older-than 1 h, evaluated 30 min after the head: nothing is released */
+  og_cleanup_opts age = {.older_than_set = true, .older_than_ms = 3600000, .now_ms = head_ms + 1800000};
+  og_cleanup_result r = {0};
+  OG_ASSERT_OK(og_graph_cleanup(fault, &age, &r, &err), &err);
+  assert_int_equal(r.objects_removed, 0);
+  og_cleanup_result_dispose(&r);
+  /* ... evaluated a day later: only the head is retained */
+  age.now_ms = head_ms + 86400000;
+  og_fault_spec fs = {.ops = OG_STORE_OP_DELETE, .countdown = 1, .kind = OG_FAULT_EIO};
+  og_store_fault_arm(fault, &fs);
+  OG_ASSERT_OK(og_graph_cleanup(fault, &age, &r, &err), &err);
+  assert_int_equal(r.errors, 1);
+  size_t with_error = 0;
+  for (size_t i = 0; i < r.count; i++) with_error += r.tables[i].error != NULL;
+  assert_int_equal(with_error, 1);
+  assert_true(r.objects_removed > 0);
+  og_cleanup_result_dispose(&r);
+  og_store_fault_disarm(fault);
+  uint64_t floor = 0;
+  OG_ASSERT_OK(og_graph_floor_get(db->store, "main", &floor, &err), &err);
+  assert_int_equal(floor, h);
+  verify_ok(uri);
+  OG_ASSERT_OK(og_graph_cleanup(fault, &age, &r, &err), &err);
+  assert_int_equal(r.errors, 0);
+  assert_int_equal(r.objects_removed, 1); /* the one that failed */
+  og_cleanup_result_dispose(&r);
+  verify_ok(uri);
+  og_store_free(fault);
+  char *p = scan_text(db, NULL, 0, "node:Person");
+  assert_non_null(strstr(p, "id=Diana|age=62|name=Diana"));
+  og_free(p);
+  og_db_close(db);
+  og_free(uri);
+}
+
 static void test_hard_drop(void **state) {
   (void)state;
   char *uri = NULL;
@@ -785,6 +839,7 @@ int main(void) {
       cmocka_unit_test(test_optimize_races_strict_writers),
       cmocka_unit_test(test_cleanup_retention),
       cmocka_unit_test(test_cleanup_deleted_branch_and_orphans),
+      cmocka_unit_test(test_cleanup_fault_isolation_and_age),
       cmocka_unit_test(test_hard_drop),
       cmocka_unit_test(test_apply_metadata_index_add_type),
       cmocka_unit_test(test_refusals_write_nothing),
