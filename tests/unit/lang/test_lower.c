@@ -159,6 +159,11 @@ static const struct { const char *id, *query, *ir; } ROWS[] = {
     {"mutation predicate on a list property is membership",
      "query q() { delete Person where tags = \"x\" }",
      "Delete node Person where tags contains \"x\"\n"},
+    {"§5.3 fractional literal kept as a float (rec)",
+     "query q() { match { $p: Person  $p.age < 30.5 } return { $p.name } }",
+     "NodeScan $p: Person\n"
+     "Filter $p.age < 30.5\n"
+     "Project $p.name AS p.name\n"},
 };
 
 static void test_renderings(void **state) {

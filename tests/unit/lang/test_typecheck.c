@@ -82,6 +82,8 @@ static const row READ_ROWS[] = {
     {"T03 T3 literal", S_TC, Q("$p: Person { age: \"x\" }", "$p"), "T3: property `age` has type I32? but got String", NULL},
     {"T03 numeric literal ok", S_TC, Q("$p: Person { age: 30 }", "$p"), NULL, NULL},
     {"T03 float literal on int ok", S_TC, Q("$p: Person { age: 30.5 }", "$p"), NULL, NULL},
+    {"§5.3 fractional literal on an int column (rec: no truncation)", S_TC, Q("$p: Person  $p.age < 30.5", "$p.name"),
+     NULL, NULL},
     {"T05 membership literal", S_LIST, Q("$p: Person { tags: \"rust\" }", "$p.name"), NULL, NULL},
     {"T05 membership param", S_LIST,
      "query q($tag: String) { match { $p: Person { tags: $tag } } return { $p.name } }", NULL, NULL},
