@@ -467,6 +467,20 @@ static void test_path_counting(void **state) {
   XQ_EXPECT(&x, "query q() { match { $a: Person  $a knows $b  $b knows $c  $c knows $d } return { count($d) as n, sum(1) as s } }",
             NULL, false, "[{\"n\":8,\"s\":8.0}]");
   xq_dispose(&x);
+  /* dangling source ids: X is no node; only A→B→C is a path of live nodes */
+  xq_init(&x, CHAIN);
+  xq_load(&x, "{\"type\":\"Person\",\"data\":{\"name\":\"A\"}}\n{\"type\":\"Person\",\"data\":{\"name\":\"B\"}}\n"
+              "{\"type\":\"Person\",\"data\":{\"name\":\"C\"}}\n"
+              "{\"edge\":\"Knows\",\"from\":\"A\",\"to\":\"X\"}\n{\"edge\":\"Knows\",\"from\":\"X\",\"to\":\"B\"}\n"
+              "{\"edge\":\"Knows\",\"from\":\"A\",\"to\":\"B\"}\n{\"edge\":\"Knows\",\"from\":\"B\",\"to\":\"C\"}\n");
+  XQ_EXPECT(&x, "query q() { match { $a: Person  $a knows $b  $b knows $c } return { count($c) as n } }", NULL, false,
+            "[{\"n\":1}]");
+  XQ_EXPECT(&x, "query q() { match { $a: Person  $a knows $b } return { count($b) as n } }", NULL, false,
+            "[{\"n\":2}]");
+  /* a filtered frontier (not every source, weight 1) */
+  XQ_EXPECT(&x, "query q() { match { $a: Person  $a.name != \"B\"  $a knows $b  $b knows $c } return { count($c) as n } }",
+            NULL, false, "[{\"n\":1}]");
+  xq_dispose(&x);
 }
 
 int main(void) {
