@@ -625,15 +625,83 @@ og_status og_graph_log(og_graph *g, const char *branch, size_t limit, og_commit_
   return rc;
 }
 
+/* Look for `id` in versions [lo, hi] of one incarnation. */
+static og_status scan_versions(og_store *st, const char *branch, uint64_t gen, uint64_t lo,
+                               uint64_t hi, const char *id, og_manifest **out) {
+  for (uint64_t v = lo; v <= hi; v++) {
+    og_manifest *m = NULL;
+    if (og_manifest_load_at(st, branch, gen, v, &m, NULL) != OG_OK) continue;
+    if (strcmp(m->commit.commit_id, id) == 0) {
+      *out = m;
+      return OG_OK;
+    }
+    og_manifest_free(m);
+  }
+  return OG_ENOTFOUND;
+}
+
+/* Fast path of og_graph_show_commit within one incarnation. Commit ids are
+ * ULIDs (time-ordered, monotonic within a process) created just before the
+ * commit, so along a branch log they are nearly sorted: binary-search on the
+ * id, then look at a window around the landing point (concurrent writers and
+ * clock skew can interleave them a little). O(log n) reads; OG_ENOTFOUND
+ * sends the caller to the full scan. */
+#define OG_GSHOW_WINDOW 16
+static og_status find_commit_by_time(og_store *st, const char *branch, uint64_t gen,
+                                     const char *id, og_manifest **out) {
+  bool ex = false;
+  uint64_t head = 0;
+  if (probe_pos(st, branch, gen, 1, &ex, NULL) != OG_OK || !ex) return OG_ENOTFOUND;
+  if (gallop(st, branch, gen, 1, &head, NULL) != OG_OK) return OG_ENOTFOUND;
+  if (head <= 4 * OG_GSHOW_WINDOW) return scan_versions(st, branch, gen, 1, head, id, out);
+  uint64_t lo = 1, hi = head + 1;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    og_manifest *m = NULL;
+    if (og_manifest_load_at(st, branch, gen, mid, &m, NULL) != OG_OK) return OG_ENOTFOUND;
+    if (strcmp(m->commit.commit_id, id) == 0) {
+      *out = m;
+      return OG_OK;
+    }
+    bool before = strcmp(m->commit.commit_id, id) < 0;
+    og_manifest_free(m);
+    if (before) lo = mid + 1;
+    else hi = mid;
+  }
+  uint64_t a = lo > OG_GSHOW_WINDOW ? lo - OG_GSHOW_WINDOW : 1;
+  uint64_t b = lo + OG_GSHOW_WINDOW < head ? lo + OG_GSHOW_WINDOW : head;
+  return scan_versions(st, branch, gen, a, b, id, out);
+}
+
 og_status og_graph_show_commit(og_graph *g, const char *commit_id, og_manifest **out,
                                og_error *err) {
   og_keylist kl = {0};
   *out = NULL;
   if (!commit_id || !og_ulid_valid(commit_id))
     return og_err_set(err, OG_EINVAL, "invalid commit id '%s'", commit_id ? commit_id : "");
-  og_status rc = og_store_list(g->st, OG_GK_LOG, &kl, err);
+  /* every incarnation has a branch record (written before its version 1;
+   * main's may be missing after a crash in init, so main is tried first) */
+  og_status rc = og_store_list(g->st, OG_GK_BRANCHES, &kl, err);
   if (rc != OG_OK) goto cleanup;
-  /* newest keys last: scan backwards, recent commits are the usual question */
+  for (size_t i = 0; i <= kl.count; i++) {
+    char name[OG_GRAPH_BRANCH_NAME_MAX + 1];
+    uint64_t gen = 1;
+    if (i == 0) {
+      strcpy(name, OG_GRAPH_MAIN);
+    } else {
+      const char *seg = kl.keys[i - 1] + strlen(OG_GK_BRANCHES);
+      const char *at = strrchr(seg, '@');
+      char *end = NULL;
+      if (!at || !og_gkey_name_decode(seg, (size_t)(at - seg), name, sizeof name)) continue;
+      gen = strtoull(at + 1, &end, 10);
+      if (!end || *end || gen == 0 || (strcmp(name, OG_GRAPH_MAIN) == 0 && gen == 1)) continue;
+    }
+    if (find_commit_by_time(g->st, name, gen, commit_id, out) == OG_OK) goto cleanup;
+  }
+  og_keylist_dispose(&kl);
+  /* slow path: every manifest, newest keys last (recent commits are the
+   * usual question) */
+  if ((rc = og_store_list(g->st, OG_GK_LOG, &kl, err)) != OG_OK) goto cleanup;
   for (size_t i = kl.count; i-- > 0;) {
     og_manifest *m = NULL;
     if (og_manifest_load(g->st, kl.keys[i], &m, NULL) != OG_OK) continue;

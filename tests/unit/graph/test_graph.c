@@ -878,6 +878,47 @@ static void test_verify_linear(void **state) {
   og_store_free(st);
 }
 
+/* Commit lookup by id reads O(log n) manifests per incarnation, not all. */
+static void test_show_commit_fast(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_store *st = fx_memory();
+  og_graph *g = fx_init(st);
+  OG_ASSERT_OK(og_graph_branch_create(g, "side", "main", 0, NULL, &err), &err);
+  enum { N = 600 };
+  static char ids[N + 2][OG_ULID_LEN + 1];
+  for (int i = 0; i < N; i++) {
+    og_graph_write *w = NULL;
+    OG_ASSERT_OK(og_graph_write_begin(g, i % 3 ? "main" : "side", &w, &err), &err);
+    og_commit_opts co = {"mutation", NULL, NULL, NULL};
+    og_snapshot *s = NULL;
+    OG_ASSERT_OK(og_graph_commit(w, &co, &s, &err), &err);
+    strcpy(ids[i], og_snapshot_manifest(s)->commit.commit_id);
+    og_snapshot_free(s);
+    og_graph_write_free(w);
+  }
+  uint64_t worst = 0;
+  for (int i = 0; i < N; i += 37) {
+    og_store_stats_reset(st);
+    og_manifest *m = NULL;
+    OG_ASSERT_OK(og_graph_show_commit(g, ids[i], &m, &err), &err);
+    assert_string_equal(m->commit.commit_id, ids[i]);
+    assert_string_equal(m->branch, i % 3 ? "main" : "side");
+    og_manifest_free(m);
+    og_store_stats s;
+    og_store_stats_get(st, &s);
+    if (s.gets > worst) worst = s.gets;
+    assert_int_equal(s.lists, 1);
+  }
+  print_message("show commit: at most %" PRIu64 " manifest reads among %d commits\n", worst, N);
+  assert_true(worst < 120);
+  /* a commit that lies outside the time window is still found (full scan) */
+  og_manifest *m = NULL;
+  assert_int_equal(og_graph_show_commit(g, "7ZZZZZZZZZZZZZZZZZZZZZZZZZ", &m, &err), OG_ENOTFOUND);
+  og_graph_free(g);
+  og_store_free(st);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_init_open),
@@ -900,6 +941,7 @@ int main(void) {
       cmocka_unit_test(test_merge_parent),
       cmocka_unit_test(test_verify_catches),
       cmocka_unit_test(test_verify_linear),
+      cmocka_unit_test(test_show_commit_fast),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
