@@ -141,6 +141,17 @@ int main(int argc, char **argv) {
   }
   og_load_result_dispose(&res);
   long rss_edges = peak_rss_kb();
+  {
+    og_snapshot *snap = NULL;
+    if (og_graph_snapshot(og_db__graph(db), "main", 0, &snap, &err)) die("snapshot", &err);
+    const og_table_entry *ke = og_manifest_find(og_snapshot_manifest(snap), "edge:Knows");
+    const og_table_entry *pe = og_manifest_find(og_snapshot_manifest(snap), "node:Person");
+    if (!ke || ke->row_count != E || !pe || pe->row_count != N) {
+      fprintf(stderr, "row counts in the manifest do not match the input\n");
+      return 1;
+    }
+    og_snapshot_free(snap);
+  }
   printf("load persons: wall %8.1f ms (%9.0f rows/s)  cpu %8.1f ms (%9.0f rows/s)  puts %llu  MB %.1f  fsyncs %llu\n",
          t_nodes, (double)N / (t_nodes / 1e3), c_nodes, (double)N / (c_nodes / 1e3), (unsigned long long)s0.puts,
          (double)s0.bytes_written / 1048576.0, (unsigned long long)s0.fsyncs);

@@ -7,6 +7,7 @@
 
 #include "load/jdom.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,8 @@ typedef struct ltype {
   const og_table_schema *schema;
   int *prop_col;   /* table column of each catalog property */
   og_value *vals;  /* one row, by table column */
-  og_batch batch;
+  og_batch bufs[2]; /* double buffer: one fills while the writer writes the other */
+  int cur_buf;
   OG_VEC(uint64_t) rec;
   OG_VEC(uint64_t) line;
   OG_VEC(uint8_t) explicit_id;
@@ -47,6 +49,23 @@ typedef struct ltype {
   og_arena darena;
 } ltype;
 
+/* The background writer: encodes, compresses and durably writes one chunk
+ * (og_table_apply) while the main thread parses the next one. At most one
+ * chunk is in flight; the main thread waits for it before submitting
+ * another or reading a running table version. */
+typedef struct writer {
+  pthread_t th;
+  bool started, busy, quit;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  struct ltype *T;     /* job: apply `batch` (+ `dels`) onto T->cur */
+  og_batch *batch;
+  OG_VEC(uint64_t) dels;
+  uint32_t frag_rows;
+  og_status rc;        /* sticky */
+  og_error err;
+} writer;
+
 typedef struct loader {
   const og_load_req *req;
   og_graph_write *w;
@@ -59,7 +78,10 @@ typedef struct loader {
   og_arena rowarena;     /* per-chunk scratch for converted values */
   og_buf tmp;
   size_t chunk;
+  writer bg;
 } loader;
+
+#define BATCH(T) (&(T)->bufs[(T)->cur_buf])
 
 /*==================== helpers ====================*/
 
@@ -104,7 +126,8 @@ static void ltype_free(ltype *T) {
   og_table_free(T->cur);
   og_free(T->prop_col);
   og_free(T->vals);
-  og_batch_dispose(&T->batch);
+  og_batch_dispose(&T->bufs[0]);
+  og_batch_dispose(&T->bufs[1]);
   OG_VEC_FREE(&T->rec);
   OG_VEC_FREE(&T->line);
   OG_VEC_FREE(&T->explicit_id);
@@ -149,7 +172,8 @@ static og_status get_type(loader *L, const og_type *t, ltype **out, og_error *er
       goto fail;
     }
   }
-  if ((rc = og_batch_init(&T->batch, T->schema, err))) goto fail;
+  if ((rc = og_batch_init(&T->bufs[0], T->schema, err)) || (rc = og_batch_init(&T->bufs[1], T->schema, err)))
+    goto fail;
   T->nuniq = og_write_unique_sets(t, T->schema, T->uniq, MAX_UNIQUE);
   if ((rc = OG_VEC_PUSH(&L->types, T))) {
     rc = og_err_oom(err);
@@ -321,11 +345,11 @@ static og_status push_row(loader *L, ltype *T, uint64_t rec, uint64_t line, bool
                           og_error *err) {
   og_status rc;
   for (size_t c = 0; c < T->schema->ncols; c++)
-    if ((rc = og_write_push_value(&T->batch.cols[c], &T->vals[c], err))) return rc;
+    if ((rc = og_write_push_value(&BATCH(T)->cols[c], &T->vals[c], err))) return rc;
   if (OG_VEC_PUSH(&T->rec, rec) || OG_VEC_PUSH(&T->line, line) ||
       OG_VEC_PUSH(&T->explicit_id, (uint8_t)explicit_id))
     return og_err_oom(err);
-  if (og_batch_rows(&T->batch) >= L->chunk) return flush(L, T, err);
+  if (og_batch_rows(BATCH(T)) >= L->chunk) return flush(L, T, err);
   return OG_OK;
 }
 
@@ -519,7 +543,7 @@ static og_status defer_endpoint(ltype *T, uint64_t row, uint64_t rec, uint64_t l
  * overwrite, where a type may still be replaced later in the input) the
  * committed table; whatever is still missing is re-checked at the end. */
 static og_status resolve_chunk(loader *L, ltype *T, og_error *err) {
-  size_t n = og_batch_rows(&T->batch);
+  size_t n = og_batch_rows(BATCH(T));
   og_status rc = OG_OK;
   const char **keys = og_calloc(n ? n : 1, sizeof *keys);
   size_t *lens = og_calloc(n ? n : 1, sizeof *lens);
@@ -532,7 +556,7 @@ static og_status resolve_chunk(loader *L, ltype *T, og_error *err) {
   for (int side = 0; side < 2 && !rc; side++) {
     const char *tname = side ? T->t->to_type : T->t->from_type;
     ltype *N = find_loaded(L, "node", tname);
-    const og_column *col = &T->batch.cols[1 + side];
+    const og_column *col = &BATCH(T)->cols[1 + side];
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
       size_t len;
@@ -568,8 +592,102 @@ cleanup:
   return rc;
 }
 
+static void *writer_main(void *arg) {
+  writer *w = arg;
+  pthread_mutex_lock(&w->mu);
+  for (;;) {
+    while (!w->busy && !w->quit) pthread_cond_wait(&w->cv, &w->mu);
+    if (!w->busy) break;
+    pthread_mutex_unlock(&w->mu);
+    ltype *T = w->T;
+    og_table_change chg = {.deletes = w->dels.items, .ndeletes = w->dels.count, .inserts = w->batch};
+    og_table_write_opts wo = {.max_fragment_rows = w->frag_rows};
+    og_table *nt = NULL;
+    og_status rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, &w->err);
+    if (!rc) {
+      og_table_free(T->cur);
+      T->cur = nt;
+    }
+    og_batch_clear(w->batch);
+    w->dels.count = 0;
+    pthread_mutex_lock(&w->mu);
+    if (rc && !w->rc) w->rc = rc;
+    w->busy = false;
+    pthread_cond_broadcast(&w->cv);
+  }
+  pthread_mutex_unlock(&w->mu);
+  return NULL;
+}
+
+/* Wait until no chunk is in flight; returns the writer's first error. */
+static og_status writer_wait(loader *L, og_error *err) {
+  writer *w = &L->bg;
+  if (!w->started) return OG_OK;
+  pthread_mutex_lock(&w->mu);
+  while (w->busy) pthread_cond_wait(&w->cv, &w->mu);
+  og_status rc = w->rc;
+  pthread_mutex_unlock(&w->mu);
+  if (rc && err) *err = w->err;
+  return rc;
+}
+
+static void writer_stop(loader *L) {
+  writer *w = &L->bg;
+  if (!w->started) return;
+  pthread_mutex_lock(&w->mu);
+  while (w->busy) pthread_cond_wait(&w->cv, &w->mu);
+  w->quit = true;
+  pthread_cond_broadcast(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+  pthread_join(w->th, NULL);
+  pthread_mutex_destroy(&w->mu);
+  pthread_cond_destroy(&w->cv);
+  OG_VEC_FREE(&w->dels);
+  w->started = false;
+}
+
+/* Hand T's current buffer (and the deletes) to the writer and switch T to
+ * its other buffer. Falls back to writing inline if no thread can start. */
+static og_status writer_submit(loader *L, ltype *T, u64vec *dels, uint32_t frag_rows, og_error *err) {
+  writer *w = &L->bg;
+  og_status rc = writer_wait(L, err);
+  if (rc) return rc;
+  if (!w->started) {
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    if (pthread_create(&w->th, NULL, writer_main, w) != 0) {
+      pthread_mutex_destroy(&w->mu);
+      pthread_cond_destroy(&w->cv);
+      og_table_change chg = {.deletes = dels->items, .ndeletes = dels->count, .inserts = BATCH(T)};
+      og_table_write_opts wo = {.max_fragment_rows = frag_rows};
+      og_table *nt = NULL;
+      if ((rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, err))) return rc;
+      og_table_free(T->cur);
+      T->cur = nt;
+      og_batch_clear(BATCH(T));
+      return OG_OK;
+    }
+    w->started = true;
+  }
+  pthread_mutex_lock(&w->mu);
+  w->T = T;
+  w->batch = BATCH(T);
+  /* swap the delete list in (the writer's old one is empty) */
+  u64vec tmp = {w->dels.items, w->dels.count, w->dels.cap};
+  w->dels.items = dels->items;
+  w->dels.count = dels->count;
+  w->dels.cap = dels->cap;
+  *dels = tmp;
+  w->frag_rows = frag_rows;
+  w->busy = true;
+  pthread_cond_broadcast(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+  T->cur_buf ^= 1;
+  return OG_OK;
+}
+
 static og_status flush(loader *L, ltype *T, og_error *err) {
-  size_t n = og_batch_rows(&T->batch);
+  size_t n = og_batch_rows(BATCH(T));
   if (n == 0) return OG_OK;
   og_status rc = OG_OK;
   u64vec dels = OG_VEC_INIT;
@@ -584,6 +702,8 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
   og_table_change chg = {0};
 
   if (T->is_edge && (rc = resolve_chunk(L, T, err))) goto cleanup;
+  /* merge reads the running version: nothing may be in flight */
+  if (L->req->mode == OG_LOAD_MERGE && (rc = writer_wait(L, err))) goto cleanup;
   if (L->req->mode == OG_LOAD_OVERWRITE && !T->truncated) {
     if ((rc = all_rowids(T->base, &dels, err))) goto cleanup;
     T->truncated = true;
@@ -601,7 +721,7 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
       if (!T->explicit_id.items[i]) continue;
-      keys[m] = og_column_get_bytes(&T->batch.cols[0], i, &lens[m]);
+      keys[m] = og_column_get_bytes(&BATCH(T)->cols[0], i, &lens[m]);
       rows[m++] = i;
     }
     if (m) {
@@ -642,7 +762,7 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
   for (size_t i = 0; dest && i < n; i++)
     if (dest[i]) split = true;
   if (!split) {
-    chg.inserts = &T->batch;
+    chg.inserts = BATCH(T);
   } else {
     if ((rc = og_batch_init(&ins, T->schema, err)) || (rc = og_batch_init(&upd, T->schema, err)))
       goto cleanup;
@@ -654,7 +774,7 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
       if (dest[i] == 2) continue;
       og_batch *b = dest[i] == 1 ? &upd : &ins;
       for (size_t c = 0; c < T->schema->ncols && !rc; c++)
-        rc = og_column_push_from(&b->cols[c], &T->batch.cols[c], i, err);
+        rc = og_column_push_from(&b->cols[c], &BATCH(T)->cols[c], i, err);
       if (rc) goto cleanup;
       if (dest[i] == 1 && OG_VEC_PUSH(&upd.rowids, rowid)) {
         rc = og_err_oom(err);
@@ -672,12 +792,17 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
   chg.ndeletes = dels.count;
   /* one fragment per chunk: every object is a durable put (two fsyncs on
    * posix), so fewer, larger fragments are what makes bulk loads fast */
-  og_table_write_opts wo = {.max_fragment_rows = (uint32_t)(L->chunk > 65536 ? L->chunk : 65536)};
-  if ((rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, err))) goto cleanup;
-  og_table_free(T->cur);
-  T->cur = nt;
+  uint32_t frag_rows = (uint32_t)(L->chunk > 65536 ? L->chunk : 65536);
+  if (!split) {
+    if ((rc = writer_submit(L, T, &dels, frag_rows, err))) goto cleanup;
+  } else {
+    og_table_write_opts wo = {.max_fragment_rows = frag_rows};
+    if ((rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, err))) goto cleanup;
+    og_table_free(T->cur);
+    T->cur = nt;
+    og_batch_clear(BATCH(T));
+  }
   T->flushed += n;
-  og_batch_clear(&T->batch);
   T->rec.count = T->line.count = T->explicit_id.count = 0;
 cleanup:
   OG_VEC_FREE(&dels);
@@ -813,6 +938,7 @@ og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err
   }
   for (size_t i = 0; i < L.types.count; i++)
     if ((rc = flush(&L, L.types.items[i], err))) goto cleanup;
+  if ((rc = writer_wait(&L, err))) goto cleanup;
   for (size_t i = 0; i < L.types.count; i++) {
     ltype *T = L.types.items[i];
     if (!T->is_edge) continue;
@@ -834,6 +960,7 @@ og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err
   snprintf(out->commit_id, sizeof out->commit_id, "%s",
            og_snapshot_manifest(committed)->commit.commit_id);
 cleanup:
+  writer_stop(&L); /* before the tables it writes go away */
   if (rc) og_load_result_dispose(out);
   og_jdoc_dispose(&doc);
   og_snapshot_free(committed);
