@@ -497,10 +497,19 @@ static og_status merge_tables(mctx *c, bool fast_forward, og_error *err) {
     const char *bd = entry_desc(bm, mt->key), *sd = entry_desc(sm, mt->key),
                *td = entry_desc(tm, mt->key);
     og_table *B = NULL, *S = NULL, *T = NULL;
-    if ((rc = open_opt(c->base, mt->key, &B, err)) != OG_OK ||
-        (rc = open_opt(c->src, mt->key, &S, err)) != OG_OK ||
+    if ((rc = open_opt(c->src, mt->key, &S, err)) != OG_OK ||
         (rc = open_opt(c->tgt, mt->key, &T, err)) != OG_OK)
       goto next;
+    if ((rc = open_opt(c->base, mt->key, &B, err)) == OG_ENOTFOUND) {
+      /* cleanup released the base's table versions (below a retention
+       * floor): without them the two sides' changes cannot be told apart */
+      rc = og_err_set(err, OG_ENOTFOUND,
+                      "branch_merge: the merge base (commit %s, %s version %" PRIu64 ") is no "
+                      "longer retained: cleanup removed its version of table '%s'",
+                      bm->commit.commit_id, bm->branch, bm->version, mt->key);
+      goto next;
+    }
+    if (rc != OG_OK) goto next;
     bool s_changed = !og_str_eq(sd, bd), t_changed = !og_str_eq(td, bd);
     if (!sd) { /* cannot happen with identical schemas; keep the target */
       mt->merged = T ? og_table_ref(T) : NULL;

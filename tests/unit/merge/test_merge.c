@@ -756,6 +756,43 @@ static void test_branch_lifecycle(void **state) {
   og_db_close(db);
 }
 
+/* cleanup below the fork point of a live branch: the merge says why it
+ * cannot proceed (the base's table versions are gone) and writes nothing. */
+static void test_base_not_retained(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_merge_result mr;
+  og_db *db = fresh(S0, BASE);
+  OG_ASSERT_OK(og_db_branch_create(db, "f", NULL, NULL, &err), &err);
+  for (int i = 0; i < 3; i++) {
+    char q[200];
+    snprintf(q, sizeof q, "query q() { insert Person { name: \"M%d\", age: %d } }", i, i);
+    mutate(db, "main", q);
+  }
+  mutate(db, "f", "query q() { insert Person { name: \"F1\", age: 1 } }");
+  og_cleanup_db_opts co = {0};
+  co.keep_set = true;
+  co.keep = 1;
+  char *out = NULL;
+  OG_ASSERT_OK(og_db_cleanup(db, &co, &out, &err), &err);
+  og_string_free(out);
+  char *before = snap(db, "main");
+  og_status rc = merge(db, "f", "main", &mr, &err);
+  if (rc == OG_OK) {
+    /* cleanup kept the fork point: the merge must then be right */
+    assert_int_equal(rows(db, "main", "node:Person"), 8);
+  } else {
+    assert_int_equal(rc, OG_ENOTFOUND);
+    assert_non_null(strstr(err.message, "no longer retained"));
+    char *after = snap(db, "main");
+    assert_string_equal(before, after);
+    og_free(after);
+  }
+  og_free(before);
+  og_merge_result_dispose(&mr);
+  og_db_close(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_truth_table),
@@ -770,6 +807,7 @@ int main(void) {
       cmocka_unit_test(test_diff),
       cmocka_unit_test(test_delta_cost),
       cmocka_unit_test(test_branch_lifecycle),
+      cmocka_unit_test(test_base_not_retained),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
