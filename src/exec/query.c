@@ -1435,8 +1435,10 @@ static og_status op_order(xctx *c, const og_qir_op *op, xrows *rows, xout *o) {
     memcpy(cells + i * o->ncols, o->cells + idx[i] * o->ncols, o->ncols * sizeof *cells);
     src[i] = o->src[idx[i]];
   }
-  memcpy(o->cells, cells, n * o->ncols * sizeof *cells);
-  memcpy(o->src, src, n * sizeof *src);
+  if (n) {
+    memcpy(o->cells, cells, n * o->ncols * sizeof *cells);
+    memcpy(o->src, src, n * sizeof *src);
+  }
 cleanup:
   og_free(keys);
   og_free(desc);

@@ -218,7 +218,7 @@ static og_status export_table(og_snapshot *snap, const og_catalog *cat, const og
     }
   }
   for (size_t i = 0; i < rows.count; i++) rows.items[i].p = ids.ptr ? ids.ptr + offs.items[i] : "";
-  qsort(rows.items, rows.count, sizeof *rows.items, idrow_cmp);
+  if (rows.count) qsort(rows.items, rows.count, sizeof *rows.items, idrow_cmp);
   uint64_t *rid = og_arena_alloc(&a, EXPORT_CHUNK * sizeof *rid);
   if (!rid) {
     rc = og_err_oom(err);

@@ -162,6 +162,10 @@ static void test_order_limit(void **state) {
             false, "[{\"p.name\":\"Charlie\",\"p.age\":35},{\"p.name\":\"Alice\",\"p.age\":30}]");
   /* limit 0; order by an unreturned property; by alias; two keys */
   XQ_EXPECT(&x, "query q() { match { $p: Person } return { $p.name } order { $p.age desc } limit 0 }", NULL, false, "[]");
+  XQ_EXPECT(&x, "query q() { match { $p: Person { name: \"Nobody\" } } return { $p.name } order { $p.age desc } }", NULL,
+            false, "[]");
+  XQ_EXPECT(&x, "query q() { match { $p: Person { name: \"Nobody\" } } return { $p.name, count($p) as n } order { n } }",
+            NULL, false, "[]");
   XQ_EXPECT(&x, "query q() { match { $p: Person } return { $p.name } order { $p.age desc } limit 3 }", NULL, false,
             "[{\"p.name\":\"Charlie\"},{\"p.name\":\"Alice\"},{\"p.name\":\"Diana\"}]");
   XQ_EXPECT(&x, "query q() { match { $p: Person } return { $p.name as n } order { n desc } }", NULL, false,
