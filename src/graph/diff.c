@@ -189,10 +189,20 @@ static og_status frag_live(og_table *t, size_t i, const roaring_bitmap_t *skip_u
   if ((rc = og_table_frag_rowids(t, i, &rowids, err)) != OG_OK) return rc;
   if ((rc = og_table_frag_dv(t, i, &dv, err)) != OG_OK) return rc;
   uint64_t rows = t->frags[i].rows;
+  if (skip_unless_in) {
+    /* only rows deleted in the other version's copy: walk that (small)
+     * deletion vector, not the fragment */
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(skip_unless_in, &it);
+    for (; it.has_value; roaring_advance_uint32_iterator(&it)) {
+      uint32_t off = it.current_value;
+      if (off >= rows || (dv && roaring_bitmap_contains(dv, off))) continue;
+      if (OG_VEC_PUSH(ids, rowids[off]) != OG_OK) return og_err_oom(err);
+    }
+    return OG_OK;
+  }
   for (uint64_t off = 0; off < rows; off++) {
     if (dv && roaring_bitmap_contains(dv, (uint32_t)off)) continue;
-    /* with a filter: only rows deleted in the other version's copy */
-    if (skip_unless_in && !roaring_bitmap_contains(skip_unless_in, (uint32_t)off)) continue;
     if (OG_VEC_PUSH(ids, rowids[off]) != OG_OK) return og_err_oom(err);
   }
   return OG_OK;
