@@ -99,6 +99,8 @@ static const writer writers[] = {
      " && '%1$s' load --mode merge --data d2.jsonl ./g >/dev/null", "optimize ./g"},
     {"schema_apply", "schema apply", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null",
      "schema apply --schema s2.pg ./g"},
+    {"schema_apply_hard", "schema apply", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null",
+     "schema apply --schema s3.pg --allow-data-loss ./g"},
     {"cleanup", "cleanup", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null"
      " && '%1$s' load --mode merge --data d2.jsonl ./g >/dev/null && '%1$s' branch create b2 ./g >/dev/null"
      " && '%1$s' load --mode merge --branch b2 --data d2.jsonl ./g >/dev/null && '%1$s' branch delete b2 ./g >/dev/null",
@@ -116,6 +118,10 @@ static void write_inputs(const char *dir) {
   f = fopen(path, "w");
   fputs("node Person { name: String @key  age: I32?  nickname: String? }\nnode Company { name: String @key }\n"
         "edge WorksAt: Person -> Company\n", f);
+  fclose(f);
+  snprintf(path, sizeof path, "%s/s3.pg", dir);
+  f = fopen(path, "w");
+  fputs("node Person { name: String @key }\nnode Company { name: String @key }\n", f);
   fclose(f);
   snprintf(path, sizeof path, "%s/d.jsonl", dir);
   f = fopen(path, "w");
