@@ -11,11 +11,29 @@
 
 #define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
 
-static const char *graph_uri(const og_args *a) {
-  const char *u = og_args_get(a, "uri");
-  if (!u) u = og_args_get(a, "store");
-  if (!u && a->npos > 0) u = a->pos[0];
-  return u;
+/* Query file resolution (surface.md §2.1): absolute as is, else relative to
+ * the config's directory, else under each query.roots entry. */
+static char *resolve_query_file(const char *path, const og_config *cfg) {
+  FILE *f;
+  if (path[0] == '/' || !cfg) return og_strdup(path);
+  const char *base = og_config_base_dir(cfg);
+  og_buf b = OG_BUF_INIT;
+  og_buf_printf(&b, "%s/%s", base && *base ? base : ".", path);
+  if (b.ptr && (f = fopen(b.ptr, "rb"))) {
+    fclose(f);
+    return og_buf_detach(&b, NULL);
+  }
+  size_t n = og_config_list_len(cfg, "query.roots");
+  for (size_t i = 0; i < n; i++) {
+    og_buf_clear(&b);
+    og_buf_printf(&b, "%s/%s/%s", base && *base ? base : ".", og_config_list_get(cfg, "query.roots", i), path);
+    if (b.ptr && (f = fopen(b.ptr, "rb"))) {
+      fclose(f);
+      return og_buf_detach(&b, NULL);
+    }
+  }
+  og_buf_dispose(&b);
+  return og_strdup(path);
 }
 
 static int fail_msg(og_status code, const char *fmt, const char *arg) {
@@ -52,6 +70,8 @@ static int cmd_load(int argc, char **argv) {
       {"as", 0, true, false, "ACTOR", "Actor recorded on the commit"},
       {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
       {"store", 0, true, false, "URI", "Alias of --uri"},
+      {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+      {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
   };
   const char *usage = "omnigraph load --data <PATH> [--mode overwrite|append|merge] [--branch <BRANCH>] [--json] <URI>";
   og_args a;
@@ -70,8 +90,9 @@ static int cmd_load(int argc, char **argv) {
   if (mname && og_load_mode_parse(mname, &mode, &err))
     return og_args_usage_error(usage, "invalid value '%s' for '--mode <MODE>' [possible values: overwrite, append, merge]",
                                mname);
-  const char *uri = graph_uri(&a);
-  if (!uri) return fail_msg(OG_EINVAL, "%s", "URI must be provided via <URI>, --target, or config");
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
   if (is_remote(uri)) return fail_msg(OG_EUNSUPPORTED, "%s", "load is only supported against local graph URIs in this milestone");
   FILE *f = fopen(data, "rb");
   if (!f) {
@@ -80,9 +101,8 @@ static int cmd_load(int argc, char **argv) {
   }
   og_db *db = NULL;
   og_load_result res = {0};
-  const char *branch = og_args_get(&a, "branch");
-  if (!branch) branch = "main";
-  og_load_opts opts = {.branch = branch, .mode = mode, .actor = og_args_get(&a, "as")};
+  const char *branch = og_cli_branch(&a, NULL, cfg);
+  og_load_opts opts = {.branch = branch, .mode = mode, .actor = og_cli_actor(&a, cfg)};
   if (og_db_open(&db, uri, 0, &err) || og_db_load(db, &opts, file_read, f, &res, &err)) {
     rc = og_cli_fail(&err);
   } else if (og_args_has(&a, "json")) {
@@ -121,6 +141,8 @@ static int cmd_mutate(int argc, char **argv) {
       {"as", 0, true, false, "ACTOR", "Actor recorded on the commit"},
       {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
       {"store", 0, true, false, "URI", "Alias of --uri"},
+      {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+      {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
   };
   const char *usage =
       "omnigraph mutate (--query <FILE> [--name <NAME>] | -e <GQ>) [--params <JSON> | --params-file <FILE>] "
@@ -145,22 +167,24 @@ static int cmd_mutate(int argc, char **argv) {
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
     if (!*p) return fail_msg(OG_EINVAL, "%s", "--query-string must not be empty");
   }
-  const char *uri = graph_uri(&a);
-  if (!uri) return fail_msg(OG_EINVAL, "%s", "URI must be provided via <URI>, --target, or config");
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
   if (is_remote(uri))
     return fail_msg(OG_EUNSUPPORTED, "%s", "mutate against a remote URI is not supported by this build yet");
   og_error err = OG_ERROR_INIT;
-  char *src = NULL, *params_text = NULL;
+  char *src = NULL, *params_text = NULL, *qpath = NULL;
   og_db *db = NULL;
   og_mutate_result res = {0};
   if (qfile) {
-    FILE *f = fopen(qfile, "rb");
+    qpath = resolve_query_file(qfile, cfg);
+    FILE *f = qpath ? fopen(qpath, "rb") : NULL;
     if (!f) {
       rc = fail_msg(OG_ENOTFOUND, "query file '%s' not found", qfile);
       goto cleanup;
     }
     fclose(f);
-    if (og_cli_read_file(qfile, &src, &err)) {
+    if (og_cli_read_file(qpath, &src, &err)) {
       rc = og_cli_fail(&err);
       goto cleanup;
     }
@@ -179,9 +203,8 @@ static int cmd_mutate(int argc, char **argv) {
       goto cleanup;
     }
   }
-  const char *branch = og_args_get(&a, "branch");
-  if (!branch) branch = "main";
-  const char *actor = og_args_get(&a, "as");
+  const char *branch = og_cli_branch(&a, NULL, cfg);
+  const char *actor = og_cli_actor(&a, cfg);
   og_mutate_opts mo = {.branch = branch, .query_name = og_args_get(&a, "name"), .params_json = ptext, .actor = actor};
   const char *gq = qfile ? src : qstr;
   if (og_db_open(&db, uri, 0, &err) || og_db_mutate(db, gq, strlen(gq), &mo, &res, &err)) {
@@ -207,6 +230,7 @@ cleanup:
   og_db_close(db);
   og_free(src);
   og_free(params_text);
+  og_free(qpath);
   return rc;
 }
 

@@ -129,6 +129,7 @@ static void test_mutate(void **state) {
   (void)state;
   init_graph();
   EXPECT(0, "loaded", "load --data data.jsonl ./graph.omni");
+  write_file("more.jsonl", "{\"type\":\"Person\",\"data\":{\"name\":\"Late\"}}\n");
   char *out = NULL;
   int rc = og(&out, "change --query ./mutations.gq --name insert_person --params '{\"name\":\"Mina\",\"age\":28}' ./graph.omni --json");
   if (rc != 0) fail_msg("change failed: %s", out);
@@ -147,6 +148,16 @@ static void test_mutate(void **state) {
   write_file("one.gq", "query only($n: String) { insert Company { name: $n } }\n");
   EXPECT(0, "changed main via only: 1 nodes, 0 edges", "mutate --query one.gq --params '{\"n\":\"Initech\"}' ./graph.omni");
   EXPECT(0, "node:Company v3 branch=main rows=3", "snapshot ./graph.omni");
+  /* the graph from omnigraph.yaml (written by init), query files under query.roots, global --as */
+  EXPECT(0, "changed main via only: 1 nodes", "mutate --query one.gq --params '{\"n\":\"Umbrella\"}'");
+  EXPECT(0, "changed main via only: 1 nodes", "--as bot mutate --target local --query one.gq --params '{\"n\":\"Hooli\"}'");
+  EXPECT(0, "actor=bot", "commit list ./graph.omni");
+  char qdir[4096];
+  snprintf(qdir, sizeof qdir, "%s/queries", tmp);
+  mkdir(qdir, 0755);
+  write_file("queries/deep.gq", "query deep() { insert Company { name: \"Deep\" } }\n");
+  EXPECT(0, "changed main via deep: 1 nodes", "mutate --query deep.gq");
+  EXPECT(0, "with append: 1 nodes", "load --data more.jsonl --mode append");
 }
 
 static void test_mutate_errors(void **state) {
