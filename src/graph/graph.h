@@ -54,7 +54,7 @@
 #include "table/table.h"
 
 #define OG_GRAPH_FORMAT 1
-#define OG_GRAPH_MAX_RETRIES 16
+#define OG_GRAPH_MAX_RETRIES 32
 #define OG_GRAPH_BRANCH_NAME_MAX 200
 #define OG_GRAPH_MAIN "main"
 

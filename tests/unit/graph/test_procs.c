@@ -24,7 +24,7 @@ static int child(const char *dir, int id) {
     og_status rc;
     /* OG_EBUSY (bounded retries exhausted) guarantees nothing was committed,
      * so a caller may simply try again; zero-think-time writers whose
-     * rebase re-appends rows can starve for 16 rounds */
+     * rebase re-appends rows can starve for OG_GRAPH_MAX_RETRIES rounds */
     int busy = 0;
     while ((rc = fx_commit_append(g, "main", table, tag, 1, 0, tag, &err)) == OG_EBUSY && busy < 20)
       busy++;
