@@ -118,6 +118,21 @@ static void run_seed(uint64_t seed) {
     uint64_t op = rnd(10);
     if (op < 6) {
       nt = random_change(t, &m, &o);
+    } else if (op == 6 && rnd(2) == 0) {
+      /* delete where i64 < threshold (column 3 is non-null: tt_mix(seed)) */
+      int64_t thr = (int64_t)(tt_mix(rnd(1u << 30)) >> 1) - (INT64_MAX / 2);
+      og_pred p = {3, OG_CMP_LT, {.kind = OG_CELL_INT, .v.i = thr}};
+      uint64_t ndel = 0, want = 0;
+      OG_ASSERT_OK(og_table_delete_where(t, &p, 1, &nt, &ndel, &e), &e);
+      for (uint64_t id = 0; id < m.next_id; id++) {
+        if (!m.live[id]) continue;
+        int64_t v = (int64_t)tt_mix(m.gen[id] * 131 + 3 + m.tag[id] * 1000003);
+        if (v < thr) {
+          m.live[id] = false;
+          want++;
+        }
+      }
+      assert_int_equal(ndel, want);
     } else if (op < 8) {
       og_compact_opts co = {0};
       co.target_rows = (uint32_t)(16 + rnd(200));
