@@ -432,7 +432,6 @@ static og_status diff_table(const char *key, og_table *A, og_table *B, json_t *c
   st->rows_read += d.rows_read;
   bool edge = og_str_startswith(key, "edge:");
   const og_table_schema *s = d.schema;
-  int cs = og_table_schema_find(s, "src"), cd = og_table_schema_find(s, "dst");
   for (size_t i = 0; i < d.entries.count; i++) {
     const og_delta_entry *e = &d.entries.items[i];
     json_t *c = json_object();
@@ -444,8 +443,11 @@ static og_status diff_table(const char *key, og_table *A, og_table *B, json_t *c
     json_object_set_new(c, "id", json_stringn(e->id, e->id_len));
     json_object_set_new(c, "op", json_string(op));
     json_object_set_new(c, "manifest_version", json_integer((json_int_t)st->to_version));
-    const og_batch *rb = e->side_row != OG_MERGE_ABSENT ? &d.side_rows : &d.base_rows;
-    size_t rr = e->side_row != OG_MERGE_ABSENT ? e->side_row : e->base_row;
+    bool from_side = e->side_row != OG_MERGE_ABSENT;
+    const og_batch *rb = from_side ? &d.side_rows : &d.base_rows;
+    const og_table_schema *rs = from_side ? d.schema : d.base_schema;
+    size_t rr = from_side ? e->side_row : e->base_row;
+    int cs = og_table_schema_find(rs, "src"), cd = og_table_schema_find(rs, "dst");
     if (edge && cs >= 0 && cd >= 0)
       json_object_set_new(c, "endpoints",
                           json_pack("{s:o,s:o}", "src", og_merge_cell_json(&rb->cols[cs], rr),
@@ -453,18 +455,16 @@ static og_status diff_table(const char *key, og_table *A, og_table *B, json_t *c
     if (op[0] == 'u') {
       json_t *f = json_object();
       for (size_t col = 0; col < s->ncols; col++) {
-        if (og_merge_cell_eq(&d.base_rows.cols[col], e->base_row, &d.side_rows.cols[col], e->side_row))
-          continue;
+        if (og_table_delta_col_eq(&d, col, e->base_row, e->side_row)) continue;
         json_object_set_new(f, s->cols[col].name,
                             json_pack("{s:o,s:o}", "old",
-                                      og_merge_cell_json(&d.base_rows.cols[col], e->base_row),
-                                      "new",
+                                      og_table_delta_base_cell_json(&d, col, e->base_row), "new",
                                       og_merge_cell_json(&d.side_rows.cols[col], e->side_row)));
       }
       json_object_set_new(c, "fields", f);
       st->upd++;
     } else {
-      json_object_set_new(c, "values", og_merge_row_json(s, rb, rr));
+      json_object_set_new(c, "values", og_merge_row_json(rs, rb, rr));
       if (op[0] == 'i') st->ins++;
       else st->del++;
     }
@@ -506,7 +506,6 @@ og_status og_db_diff_json(og_db *db, const char *from, const char *to, const cha
     rc = diff_table(key, ta, tb, changes, &st, err);
     og_table_free(ta);
     og_table_free(tb);
-    if (rc == OG_EUNSUPPORTED) og_err_prefix(err, "diff of table '%s'", key);
     if (rc != OG_OK) goto cleanup;
   }
   json_t *o = json_object();

@@ -253,9 +253,27 @@ cleanup:
   return rc;
 }
 
-static og_status row_identity(og_table_delta *d, const og_batch *b, size_t row, const char **id,
-                              size_t *len, og_error *err) {
-  int kc = d->schema->key_col;
+bool og_table_delta_col_eq(const og_table_delta *d, size_t c, size_t rb, size_t rs) {
+  int bc = d->base_col[c];
+  const og_column *sc = &d->side_rows.cols[c];
+  if (bc < 0) return og_column_is_null(sc, rs);
+  return og_merge_cell_eq(&d->base_rows.cols[bc], rb, sc, rs);
+}
+
+json_t *og_table_delta_base_cell_json(const og_table_delta *d, size_t c, size_t rb) {
+  int bc = d->base_col[c];
+  return bc < 0 ? json_null() : og_merge_cell_json(&d->base_rows.cols[bc], rb);
+}
+
+static bool delta_row_eq(const og_table_delta *d, size_t rb, size_t rs) {
+  for (size_t c = 0; c < d->schema->ncols; c++)
+    if (!og_table_delta_col_eq(d, c, rb, rs)) return false;
+  return true;
+}
+
+static og_status row_identity(og_table_delta *d, const og_table_schema *s, const og_batch *b,
+                              size_t row, const char **id, size_t *len, og_error *err) {
+  int kc = s->key_col;
   if (kc >= 0) {
     int bc = og_batch_find(b, (uint32_t)kc);
     if (bc >= 0) {
@@ -263,10 +281,10 @@ static og_status row_identity(og_table_delta *d, const og_batch *b, size_t row, 
       return OG_OK;
     }
   }
-  char *s = og_arena_printf(&d->arena, "%" PRIu64, b->rowids.items[row]);
-  if (!s) return og_err_oom(err);
-  *id = s;
-  *len = strlen(s);
+  char *txt = og_arena_printf(&d->arena, "%" PRIu64, b->rowids.items[row]);
+  if (!txt) return og_err_oom(err);
+  *id = txt;
+  *len = strlen(txt);
   return OG_OK;
 }
 
@@ -293,6 +311,20 @@ og_status og_table_delta_compute(og_table *base, og_table *side, og_table_delta 
   d->base = base ? og_table_ref(base) : NULL;
   d->side = side ? og_table_ref(side) : NULL;
   d->schema = og_table_schema_get(side ? side : base);
+  d->base_schema = og_table_schema_get(base ? base : side);
+  if (!(d->base_col = og_calloc(d->schema->ncols + 1, sizeof *d->base_col))) {
+    rc = og_err_oom(err);
+    goto cleanup;
+  }
+  for (size_t c = 0; c < d->schema->ncols; c++) {
+    const og_colspec *cs = &d->schema->cols[c];
+    int bc = og_table_schema_find(d->base_schema, cs->name);
+    if (bc >= 0) {
+      const og_colspec *b = &d->base_schema->cols[bc];
+      if (b->type != cs->type || b->elem != cs->elem || b->dim != cs->dim) bc = -1;
+    }
+    d->base_col[c] = bc;
+  }
   og_table *any = side ? side : base;
   if ((rc = collect_ids(base, side, &bids, &sids, err)) != OG_OK) goto cleanup;
   if ((rc = og_table_fetch(base ? base : any, bids.items, base ? bids.count : 0, NULL, 0,
@@ -302,14 +334,11 @@ og_status og_table_delta_compute(og_table *base, og_table *side, og_table_delta 
                            &d->side_rows, err)) != OG_OK)
     goto cleanup;
   d->rows_read = bids.count + sids.count;
-  if (base && side && og_table_schema_get(base)->ncols != d->schema->ncols) {
-    rc = og_err_set(err, OG_EUNSUPPORTED, "delta: the two versions have different columns");
-    goto cleanup;
-  }
   /* base rows first, then pair side rows with them by identity */
   for (size_t r = 0; r < bids.count; r++) {
     og_delta_entry e = {NULL, 0, r, OG_MERGE_ABSENT};
-    if ((rc = row_identity(d, &d->base_rows, r, &e.id, &e.id_len, err)) != OG_OK) goto cleanup;
+    if ((rc = row_identity(d, d->base_schema, &d->base_rows, r, &e.id, &e.id_len, err)) != OG_OK)
+      goto cleanup;
     if (OG_VEC_PUSH(&d->entries, e) != OG_OK ||
         og_map_put(&d->by_id, e.id, e.id_len, (void *)(uintptr_t)d->entries.count) != OG_OK) {
       rc = og_err_oom(err);
@@ -320,7 +349,7 @@ og_status og_table_delta_compute(og_table *base, og_table *side, og_table_delta 
     const char *id;
     size_t len;
     void *v = NULL;
-    if ((rc = row_identity(d, &d->side_rows, r, &id, &len, err)) != OG_OK) goto cleanup;
+    if ((rc = row_identity(d, d->schema, &d->side_rows, r, &id, &len, err)) != OG_OK) goto cleanup;
     if (og_map_get(&d->by_id, id, len, &v)) {
       d->entries.items[(size_t)(uintptr_t)v - 1].side_row = r;
       continue;
@@ -338,7 +367,7 @@ og_status og_table_delta_compute(og_table *base, og_table *side, og_table_delta 
   for (size_t i = 0; i < d->entries.count; i++) {
     og_delta_entry *e = &d->entries.items[i];
     if (e->base_row != OG_MERGE_ABSENT && e->side_row != OG_MERGE_ABSENT &&
-        og_merge_row_eq(&d->base_rows, e->base_row, &d->side_rows, e->side_row)) {
+        delta_row_eq(d, e->base_row, e->side_row)) {
       if (OG_VEC_PUSH(&d->same, *e) != OG_OK ||
           og_map_put(&d->same_by_id, e->id, e->id_len, (void *)(uintptr_t)d->same.count) != OG_OK) {
         rc = og_err_oom(err);
@@ -376,6 +405,7 @@ void og_table_delta_dispose(og_table_delta *d) {
   OG_VEC_FREE(&d->same);
   og_map_dispose(&d->same_by_id);
   og_arena_dispose(&d->arena);
+  og_free(d->base_col);
   og_table_free(d->base);
   og_table_free(d->side);
   memset(d, 0, sizeof *d);

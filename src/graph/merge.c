@@ -264,7 +264,8 @@ static og_status view_push(mtable *mt, const og_table_schema *s, const og_batch 
 
 static json_t *side_json(const og_table_delta *d, size_t row, bool base) {
   if (row == OG_MERGE_ABSENT) return json_null();
-  return og_merge_row_json(d->schema, base ? &d->base_rows : &d->side_rows, row);
+  return og_merge_row_json(base ? d->base_schema : d->schema, base ? &d->base_rows : &d->side_rows,
+                           row);
 }
 
 static json_t *values3(const og_table_delta *ds, const og_delta_entry *es, const og_table_delta *dt,
@@ -291,6 +292,15 @@ static void target_rowid(const og_table_delta *dt, const og_table_delta *ds,
   *out = ds->base_rows.rowids.items[es->base_row];
 }
 
+static bool same_layout(const og_table_schema *a, const og_table_schema *b) {
+  if (a->ncols != b->ncols || a->key_col != b->key_col) return false;
+  for (size_t c = 0; c < a->ncols; c++)
+    if (a->cols[c].type != b->cols[c].type || a->cols[c].elem != b->cols[c].elem ||
+        a->cols[c].dim != b->cols[c].dim || strcmp(a->cols[c].name, b->cols[c].name) != 0)
+      return false;
+  return true;
+}
+
 typedef struct tchange {
   OG_VEC(uint64_t) deletes;
   og_batch updates, inserts;
@@ -310,7 +320,7 @@ static og_status merge_rows(mctx *c, mtable *mt, og_table *B, og_table *S, og_ta
   if ((rc = og_table_delta_compute(B, T, &dt, err)) != OG_OK) goto cleanup;
   have_dt = true;
   c->res->rows_read += ds.rows_read + dt.rows_read;
-  if (og_table_schema_get(S)->ncols != sch->ncols) {
+  if ((B && !same_layout(og_table_schema_get(B), sch)) || !same_layout(og_table_schema_get(S), sch)) {
     rc = og_err_set(err, OG_EUNSUPPORTED, "branch_merge: table '%s' has different columns on the "
                     "two branches", mt->key);
     goto cleanup;
@@ -461,7 +471,7 @@ static og_status side_view(mctx *c, mtable *mt, og_table *B, og_table *X, unsign
     const og_delta_entry *e = &d.entries.items[i];
     if (e->side_row != OG_MERGE_ABSENT)
       rc = view_push(mt, d.schema, &d.side_rows, e->side_row, side, err);
-    else
+    else if (same_layout(d.base_schema, d.schema)) /* removed rows: only for @card counts */
       rc = view_push(mt, d.schema, &d.base_rows, e->base_row, side | OG_MERGE_ROW_REMOVED, err);
   }
   og_table_delta_dispose(&d);

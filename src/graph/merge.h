@@ -44,7 +44,11 @@ typedef struct og_delta_entry {
 } og_delta_entry;
 
 typedef struct og_table_delta {
-  const og_table_schema *schema; /* borrowed from `side` (or `base`) */
+  const og_table_schema *schema; /* borrowed from `side` (or `base`): side_rows' layout */
+  const og_table_schema *base_schema; /* base_rows' layout (== schema unless a
+                                         schema change altered the table) */
+  int *base_col;                 /* per column of `schema`: its column in base_rows
+                                    (matched by name and type), or -1 */
   og_table *base, *side;         /* references (either may be NULL) */
   og_batch base_rows;            /* every column; rowids filled */
   og_batch side_rows;
@@ -56,7 +60,10 @@ typedef struct og_table_delta {
   uint64_t rows_read;             /* rows fetched (base + side): the cost */
 } og_table_delta;
 
-/* Changes from `base` to `side` (either may be NULL: absent table). */
+/* Changes from `base` to `side` (either may be NULL: absent table). The
+ * versions may have different columns (a schema change in between): columns
+ * are matched by name and type, a row is unchanged when every column of the
+ * side equals the base's (absent = null). */
 og_status og_table_delta_compute(og_table *base, og_table *side, og_table_delta *out,
                                  og_error *err);
 void og_table_delta_dispose(og_table_delta *d);
@@ -71,6 +78,11 @@ const og_delta_entry *og_table_delta_find_same(const og_table_delta *d, const ch
 /* Cell / row equality of batches with the same column layout. */
 bool og_merge_cell_eq(const og_column *a, size_t ra, const og_column *b, size_t rb);
 bool og_merge_row_eq(const og_batch *a, size_t ra, const og_batch *b, size_t rb);
+/* Is column c (of d->schema) equal between base row rb and side row rs? A
+ * column the base lacks compares as null. */
+bool og_table_delta_col_eq(const og_table_delta *d, size_t c, size_t rb, size_t rs);
+/* Base cell of column c (of d->schema) as JSON (null when the base lacks it). */
+json_t *og_table_delta_base_cell_json(const og_table_delta *d, size_t c, size_t rb);
 /* One cell / row as JSON (dates ISO, datetimes RFC 3339, blobs base64). */
 json_t *og_merge_cell_json(const og_column *c, size_t row);
 json_t *og_merge_row_json(const og_table_schema *s, const og_batch *b, size_t row);

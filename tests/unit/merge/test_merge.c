@@ -523,6 +523,46 @@ static void test_schema_difference(void **state) {
   og_db_close(db);
 }
 
+/* A schema change on a branch: diff across it (columns matched by name, a
+ * new nullable property is no change until set), and a fast-forward merge
+ * takes the branch's schema with its tables. */
+static void test_schema_change_on_branch(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_merge_result mr;
+  og_db *db = fresh(S0, BASE);
+  OG_ASSERT_OK(og_db_branch_create(db, "f", NULL, NULL, &err), &err);
+  const char *s2 =
+      "node Person { name: String @key  age: I32?  nickname: String? }\n"
+      "node Company { name: String @key }\n"
+      "edge Knows: Person -> Person { since: Date? }\n"
+      "edge WorksAt: Person -> Company\n";
+  og_schema_apply_opts ao = {"f", false, NULL};
+  og_schema_apply_result ar = {0};
+  OG_ASSERT_OK(og_db_schema_apply(db, &ao, s2, strlen(s2), &ar, &err), &err);
+  assert_true(ar.applied);
+  og_schema_apply_result_dispose(&ar);
+  char *d = NULL;
+  OG_ASSERT_OK(og_db_diff_json(db, "main", "f", NULL, &d, &err), &err);
+  assert_non_null(strstr(d, "\"changes\":[]"));
+  og_string_free(d);
+  mutate(db, "f", "query q() { update Person set { nickname: \"Al\" } where name = \"Alice\" }");
+  OG_ASSERT_OK(og_db_diff_json(db, "main", "f", NULL, &d, &err), &err);
+  assert_non_null(strstr(d, "\"fields\":{\"nickname\":{\"old\":null,\"new\":\"Al\"}}"));
+  assert_non_null(strstr(d, "\"updates\":1"));
+  assert_non_null(strstr(d, "\"inserts\":0"));
+  og_string_free(d);
+  OG_ASSERT_OK(merge(db, "f", "main", &mr, &err), &err);
+  assert_int_equal(mr.outcome, OG_MERGE_FAST_FORWARD);
+  char *src = NULL;
+  OG_ASSERT_OK(og_db_schema_source(db, "main", &src, &err), &err);
+  assert_non_null(strstr(src, "nickname"));
+  og_string_free(src);
+  assert_int_equal(rows(db, "main", "node:Person"), 4);
+  og_merge_result_dispose(&mr);
+  og_db_close(db);
+}
+
 /* Merge base over criss-cross history and deleted branches. */
 static void test_merge_base(void **state) {
   (void)state;
@@ -802,6 +842,7 @@ int main(void) {
       cmocka_unit_test(test_all_conflicts_reported),
       cmocka_unit_test(test_combined_unique),
       cmocka_unit_test(test_schema_difference),
+      cmocka_unit_test(test_schema_change_on_branch),
       cmocka_unit_test(test_merge_base),
       cmocka_unit_test(test_race_two_processes),
       cmocka_unit_test(test_diff),
