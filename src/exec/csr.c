@@ -32,11 +32,12 @@ void og_idtab_dispose(og_idtab *t) {
 
 uint32_t og_idtab_find(const og_idtab *t, const char *p, size_t n, uint64_t h) {
   size_t i = h & t->mask;
+  uint64_t tag = h >> 32;
   for (;;) {
-    uint32_t s = t->slots[i];
+    uint64_t s = t->slots[i];
     if (!s) return UINT32_MAX;
-    uint32_t k = s - 1;
-    if (t->hashes.items[k] == h) {
+    if (s >> 32 == tag) {
+      uint32_t k = (uint32_t)s - 1;
       uint64_t a = t->offs.items[k], b = t->offs.items[k + 1];
       if (b - a == n && (n == 0 || memcmp(t->blob.ptr + a, p, n) == 0)) return k;
     }
@@ -46,12 +47,13 @@ uint32_t og_idtab_find(const og_idtab *t, const char *p, size_t n, uint64_t h) {
 
 static og_status idtab_grow(og_idtab *t) {
   size_t cap = (t->mask + 1) * 2;
-  uint32_t *slots = og_calloc(cap, sizeof *slots);
+  uint64_t *slots = og_calloc(cap, sizeof *slots);
   if (!slots) return OG_ENOMEM;
   for (size_t k = 0; k < t->hashes.count; k++) {
-    size_t i = t->hashes.items[k] & (cap - 1);
+    uint64_t h = t->hashes.items[k];
+    size_t i = h & (cap - 1);
     while (slots[i]) i = (i + 1) & (cap - 1);
-    slots[i] = (uint32_t)k + 1;
+    slots[i] = (h >> 32) << 32 | ((uint64_t)k + 1);
   }
   og_free(t->slots);
   t->slots = slots;
@@ -67,7 +69,7 @@ og_status og_idtab_add(og_idtab *t, const char *p, size_t n, uint64_t h, uint32_
     return OG_ENOMEM;
   size_t i = h & t->mask;
   while (t->slots[i]) i = (i + 1) & t->mask;
-  t->slots[i] = k + 1;
+  t->slots[i] = (h >> 32) << 32 | ((uint64_t)k + 1);
   *idx_out = k;
   return OG_OK;
 }

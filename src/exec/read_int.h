@@ -23,7 +23,7 @@
 
 /* Open-addressing string → u32 table over ids stored in one blob. */
 typedef struct og_idtab {
-  uint32_t *slots; /* index+1, 0 = empty */
+  uint64_t *slots; /* high 32 bits of the hash << 32 | index+1; 0 = empty */
   size_t mask;
   og_buf blob;
   OG_VEC(uint64_t) offs; /* n+1 offsets into blob */
