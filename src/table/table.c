@@ -1122,6 +1122,20 @@ og_status og_table_verify(og_table *t, og_error *err) {
   }
   live = og_malloc((size_t)(t->live_rows ? t->live_rows : 1) * sizeof *live);
   if (!live) { rc = og_err_oom(err); goto cleanup; }
+  /* every object of a version lives under its prefix (cleanup relies on it) */
+  {
+    size_t pl = strlen(t->prefix);
+    for (size_t i = 0; i < t->nfrags; i++) {
+      const og_fragmeta *m = &t->frags[i];
+      const char *ks[3] = {m->key, m->dv_key, m->kidx_key};
+      for (int k = 0; k < 3; k++)
+        if (ks[k][0] && (strncmp(ks[k], t->prefix, pl) != 0 || ks[k][pl] != '/')) {
+          rc = og_err_set(err, OG_ECORRUPT, "table: corrupt object '%s': references '%s' outside prefix '%s'",
+                          t->key, ks[k], t->prefix);
+          goto cleanup;
+        }
+    }
+  }
   for (size_t i = 0; i < t->nfrags; i++) {
     const og_fragmeta *m = &t->frags[i];
     if ((rc = og_footer_read(t->st, m->key, &f, err)) != OG_OK) goto cleanup;
