@@ -261,6 +261,46 @@ static void test_concurrency(void **state) {
   mfix_free(&f);
 }
 
+/* Every store write of a mutation failing in turn leaves the graph as it was. */
+static void test_fault_sweep(void **state) {
+  (void)state;
+  mfix f;
+  mfix_loaded(&f);
+  og_error err = OG_ERROR_INIT;
+  og_store *fs = NULL;
+  OG_ASSERT_OK(og_store_open_fault(&fs, f.st, &err), &err);
+  og_graph *g2 = NULL;
+  OG_ASSERT_OK(og_graph_open(fs, 0, &g2, &err), &err);
+  mfix ff = {fs, g2};
+  const char *q = "query q() {\n  insert Person { name: \"Eve\", age: 1 }\n  insert Knows { from: \"Eve\", to: \"Bob\" }\n"
+                  "  update Person set { age: 2 } where name = \"Bob\"\n  delete Person where name = \"Alice\"\n}";
+  bool done = false;
+  for (uint64_t n = 1; n < 200 && !done; n++) {
+    char *before = mfix_manifest_text(&f);
+    og_fault_spec spec = {.ops = OG_STORE_OP_WRITES, .countdown = n, .kind = OG_FAULT_EIO};
+    og_store_fault_arm(fs, &spec);
+    og_status rc = mfix_run(&ff, q, &(mopts){0}, NULL, &err);
+    bool fired = og_store_fault_fired(fs) > 0;
+    og_store_fault_disarm(fs);
+    char *after = mfix_manifest_text(&f);
+    if (rc) {
+      if (!fired) fail_msg("failed without a fault: %s", err.message);
+      assert_string_equal(before, after);
+    } else {
+      assert_string_not_equal(before, after);
+      done = true;
+    }
+    og_free(before);
+    og_free(after);
+  }
+  assert_true(done);
+  DUMP_EQ(&f, "node:Person", "id,age", "Bob|2\nCharlie|35\nDiana|28\nEve|1\n");
+  DUMP_EQ(&f, "edge:Knows", "src,dst", "Bob|Diana\nEve|Bob\n");
+  og_graph_free(g2);
+  og_store_free(fs);
+  mfix_free(&f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_basic_statements),
@@ -270,6 +310,7 @@ int main(void) {
       cmocka_unit_test(test_constraints),
       cmocka_unit_test(test_values),
       cmocka_unit_test(test_concurrency),
+      cmocka_unit_test(test_fault_sweep),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
