@@ -10,13 +10,6 @@
 
 #define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
 
-static const char *graph_uri(const og_args *a) {
-  const char *u = og_args_get(a, "uri");
-  if (!u) u = og_args_get(a, "store");
-  if (!u && a->npos > 0) u = a->pos[0];
-  return u;
-}
-
 static int fail_msg(og_status code, const char *fmt, const char *arg) {
   og_error err = OG_ERROR_INIT;
   og_err_set(&err, code, fmt, arg);
@@ -34,14 +27,56 @@ static bool blank(const char *s) {
 
 /*==================== query ====================*/
 
+/* Scalar `aliases.<alias>.<key>` of the config, or NULL. */
+static const char *alias_get(const og_config *cfg, const char *alias, const char *key) {
+  char path[512];
+  snprintf(path, sizeof path, "aliases.%s.%s", alias, key);
+  return cfg ? og_config_get(cfg, path) : NULL;
+}
+
+/* Query file resolution (surface §2.1): absolute as is, else <base>/<path>,
+ * else <base>/<root>/<path> for each query.roots entry. Owned result. */
+static char *resolve_query_file(const og_config *cfg, const char *path) {
+  if (path[0] == '/') return og_strdup(path);
+  const char *base = cfg ? og_config_base_dir(cfg) : ".";
+  char buf[8192];
+  FILE *f;
+  snprintf(buf, sizeof buf, "%s/%s", base, path);
+  if ((f = fopen(buf, "rb"))) {
+    fclose(f);
+    return og_strdup(buf);
+  }
+  size_t n = cfg ? og_config_list_len(cfg, "query.roots") : 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *root = og_config_list_get(cfg, "query.roots", i);
+    if (!root) continue;
+    if (root[0] == '/') snprintf(buf, sizeof buf, "%s/%s", root, path);
+    else snprintf(buf, sizeof buf, "%s/%s/%s", base, root, path);
+    if ((f = fopen(buf, "rb"))) {
+      fclose(f);
+      return og_strdup(buf);
+    }
+  }
+  return NULL;
+}
+
+/* graphs.<name>.uri resolved against the config, or NULL. Owned. */
+static char *named_graph_uri(const og_config *cfg, const char *name) {
+  char path[512];
+  snprintf(path, sizeof path, "graphs.%s.uri", name);
+  const char *u = cfg ? og_config_get(cfg, path) : NULL;
+  return u ? og_config_resolve_path(cfg, u) : NULL;
+}
+
 static int cmd_query(int argc, char **argv) {
   static const og_optspec specs[] = {
       {"query", 0, true, false, "FILE", "Query file (.gq)"},
       {"query-string", 'e', true, false, "GQ", "Query source text"},
+      {"alias", 0, true, false, "ALIAS", "Run an alias from omnigraph.yaml (trailing args fill its params)"},
       {"name", 0, true, false, "NAME", "Query to run (when the source has several)"},
       {"params", 0, true, false, "JSON", "Parameters as a JSON object"},
       {"params-file", 0, true, false, "FILE", "Parameters from a JSON file"},
-      {"branch", 0, true, false, "BRANCH", "Branch to read (default main)"},
+      {"branch", 0, true, false, "BRANCH", "Branch to read (default cli.branch, else main)"},
       {"snapshot", 0, true, false, "ID", "Commit id to read (time travel)"},
       {"format", 0, true, false, "FORMAT", "table (default) | kv | csv | jsonl | json"},
       {"json", 0, false, false, NULL, "Print the JSON envelope (same as --format json)"},
@@ -49,10 +84,12 @@ static int cmd_query(int argc, char **argv) {
       {"wrap", 0, false, false, NULL, "table: wrap long cells instead of truncating"},
       {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
       {"store", 0, true, false, "URI", "Alias of --uri"},
+      {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+      {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
   };
   const char *usage =
-      "omnigraph query (--query <FILE> | -e <GQ>) [--name <NAME>] [--params <JSON> | --params-file <FILE>] "
-      "[--branch <BRANCH> | --snapshot <ID>] [--format <FORMAT> | --json] <URI>";
+      "omnigraph query (--query <FILE> | -e <GQ> | --alias <ALIAS>) [--name <NAME>] [--params <JSON> | --params-file <FILE>] "
+      "[--branch <BRANCH> | --snapshot <ID>] [--format <FORMAT> | --json] [URI] [ARGS]...";
   og_args a;
   int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, OG_ARGS_MAX_POS, usage);
   if (rc) return rc;
@@ -60,9 +97,13 @@ static int cmd_query(int argc, char **argv) {
     og_args_print_help(specs, NSPECS(specs), usage, "Run a read query (alias: read).");
     return 0;
   }
-  const char *qfile = og_args_get(&a, "query"), *qstr = og_args_get(&a, "query-string");
-  if (qfile && qstr)
-    return og_args_usage_error(usage, "the argument '--query <FILE>' cannot be used with '--query-string <GQ>'");
+  const char *qfile = og_args_get(&a, "query"), *qstr = og_args_get(&a, "query-string"),
+             *alias = og_args_get(&a, "alias");
+  if (qfile && (qstr || alias))
+    return og_args_usage_error(usage, "the argument '--query <FILE>' cannot be used with '%s'",
+                               qstr ? "--query-string <GQ>" : "--alias <ALIAS>");
+  if (qstr && alias)
+    return og_args_usage_error(usage, "the argument '--query-string <GQ>' cannot be used with '--alias <ALIAS>'");
   const char *pjson = og_args_get(&a, "params"), *pfile = og_args_get(&a, "params-file");
   if (pjson && pfile)
     return og_args_usage_error(usage, "the argument '--params <JSON>' cannot be used with '--params-file <FILE>'");
@@ -73,34 +114,89 @@ static int cmd_query(int argc, char **argv) {
   if (fname && og_args_has(&a, "json"))
     return og_args_usage_error(usage, "the argument '--format <FORMAT>' cannot be used with '--json'");
   og_result_format fmt = OG_FORMAT_TABLE;
-  if (og_args_has(&a, "json")) fmt = OG_FORMAT_JSON;
-  else if (fname && !og_result_format_parse(fname, &fmt))
+  if (fname && !og_result_format_parse(fname, &fmt))
     return og_args_usage_error(usage,
                                "invalid value '%s' for '--format <FORMAT>' [possible values: table, kv, csv, jsonl, json]",
                                fname);
-  og_render_opts ro = {0};
-  const char *mcw = og_args_get(&a, "max-column-width");
-  if (mcw) ro.max_column_width = (size_t)strtoull(mcw, NULL, 10);
-  ro.wrap = og_args_has(&a, "wrap");
+  og_config *cfg = NULL;
+  if ((rc = og_cli_config(&a, &cfg))) return rc;
+  if (alias) {
+    char path[512];
+    snprintf(path, sizeof path, "aliases.%s", alias);
+    const char *cmd = alias_get(cfg, alias, "command");
+    if (!og_config_keys_len(cfg, path)) return fail_msg(OG_ENOTFOUND, "alias '%s' not found", alias);
+    if (cmd && (!strcmp(cmd, "change") || !strcmp(cmd, "mutate")))
+      return fail_msg(OG_EINVAL, "alias '%s' is a Change alias, not a Read alias", alias);
+    qfile = alias_get(cfg, alias, "query");
+    if (!qfile) return fail_msg(OG_EINVAL, "alias '%s' has no query file", alias);
+  }
   if (!qfile && !qstr)
     return fail_msg(OG_EINVAL, "%s", "exactly one of --query, --query-string, or --alias must be provided");
   if (qstr && blank(qstr)) return fail_msg(OG_EINVAL, "%s", "--query-string must not be empty");
-  const char *uri = graph_uri(&a);
+  /* output format: --json, --format, the alias's format, cli.output_format, table */
+  if (og_args_has(&a, "json")) fmt = OG_FORMAT_JSON;
+  else if (!fname) {
+    const char *f = alias ? alias_get(cfg, alias, "format") : NULL;
+    if (!f && cfg) f = og_config_get(cfg, "cli.output_format");
+    if (f && !og_result_format_parse(f, &fmt)) return fail_msg(OG_EINVAL, "unknown output format '%s'", f);
+  }
+  og_render_opts ro = {0};
+  const char *mcw = og_args_get(&a, "max-column-width");
+  if (!mcw && cfg) mcw = og_config_get(cfg, "cli.table_max_column_width");
+  if (mcw) ro.max_column_width = (size_t)strtoull(mcw, NULL, 10);
+  const char *layout = cfg ? og_config_get(cfg, "cli.table_cell_layout") : NULL;
+  ro.wrap = og_args_has(&a, "wrap") || (layout && !strcmp(layout, "wrap"));
+  /* target: an explicit URI wins; with an alias and a configured target the
+   * positionals are all alias args (surface §2.2) */
+  const char *uri = og_args_get(&a, "uri");
+  if (!uri) uri = og_args_get(&a, "store");
+  int first_arg = 0;
+  char *owned_uri = NULL;
+  const char *target = og_args_get(&a, "target");
+  if (!target && alias) target = alias_get(cfg, alias, "graph");
+  if (!target && cfg) target = og_config_get(cfg, "cli.graph");
+  if (!uri && !(alias && target) && a.npos > 0) {
+    uri = a.pos[0];
+    first_arg = 1;
+  }
+  if (!uri && target) {
+    if (!(owned_uri = named_graph_uri(cfg, target)))
+      return fail_msg(OG_ENOTFOUND, "graph '%s' not found in omnigraph.yaml", target);
+    uri = owned_uri;
+  }
   if (!uri) return fail_msg(OG_EINVAL, "%s", "URI must be provided via <URI>, --target, or config");
-  if (is_remote(uri))
-    return fail_msg(OG_EUNSUPPORTED, "%s", "query against a remote URI is not supported by this build yet");
+  int nargs = a.npos - first_arg;
+  char apath[512];
+  if (alias) snprintf(apath, sizeof apath, "aliases.%s.args", alias);
+  size_t declared = alias ? og_config_list_len(cfg, apath) : 0;
+  if (nargs > 0 && !alias) {
+    og_free(owned_uri);
+    return og_args_usage_error(usage, "unexpected argument '%s' found", a.pos[first_arg]);
+  }
+  if (alias && (size_t)nargs > declared) {
+    og_error e = OG_ERROR_INIT;
+    og_err_set(&e, OG_EINVAL, "alias '%s' expects at most %zu args but got %d", alias, declared, nargs);
+    og_free(owned_uri);
+    return og_cli_fail(&e);
+  }
+  if (!branch && !snapshot) {
+    branch = alias ? alias_get(cfg, alias, "branch") : NULL;
+    if (!branch) branch = og_cli_branch(&a, "branch", cfg);
+  }
   og_error err = OG_ERROR_INIT;
-  char *src = NULL, *params_text = NULL, *text = NULL;
+  char *src = NULL, *params_text = NULL, *text = NULL, *qpath = NULL, *merged = NULL;
   og_db *db = NULL;
   og_result *res = NULL;
+  if (is_remote(uri)) {
+    rc = fail_msg(OG_EUNSUPPORTED, "%s", "query against a remote URI is not supported by this build yet");
+    goto cleanup;
+  }
   if (qfile) {
-    FILE *f = fopen(qfile, "rb");
-    if (!f) {
+    if (!(qpath = resolve_query_file(cfg, qfile))) {
       rc = fail_msg(OG_ENOTFOUND, "query file '%s' not found", qfile);
       goto cleanup;
     }
-    fclose(f);
-    if (og_cli_read_file(qfile, &src, &err)) {
+    if (og_cli_read_file(qpath, &src, &err)) {
       rc = og_cli_fail(&err);
       goto cleanup;
     }
@@ -110,17 +206,36 @@ static int cmd_query(int argc, char **argv) {
     goto cleanup;
   }
   const char *ptext = pfile ? params_text : pjson;
+  json_t *pv = NULL;
   if (ptext) {
-    json_t *pv = json_loads(ptext, JSON_DECODE_ANY, NULL);
-    bool obj = json_is_object(pv);
-    json_decref(pv);
-    if (!obj) {
+    pv = json_loads(ptext, JSON_DECODE_ANY, NULL);
+    if (!json_is_object(pv)) {
+      json_decref(pv);
       rc = fail_msg(OG_EINVAL, "%s", "params JSON must be an object");
       goto cleanup;
     }
   }
+  if (nargs > 0) {
+    /* alias args by declared name (JSON when it parses, else a string);
+     * explicit --params keys win */
+    json_t *obj = json_object();
+    for (int i = 0; i < nargs; i++) {
+      const char *v = a.pos[first_arg + i];
+      json_t *jv = json_loads(v, JSON_DECODE_ANY, NULL);
+      if (!jv) jv = json_string(v);
+      json_object_set_new(obj, og_config_list_get(cfg, apath, (size_t)i), jv);
+    }
+    if (pv) json_object_update(obj, pv);
+    char *d = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(obj);
+    merged = d ? og_strdup(d) : NULL;
+    free(d);
+    ptext = merged;
+  }
+  json_decref(pv);
   og_query_opts qo = {.name = og_args_get(&a, "name"), .params_json = ptext, .branch = branch,
                       .snapshot = snapshot};
+  if (!qo.name && alias) qo.name = alias_get(cfg, alias, "name");
   const char *gq = qfile ? src : qstr;
   if (og_db_open(&db, uri, OG_DB_READ_ONLY, &err) || og_db_query(db, gq, strlen(gq), &qo, &res, &err) ||
       og_result_render(res, fmt, &ro, &text, &err)) {
@@ -134,6 +249,9 @@ cleanup:
   og_db_close(db);
   og_free(src);
   og_free(params_text);
+  og_free(qpath);
+  og_free(merged);
+  og_free(owned_uri);
   return rc;
 }
 
@@ -153,6 +271,8 @@ static int cmd_export(int argc, char **argv) {
       {"jsonl", 0, false, false, NULL, "Deprecated; has no effect"},
       {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
       {"store", 0, true, false, "URI", "Alias of --uri"},
+      {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+      {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
   };
   const char *usage = "omnigraph export [--branch <BRANCH>] [--type <TYPE>]... [--table <KEY>]... <URI>";
   og_args a;
@@ -164,8 +284,9 @@ static int cmd_export(int argc, char **argv) {
   }
   if (og_args_has(&a, "jsonl"))
     fprintf(stderr, "warning: `--jsonl` is deprecated and has no effect; export always writes JSONL\n");
-  const char *uri = graph_uri(&a);
-  if (!uri) return fail_msg(OG_EINVAL, "%s", "URI must be provided via <URI>, --target, or config");
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
   if (is_remote(uri))
     return fail_msg(OG_EUNSUPPORTED, "%s", "export against a remote URI is not supported by this build yet");
   const char *types[OG_ARGS_MAX_VALUES], *tables[OG_ARGS_MAX_VALUES];
@@ -175,7 +296,7 @@ static int cmd_export(int argc, char **argv) {
   og_error err = OG_ERROR_INIT;
   og_db *db = NULL;
   if (og_db_open(&db, uri, OG_DB_READ_ONLY, &err) ||
-      og_db_export(db, og_args_get(&a, "branch"), types, nt, tables, nk, write_stdout, NULL, &err))
+      og_db_export(db, og_cli_branch(&a, "branch", cfg), types, nt, tables, nk, write_stdout, NULL, &err))
     rc = og_cli_fail(&err);
   fflush(stdout);
   og_db_close(db);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "omnigraph.h"
 
@@ -305,6 +306,42 @@ static void test_quickstart(void **state) {
   EXPECT(0, "signals", "query ./sig.omni --query '%s/queries.gq' --name pattern_support", ex);
 }
 
+static void test_config_and_aliases(void **state) {
+  (void)state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/queries", tmp);
+  mkdir(path, 0755);
+  write_file("queries/aliases.gq", QUERIES);
+  write_file("cfg.yaml",
+             "graphs:\n  local:\n    uri: ./g.omni\n"
+             "cli:\n  graph: local\n  output_format: csv\n  table_max_column_width: 9\n"
+             "query:\n  roots: [queries]\n"
+             "aliases:\n"
+             "  owner:\n    command: read\n    query: aliases.gq\n    name: get_person\n    args: [name]\n    format: kv\n"
+             "  people:\n    command: query\n    query: aliases.gq\n    name: all_people\n"
+             "  add_person:\n    command: change\n    query: aliases.gq\n");
+  /* D2: with cli.graph the positional is an alias arg; the alias's format */
+  EXPECT(0, "row 1\np.name: Alice", "read --config cfg.yaml --alias owner Alice");
+  /* D3: an arg that looks like a URL is an arg, not a URI */
+  EXPECT(0, "0 rows from branch main via get_person\n(no rows)", "read --config cfg.yaml --alias owner https://example.com");
+  /* D5, unknown alias, too many args */
+  EXPECT(1, "alias 'add_person' is a Change alias, not a Read alias", "query --config cfg.yaml --alias add_person");
+  EXPECT(1, "alias 'nope' not found", "query --config cfg.yaml --alias nope");
+  EXPECT(1, "alias 'owner' expects at most 1 args but got 2", "query --config cfg.yaml --alias owner Alice Bob");
+  /* explicit --params keys override alias args; --format overrides the alias's */
+  EXPECT(0, "Bob,25", "query --config cfg.yaml --alias owner Alice --params '{\"name\":\"Bob\"}' --format csv");
+  /* cli.output_format, query.roots, --target */
+  EXPECT(0, "p.name\nAlice\n", "query --config cfg.yaml --alias people");
+  EXPECT(0, "p.name,p.age\nAlice,30\n", "query --config cfg.yaml --query aliases.gq --name get_person --params '{\"name\":\"Alice\"}'");
+  EXPECT(0, "p.name,p.age\nAlice,30\n", "query --config cfg.yaml --target local --query aliases.gq --name get_person --params '{\"name\":\"Alice\"}'");
+  EXPECT(1, "graph 'nope' not found in omnigraph.yaml", "query --config cfg.yaml --target nope --alias people");
+  /* table width from the config (9) */
+  EXPECT(0, "c        \n---------\nabcdefgh\xE2\x80\xA6", "query --config cfg.yaml -e 'query q() { match { $p: Person { name: \"Alice\" } } return { \"abcdefghijklmnop\" as c } }' --format table");
+  /* export resolves the target through the config too */
+  EXPECT(0, "{\"type\":\"Company\",\"data\":{\"id\":\"Acme\",\"name\":\"Acme\"}}", "export --config cfg.yaml --type Company");
+  EXPECT(2, "unexpected argument", "query ./g.omni --query queries.gq --name all_people extra");
+}
+
 /* The public API: typed cells and renderings. */
 static void test_api(void **state) {
   (void)state;
@@ -359,7 +396,7 @@ int main(void) {
       cmocka_unit_test(test_formats),       cmocka_unit_test(test_cells),
       cmocka_unit_test(test_selection_and_errors), cmocka_unit_test(test_api),
       cmocka_unit_test(test_snapshot_and_branch), cmocka_unit_test(test_export_round_trip),
-      cmocka_unit_test(test_quickstart),
+      cmocka_unit_test(test_quickstart),  cmocka_unit_test(test_config_and_aliases),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
