@@ -127,6 +127,123 @@ static int cmd_load(int argc, char **argv) {
   return rc;
 }
 
+/*==================== ingest ====================*/
+
+static int cmp_keys(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* load into a branch that is created from --from first when missing */
+static int cmd_ingest(int argc, char **argv) {
+  static const og_optspec specs[] = {
+      {"data", 0, true, false, "PATH", "JSONL data file"},
+      {"branch", 0, true, false, "BRANCH", "Target branch (created when missing)"},
+      {"from", 0, true, false, "BRANCH", "Base of a new branch (default main)"},
+      {"mode", 0, true, false, "MODE", "merge (default) | append | overwrite"},
+      {"json", 0, false, false, NULL, "Print JSON"},
+      {"as", 0, true, false, "ACTOR", "Actor recorded on the commits"},
+      {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
+      {"store", 0, true, false, "URI", "Alias of --uri"},
+      {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+      {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
+  };
+  const char *usage = "omnigraph ingest --data <PATH> --branch <BRANCH> [--from <BRANCH>] [--mode merge|append|overwrite] [--json] <URI>";
+  og_args a;
+  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(specs, NSPECS(specs), usage, "Load a JSONL file into a branch, creating it first when missing.");
+    return 0;
+  }
+  const char *data = og_args_get(&a, "data");
+  if (!data)
+    return og_args_usage_error(usage, "the following required arguments were not provided: --data <PATH>");
+  og_load_mode mode = OG_LOAD_MERGE;
+  og_error err = OG_ERROR_INIT;
+  const char *mname = og_args_get(&a, "mode");
+  if (mname && og_load_mode_parse(mname, &mode, &err))
+    return og_args_usage_error(usage, "invalid value '%s' for '--mode <MODE>' [possible values: overwrite, append, merge]",
+                               mname);
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
+  if (is_remote(uri)) return fail_msg(OG_EUNSUPPORTED, "%s", "ingest against a remote URI is not supported by this build yet");
+  const char *branch = og_cli_branch(&a, NULL, cfg), *from = og_cli_branch(&a, "from", cfg);
+  const char *actor = og_cli_actor(&a, cfg);
+  FILE *f = fopen(data, "rb");
+  if (!f) {
+    og_err_set(&err, errno == ENOENT ? OG_ENOTFOUND : OG_EIO, "%s: %s", data, strerror(errno));
+    return og_cli_fail(&err);
+  }
+  og_db *db = NULL;
+  og_load_result res = {0};
+  bool created = false;
+  char **keys = NULL;
+  if (og_db_open(&db, uri, 0, &err)) {
+    rc = og_cli_fail(&err);
+    goto cleanup;
+  }
+  char *snap = NULL;
+  og_status st = og_db_snapshot_json(db, branch, &snap, &err);
+  og_string_free(snap);
+  if (st == OG_ENOTFOUND) {
+    /* --from only matters when the branch is created */
+    st = og_db_branch_create(db, branch, from, actor, &err);
+    if (st == OG_OK) created = true;
+  }
+  if (st != OG_OK && st != OG_EEXISTS) {
+    rc = og_cli_fail(&err);
+    goto cleanup;
+  }
+  og_load_opts opts = {.branch = branch, .mode = mode, .actor = actor};
+  if (og_db_load(db, &opts, file_read, f, &res, &err)) {
+    rc = og_cli_fail(&err);
+    goto cleanup;
+  }
+  keys = og_calloc(res.ntypes ? res.ntypes : 1, sizeof *keys);
+  for (size_t i = 0; keys && i < res.ntypes; i++) {
+    og_buf b = OG_BUF_INIT;
+    og_buf_printf(&b, "%s:%s\t%llu", res.types[i].is_edge ? "edge" : "node", res.types[i].name,
+                  (unsigned long long)res.types[i].rows);
+    keys[i] = og_buf_detach(&b, NULL);
+  }
+  if (keys) qsort(keys, res.ntypes, sizeof *keys, cmp_keys);
+  if (og_args_has(&a, "json")) {
+    json_t *o = json_object(), *tables = json_array();
+    json_object_set_new(o, "uri", json_string(uri));
+    json_object_set_new(o, "branch", json_string(branch));
+    json_object_set_new(o, "base_branch", json_string(from));
+    json_object_set_new(o, "branch_created", json_boolean(created));
+    json_object_set_new(o, "mode", json_string(og_load_mode_name(mode)));
+    for (size_t i = 0; keys && i < res.ntypes; i++) {
+      char *tab = strchr(keys[i], '\t');
+      json_t *t = json_object();
+      json_object_set_new(t, "table_key", json_stringn(keys[i], (size_t)(tab - keys[i])));
+      json_object_set_new(t, "rows_loaded", json_integer((json_int_t)strtoull(tab + 1, NULL, 10)));
+      json_array_append_new(tables, t);
+    }
+    json_object_set_new(o, "tables", tables);
+    json_object_set_new(o, "actor_id", actor ? json_string(actor) : json_null());
+    print_pretty(o);
+    json_decref(o);
+  } else {
+    printf("ingested %s into branch %s from %s with %s (%s)\n", uri, branch, from, og_load_mode_name(mode),
+           created ? "branch created" : "branch exists");
+    for (size_t i = 0; keys && i < res.ntypes; i++) {
+      char *tab = strchr(keys[i], '\t');
+      printf("%.*s rows_loaded=%s\n", (int)(tab - keys[i]), keys[i], tab + 1);
+    }
+    if (actor) printf("actor_id: %s\n", actor);
+  }
+cleanup:
+  for (size_t i = 0; keys && i < res.ntypes; i++) og_free(keys[i]);
+  og_free(keys);
+  og_load_result_dispose(&res);
+  og_db_close(db);
+  fclose(f);
+  return rc;
+}
+
 /*==================== mutate ====================*/
 
 static int cmd_mutate(int argc, char **argv) {
@@ -236,6 +353,7 @@ cleanup:
 
 const og_cli_command og_cli_write_commands[] = {
     {"load", NULL, "Load a JSONL file into a branch", cmd_load},
+    {"ingest", NULL, "Load a JSONL file into a branch, creating the branch when missing", cmd_ingest},
     {"mutate", NULL, "Run a mutation query (alias: change)", cmd_mutate},
     {NULL, NULL, NULL, NULL},
 };

@@ -108,6 +108,22 @@ static void test_load(void **state) {
   EXPECT(0, "rows=6", "snapshot ./graph.omni --branch dev");
 }
 
+static void test_ingest(void **state) {
+  (void)state;
+  init_graph();
+  EXPECT(0, "loaded", "load --data data.jsonl ./graph.omni");
+  write_file("in.jsonl", "{\"type\":\"Person\",\"data\":{\"name\":\"Alice\",\"age\":31}}\n"
+                         "{\"type\":\"Person\",\"data\":{\"name\":\"Ivy\"}}\n"
+                         "{\"edge\":\"Knows\",\"from\":\"Ivy\",\"to\":\"Alice\"}\n");
+  EXPECT(0, "ingested ./graph.omni into branch feature from main with merge (branch created)\n"
+            "edge:Knows rows_loaded=1\nnode:Person rows_loaded=2\nactor_id: act-ragnor\n",
+         "ingest --data in.jsonl --branch feature --as act-ragnor ./graph.omni");
+  EXPECT(0, "\"branch_created\": false", "ingest --data in.jsonl --branch feature --from other --json ./graph.omni");
+  EXPECT(0, "\"base_branch\": \"other\"", "ingest --data in.jsonl --branch feature --from other --json ./graph.omni");
+  EXPECT(0, "node:Person v2 branch=main rows=4", "snapshot ./graph.omni --branch main");
+  EXPECT(0, "rows=5", "snapshot ./graph.omni --branch feature");
+}
+
 /* C7 and other failures */
 static void test_load_errors(void **state) {
   (void)state;
@@ -185,6 +201,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_load, setup, teardown),
       cmocka_unit_test_setup_teardown(test_load_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_ingest, setup, teardown),
       cmocka_unit_test_setup_teardown(test_mutate, setup, teardown),
       cmocka_unit_test_setup_teardown(test_mutate_errors, setup, teardown),
   };
