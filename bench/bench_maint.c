@@ -5,7 +5,8 @@
  *     (memory must be bounded by a merge group, not the table);
  *  2. history depth 10 vs 1,000 single-row commits: store ops of
  *     open (graph open + head snapshot + Person table open), a single-row
- *     write, and a warm key lookup, before and after optimize.
+ *     write, and a warm key lookup, before and after optimize and cleanup;
+ *     cleanup --keep 1 cost (store ops, time) at each depth.
  * Usage: bench_maint [rows]   (default 1000000). Results: bench/RESULTS.md.
  */
 #include <inttypes.h>
@@ -187,6 +188,20 @@ static void bench_depth(const char *base, size_t depth) {
   og_graph_free(g);
   og_store_free(st);
   measure(dir, "after optimize");
+  CHECK("store", og_store_open_posix(&st, dir, false, &err));
+  og_cleanup_opts co = {.keep_set = true, .keep = 1};
+  og_cleanup_result cr = {0};
+  uint64_t o0 = ops(st);
+  double t0 = now_s();
+  CHECK("cleanup", og_graph_cleanup(st, &co, &cr, &err));
+  double el = now_s() - t0;
+  printf("%-28s depth %5zu: %" PRIu64 " ops, %.3f s, %" PRIu64 " objects (%" PRIu64
+         " bytes) removed, %" PRIu64 " manifests read\n",
+         "cleanup --keep 1", depth, ops(st) - o0, el, cr.objects_removed, cr.bytes_removed,
+         cr.manifests);
+  og_cleanup_result_dispose(&cr);
+  og_store_free(st);
+  measure(dir, "after cleanup");
 }
 
 int main(int argc, char **argv) {
@@ -199,6 +214,7 @@ int main(int argc, char **argv) {
   bench_optimize(dir, rows);
   bench_depth(base, 10);
   bench_depth(base, 1000);
+  if (getenv("BENCH_KEEP")) { printf("kept %s\n", base); return 0; }
   char cmd[4300];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
   if (system(cmd) != 0) return 1;

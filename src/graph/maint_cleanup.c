@@ -2,6 +2,7 @@
  * version references (maint.h; docs/maintenance.md). Not a hot path: it
  * reads every manifest of every incarnation once. */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,28 +435,95 @@ static void record_error(og_cleanup_stat *st, const og_error *e) {
   if (st && !st->error) st->error = og_strdup(e->message);
 }
 
-static og_status delete_one(og_store *st, const char *key, const char *tk, bool orphan,
-                            og_cleanup_result *r, og_error *err) {
+/* Deletes run on a small pool: on posix every delete syncs its directory,
+ * and GC deletes need no ordering within a phase. Width:
+ * OMNIGRAPH_MAINTENANCE_CONCURRENCY (positive integer, default 8). */
+typedef struct djob {
+  const char *key;
+  const char *tk;   /* table key or NULL */
+  bool orphan;
+} djob;
+
+typedef struct dpool {
+  og_store *st;
+  const djob *jobs;
+  size_t n, next;
+  pthread_mutex_t mu;
+  og_cleanup_result *r;
+  og_status rc;     /* first failpoint error: stops the pool */
+  og_error err;
+} dpool;
+
+static void delete_job(dpool *p, const djob *j) {
   og_error e2 = OG_ERROR_INIT;
   uint64_t size = 0;
-  og_cleanup_stat *s = tk ? stat_for(r, tk) : NULL;
-  og_status rc = OG_FAILPOINT(OG_FP_MAINT_CLEANUP_DELETE, err);
-  if (rc != OG_OK) return rc;
-  if (og_store_head(st, key, &size, &e2) == OG_ENOTFOUND) return OG_OK;
-  if (og_store_delete(st, key, &e2) != OG_OK) {
-    r->errors++;
-    record_error(s, &e2);
-    return OG_OK; /* isolated: other objects and tables continue */
+  og_status rc = OG_FAILPOINT(OG_FP_MAINT_CLEANUP_DELETE, &e2);
+  bool gone = false, failed = false;
+  if (rc == OG_OK) {
+    if (og_store_head(p->st, j->key, &size, &e2) == OG_ENOTFOUND) gone = true;
+    else failed = og_store_delete(p->st, j->key, &e2) != OG_OK;
   }
-  r->objects_removed++;
-  r->bytes_removed += size;
-  if (orphan) r->orphans_removed++;
-  if (s) {
-    s->objects_removed++;
-    s->bytes_removed += size;
-    if (is_descriptor(key)) s->old_versions_removed++;
+  pthread_mutex_lock(&p->mu);
+  og_cleanup_stat *s = j->tk ? stat_for(p->r, j->tk) : NULL;
+  if (rc != OG_OK) {
+    if (p->rc == OG_OK) {
+      p->rc = rc;
+      p->err = e2;
+    }
+  } else if (failed) {
+    p->r->errors++;
+    record_error(s, &e2); /* isolated: other objects and tables continue */
+  } else if (!gone) {
+    p->r->objects_removed++;
+    p->r->bytes_removed += size;
+    if (j->orphan) p->r->orphans_removed++;
+    if (s) {
+      s->objects_removed++;
+      s->bytes_removed += size;
+      if (is_descriptor(j->key)) s->old_versions_removed++;
+    }
   }
-  return OG_OK;
+  pthread_mutex_unlock(&p->mu);
+}
+
+static void *delete_worker(void *arg) {
+  dpool *p = arg;
+  for (;;) {
+    pthread_mutex_lock(&p->mu);
+    size_t i = p->next < p->n && p->rc == OG_OK ? p->next++ : p->n;
+    pthread_mutex_unlock(&p->mu);
+    if (i >= p->n) return NULL;
+    delete_job(p, &p->jobs[i]);
+  }
+}
+
+static unsigned pool_width(void) {
+  const char *e = getenv("OMNIGRAPH_MAINTENANCE_CONCURRENCY");
+  char *end = NULL;
+  unsigned long v = e && *e ? strtoul(e, &end, 10) : 0;
+  return v >= 1 && v <= 64 && end && !*end ? (unsigned)v : 8;
+}
+
+static og_status delete_all(og_store *st, const djob *jobs, size_t n, og_cleanup_result *r,
+                            og_error *err) {
+  dpool p;
+  memset(&p, 0, sizeof p);
+  p.st = st;
+  p.jobs = jobs;
+  p.n = n;
+  p.r = r;
+  pthread_mutex_init(&p.mu, NULL);
+  unsigned w = pool_width();
+  if (w > n) w = (unsigned)n;
+  pthread_t th[64];
+  unsigned started = 0;
+  for (unsigned i = 1; i < w; i++)
+    if (pthread_create(&th[started], NULL, delete_worker, &p) == 0) started++;
+  delete_worker(&p); /* the caller works too: width 1 needs no thread */
+  for (unsigned i = 0; i < started; i++) pthread_join(th[i], NULL);
+  pthread_mutex_destroy(&p.mu);
+  if (p.rc != OG_OK && err) *err = p.err;
+  return p.rc;
 }
 
 static og_status run_cleanup(og_store *st, const og_cleanup_opts *o, og_cleanup_result *out,
@@ -463,7 +531,7 @@ static og_status run_cleanup(og_store *st, const og_cleanup_opts *o, og_cleanup_
   scan s;
   objsets os;
   og_keylist objs = {0};
-  OG_VEC(const char *) order = OG_VEC_INIT;
+  OG_VEC(djob) order = OG_VEC_INIT;
   OG_VEC(const char *) orphans = OG_VEC_INIT;
   memset(&s, 0, sizeof s);
   memset(&os, 0, sizeof os);
@@ -495,26 +563,28 @@ static og_status run_cleanup(og_store *st, const og_cleanup_opts *o, og_cleanup_
   /* M2: floors first, then data objects, then descriptors */
   if ((rc = write_floors(st, &s, out, err)) != OG_OK) goto cleanup;
   if ((rc = OG_FAILPOINT(OG_FP_MAINT_CLEANUP_AFTER_FLOORS, err)) != OG_OK) goto cleanup;
+  /* pass 0: fragments, deletion vectors, key indexes; pass 1: descriptors
+   * (a crash in between leaves descriptors that still list the survivors) */
   for (int pass = 0; pass < 2; pass++) {
+    order.count = 0;
     size_t pos = 0;
     og_map_entry *e;
-    while ((e = og_map_next(&os.cand, &pos)))
-      if (is_descriptor(e->key) == (pass == 1) && OG_VEC_PUSH(&order, e->key) != OG_OK) {
+    while ((e = og_map_next(&os.cand, &pos))) {
+      djob j = {e->key, e->value, false};
+      if (is_descriptor(e->key) == (pass == 1) && OG_VEC_PUSH(&order, j) != OG_OK) {
         rc = og_err_oom(err);
         goto cleanup;
       }
-  }
-  for (size_t i = 0; i < order.count; i++) {
-    void *tk = NULL;
-    og_map_sget(&os.cand, order.items[i], &tk);
-    if ((rc = delete_one(st, order.items[i], tk, false, out, err)) != OG_OK) goto cleanup;
-  }
-  for (int pass = 0; pass < 2; pass++)
-    for (size_t i = 0; i < orphans.count; i++) {
-      const char *k = orphans.items[i];
-      if (is_descriptor(k) != (pass == 1)) continue;
-      if ((rc = delete_one(st, k, prefix_table(&os, k), true, out, err)) != OG_OK) goto cleanup;
     }
+    for (size_t i = 0; i < orphans.count; i++) {
+      djob j = {orphans.items[i], prefix_table(&os, orphans.items[i]), true};
+      if (is_descriptor(j.key) == (pass == 1) && OG_VEC_PUSH(&order, j) != OG_OK) {
+        rc = og_err_oom(err);
+        goto cleanup;
+      }
+    }
+    if ((rc = delete_all(st, order.items, order.count, out, err)) != OG_OK) goto cleanup;
+  }
   drop_old_floors(st, &s);
   /* crashed writers' temp files (posix), with the same grace */
   (void)og_store_sweep_temp(st, grace, NULL, NULL);
