@@ -47,6 +47,10 @@ int og_cmd_version(int argc, char **argv) {
   og_args a;
   int rc = og_args_parse(&a, specs, 0, argc, argv, 0, "omnigraph version");
   if (rc) return rc;
+  if (a.help) {
+    og_args_print_help(specs, 0, "omnigraph version", "Print the version.");
+    return 0;
+  }
   printf("omnigraph %s\n", og_cli_version());
   return 0;
 }

@@ -188,6 +188,42 @@ static void test_schema_plan_and_lint(void **state) {
          "query lint --query ok.gq http://127.0.0.1:8080");
 }
 
+/* docs/cli.md carries every command's --help verbatim (scripts/gen-cli-doc.sh). */
+static void test_docs_cli_match_help(void **state) {
+  (void)state;
+  char *doc = og_test_read_file(og_test_source_path("docs/cli.md"), NULL);
+  assert_non_null(doc);
+  char *list = NULL;
+  assert_int_equal(og(&list, "--help"), 0);
+  int commands = 0;
+  char *save = NULL;
+  bool in_cmds = false;
+  for (char *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    if (!strcmp(line, "Commands:")) {
+      in_cmds = true;
+      continue;
+    }
+    if (!in_cmds || strncmp(line, "  ", 2) != 0) continue;
+    char w1[64] = {0}, w2[64] = {0};
+    /* "  branch create      Create a branch": one or two lowercase words */
+    if (sscanf(line, " %63[a-z] %63[a-z]", w1, w2) < 1) continue;
+    bool two = w2[0] && strstr(line, w2) - line < 22; /* the second word is part of the name column */
+    char cmd[160], heading[200];
+    snprintf(cmd, sizeof cmd, two ? "%s %s" : "%s", w1, w2);
+    snprintf(heading, sizeof heading, "## omnigraph %s\n", cmd);
+    if (!strstr(doc, heading)) fail_msg("docs/cli.md has no section '%s' (run scripts/gen-cli-doc.sh)", heading);
+    char *help = NULL;
+    og(&help, "%s --help", cmd);
+    if (!strstr(doc, help))
+      fail_msg("docs/cli.md: the section of `%s` differs from its --help (run scripts/gen-cli-doc.sh):\n%s", cmd, help);
+    og_free(help);
+    commands++;
+  }
+  assert_true(commands >= 10);
+  og_free(list);
+  og_free(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_version_and_usage, setup, teardown),
@@ -195,6 +231,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_bad_schema_writes_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_verify_detects_corruption, setup, teardown),
       cmocka_unit_test_setup_teardown(test_schema_plan_and_lint, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_docs_cli_match_help, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
