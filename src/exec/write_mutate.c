@@ -310,6 +310,31 @@ static og_status match_rows(mctx *M, mtable *T, int col, og_qop op, const og_val
   og_pred pred = {.col = (uint32_t)col, .op = qop_cmp(op)};
   if (!value_cell(val, &pred.lit))
     return og_err_set(err, OG_EUNSUPPORTED, "predicates on list or vector properties are not supported");
+  /* `key = value` (or `id = ...`): a key-index lookup instead of a scan */
+  bool by_key = op == OG_QOP_EQ && val->kind == OG_V_STRING &&
+                (col == 0 || (!T->is_edge && T->t->key_prop &&
+                              T->t->key_prop->type.scalar == OG_SC_STRING && !T->t->key_prop->type.list &&
+                              col == T->prop_col[T->t->key_prop->index]));
+  if (by_key) {
+    void *dummy;
+    if (og_map_get(&T->by_id, val->u.s.ptr, val->u.s.len, &dummy)) return OG_OK; /* pending: seen above */
+    uint64_t rid;
+    rc = og_table_lookup(T->base, val->u.s.ptr, val->u.s.len, &rid, err);
+    if (rc == OG_ENOTFOUND) {
+      if (err) og_err_clear(err);
+      return OG_OK;
+    }
+    if (rc) return rc;
+    og_batch fb = OG_BATCH_INIT;
+    if ((rc = og_table_fetch(T->base, &rid, 1, NULL, 0, &fb, err))) return rc;
+    prow *r = new_prow(M, T, val->u.s.ptr, val->u.s.len, rid);
+    if (!r) rc = og_err_oom(err);
+    for (size_t c = 1; !rc && c < T->schema->ncols; c++)
+      rc = og_write_get_value(&fb.cols[c], 0, &M->a, &r->vals[c], err);
+    if (!rc && OG_VEC_PUSH(out, r)) rc = og_err_oom(err);
+    og_batch_dispose(&fb);
+    return rc;
+  }
   og_scan_opts so = {.preds = &pred, .npreds = 1};
   og_scan *s = NULL;
   const og_batch *b;
