@@ -490,6 +490,7 @@ static void test_combined_unique(void **state) {
   assert_string_equal(before, after);
   og_free(before);
   og_free(after);
+  og_merge_result_dispose(&mr);
   /* the same combination without the colliding row merges */
   mutate(db, "main", "query q() { delete P where name = \"y\" }");
   OG_ASSERT_OK(merge(db, "f", "main", &mr, &err), &err);
