@@ -26,7 +26,11 @@ typedef struct xtab {
   size_t ncols;
   int *colpos;      /* table column -> position in cols, or -1 */
   OG_VEC(og_batch *) batches;
-  og_u64map rowmap; /* rowid -> batch << 32 | row */
+  og_u64map rowmap; /* rowid -> batch << 32 | row (sparse row-id spaces) */
+  uint64_t *loc;    /* dense: loc[rowid] = (batch << 32 | row) + 1, 0 = not hydrated */
+  const char *last_prop; /* memo of the last property name looked up (pointer identity) */
+  int last_k;
+  size_t nloc;
   og_nodeidx *nidx;
   const og_nodeidx *ids; /* borrowed from a CSR this query holds: node ids without a fetch */
 } xtab;
@@ -255,6 +259,7 @@ static void tab_free(xctx *c, xtab *x) {
   }
   OG_VEC_FREE(&x->batches);
   og_u64map_dispose(&x->rowmap);
+  og_free(x->loc);
   og_xcache_release_nodeidx(c->cache, x->nidx);
   og_free(x->colpos);
   og_free(x->cols);
@@ -275,6 +280,27 @@ static int cmp_u64(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* Where a hydrated row lives. Row ids are below next_row_id, so a dense
+ * array is used unless the id space is much larger than the live rows. */
+#define LOC_PENDING UINT64_MAX
+static bool loc_get(const xtab *x, uint64_t id, uint64_t *v) {
+  if (x->loc) {
+    if (id >= x->nloc || !x->loc[id] || x->loc[id] == LOC_PENDING) return false;
+    *v = x->loc[id] - 1;
+    return true;
+  }
+  return og_u64map_get(&x->rowmap, id, v);
+}
+
+static og_status loc_init(xctx *c, xtab *x) {
+  if (x->loc || x->rowmap.count) return OG_OK;
+  uint64_t next = og_table_next_row_id(x->table), live = og_table_row_count(x->table);
+  if (next > ((uint64_t)1 << 26) && next > live * 4) return OG_OK;
+  x->nloc = (size_t)next;
+  x->loc = og_calloc(x->nloc + 1, sizeof *x->loc);
+  return x->loc ? OG_OK : oom(c);
+}
+
 /* Make sure every row id bound in `slot` is hydrated. */
 static og_status hydrate(xctx *c, const xrows *r, int slot) {
   if (slot < 0) return OG_OK;
@@ -285,10 +311,21 @@ static og_status hydrate(xctx *c, const xrows *r, int slot) {
   og_u64map seen = OG_U64MAP_INIT;
   og_status rc = OG_OK;
   og_batch *b = NULL;
+  if ((rc = loc_init(c, x))) return rc;
   for (size_t i = 0; i < r->n; i++) {
     uint64_t id = r->ids[i * c->nslots + (size_t)slot], v;
-    if (id == UNBOUND || og_u64map_get(&x->rowmap, id, &v) || og_u64map_get(&seen, id, &v)) continue;
-    if (og_u64map_put(&seen, id, 1) || OG_VEC_PUSH(&miss, id)) {
+    if (id == UNBOUND) continue;
+    if (x->loc) {
+      if (id >= x->nloc || x->loc[id]) continue;
+      x->loc[id] = LOC_PENDING;
+    } else {
+      if (og_u64map_get(&x->rowmap, id, &v) || og_u64map_get(&seen, id, &v)) continue;
+      if (og_u64map_put(&seen, id, 1)) {
+        rc = oom(c);
+        goto cleanup;
+      }
+    }
+    if (OG_VEC_PUSH(&miss, id)) {
       rc = oom(c);
       goto cleanup;
     }
@@ -313,11 +350,13 @@ static og_status hydrate(xctx *c, const xrows *r, int slot) {
     goto cleanup;
   }
   uint64_t bi = x->batches.count - 1;
-  for (size_t i = 0; i < miss.count; i++)
-    if (og_u64map_put(&x->rowmap, miss.items[i], bi << 32 | i)) {
+  for (size_t i = 0; i < miss.count; i++) {
+    if (x->loc) x->loc[miss.items[i]] = (bi << 32 | i) + 1;
+    else if (og_u64map_put(&x->rowmap, miss.items[i], bi << 32 | i)) {
       rc = oom(c);
       goto cleanup;
     }
+  }
 cleanup:
   OG_VEC_FREE(&miss);
   og_u64map_dispose(&seen);
@@ -339,9 +378,16 @@ static og_status node_prop(xctx *c, const xrows *r, size_t row, int slot, const 
     out->v.s.n = x->ids->ids.offs.items[dn + 1] - x->ids->ids.offs.items[dn];
     return OG_OK;
   }
-  int k = og_table_schema_find(x->schema, prop);
+  int k;
+  if (prop == x->last_prop) {
+    k = x->last_k;
+  } else {
+    k = og_table_schema_find(x->schema, prop);
+    x->last_prop = prop;
+    x->last_k = k;
+  }
   if (k < 0 || x->colpos[k] < 0) return OG_OK; /* blob, or not requested */
-  if (!og_u64map_get(&x->rowmap, id, &v))
+  if (!loc_get(x, id, &v))
     return og_err_set(c->err, OG_ERROR, "internal: row %llu of %s not hydrated",
                       (unsigned long long)id, x->type->name);
   const og_batch *b = x->batches.items[v >> 32];
@@ -1392,7 +1438,30 @@ static void merge_sort(const sortctx *s, size_t *idx, size_t *tmp, size_t n) {
   memcpy(idx, tmp, n * sizeof *idx);
 }
 
-static og_status op_order(xctx *c, const og_qir_op *op, xrows *rows, xout *o) {
+/* The first k of a stable sort, by insertion into a bounded sorted array
+ * (the comparison falls back to the row index, so the order is total). */
+static size_t top_k(const sortctx *s, size_t *idx, size_t n, size_t k) {
+  size_t m = 0;
+  if (!k) return 0;
+  for (size_t i = 0; i < n; i++) {
+    if (m == k) {
+      int c = key_cmp(s, i, idx[m - 1]);
+      if (c > 0 || (c == 0 && i > idx[m - 1])) continue;
+      m--;
+    }
+    size_t j = m++;
+    while (j > 0) {
+      int c = key_cmp(s, i, idx[j - 1]);
+      if (c > 0 || (c == 0 && i > idx[j - 1])) break;
+      idx[j] = idx[j - 1];
+      j--;
+    }
+    idx[j] = i;
+  }
+  return m;
+}
+
+static og_status op_order(xctx *c, const og_qir_op *op, xrows *rows, xout *o, int64_t limit) {
   og_status rc = OG_OK;
   size_t nk = op->n_keys, n = o->n;
   og_xval *keys = og_calloc(n * nk + 1, sizeof *keys);
@@ -1428,9 +1497,14 @@ static og_status op_order(xctx *c, const og_qir_op *op, xrows *rows, xout *o) {
     for (size_t i = 0; i < n && !rc; i++) rc = eval(c, rows, o->src[i], key->expr, &keys[i * nk + k]);
   }
   if (rc) goto cleanup;
-  for (size_t i = 0; i < n; i++) idx[i] = i;
   sortctx s = {keys, nk, desc};
-  merge_sort(&s, idx, tmp, n);
+  if (limit >= 0 && (uint64_t)limit <= 256 && (uint64_t)limit * 4 < n) {
+    n = top_k(&s, idx, n, (size_t)limit);
+    o->n = n;
+  } else {
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    merge_sort(&s, idx, tmp, n);
+  }
   for (size_t i = 0; i < n; i++) {
     memcpy(cells + i * o->ncols, o->cells + idx[i] * o->ncols, o->ncols * sizeof *cells);
     src[i] = o->src[idx[i]];
@@ -1558,7 +1632,12 @@ og_status og_exec_read(og_xcache *cache, og_snapshot *snap, const og_qir *ir,
         if (!rc) rc = op->kind == OG_QIR_PROJECT ? op_project(c, op, &rows, res, &o)
                                                  : op_aggregate(c, op, &rows, res, &o);
         break;
-      case OG_QIR_ORDER: rc = op_order(c, op, &rows, &o); break;
+      case OG_QIR_ORDER: {
+        /* a limit right after the ordering lets the sort keep only the top k */
+        int64_t lim = i + 1 < ir->pipe.n_ops && ir->pipe.ops[i + 1].kind == OG_QIR_LIMIT ? ir->pipe.ops[i + 1].limit : -1;
+        rc = op_order(c, op, &rows, &o, lim);
+        break;
+      }
       case OG_QIR_LIMIT:
         if (op->limit >= 0 && (uint64_t)op->limit < o.n) o.n = (size_t)op->limit;
         break;

@@ -176,6 +176,18 @@ static void test_order_limit(void **state) {
   xq_load(&x, "{\"type\":\"Person\",\"data\":{\"name\":\"Zed\",\"age\":30}}\n");
   XQ_EXPECT(&x, "query q() { match { $p: Person  $p.age = 30 } return { $p.name } order { $p.age asc } }", NULL, false,
             "[{\"p.name\":\"Alice\"},{\"p.name\":\"Zed\"}]");
+  /* ordering with a small limit keeps the top k (ties in scan order) */
+  og_buf many = OG_BUF_INIT;
+  for (int i = 0; i < 40; i++) og_buf_printf(&many, "{\"type\":\"Person\",\"data\":{\"name\":\"P%02d\",\"age\":%d}}\n", i, 100 + i % 5);
+  xq_load(&x, many.ptr);
+  og_buf_dispose(&many);
+  XQ_EXPECT(&x, "query q() { match { $p: Person } return { $p.name } order { $p.age desc } limit 3 }", NULL, false,
+            "[{\"p.name\":\"P04\"},{\"p.name\":\"P09\"},{\"p.name\":\"P14\"}]");
+  XQ_EXPECT(&x, "query q() { match { $p: Person  $p.age >= 100 } return { $p.name } order { $p.age asc, $p.name desc } limit 2 }",
+            NULL, false, "[{\"p.name\":\"P35\"},{\"p.name\":\"P30\"}]");
+  XQ_EXPECT(&x, "query q() { match { $p: Person } return { $p.name } order { $p.age desc } limit 0 }", NULL, false, "[]");
+  XQ_EXPECT(&x, "query q() { match { $p: Person } return { $p.name, $p.age } order { $p.age asc } limit 1 }", NULL, false,
+            "[{\"p.name\":\"Bob\",\"p.age\":25}]");
   /* unknown alias in order: run-time error (T: passes typecheck) */
   XQ_EXPECT_ERR(&x, "query q() { match { $p: Person } return { $p.name } order { nope } }", NULL, OG_EINVAL,
                 "alias 'nope' not found for ordering");
