@@ -655,6 +655,20 @@ static void *reader_thread(void *vp) {
     }
     og_scan_free(s);
     if (rows != 300) a->failures++;
+    {
+      /* large batches: the second one per handle builds the shared key map */
+      char kb[300][8];
+      const char *kp[300];
+      size_t kl[300];
+      uint64_t kr[300];
+      for (int q = 0; q < 300; q++) {
+        kl[q] = (size_t)snprintf(kb[q], sizeof kb[q], "k%d", q);
+        kp[q] = kb[q];
+      }
+      if (og_table_lookup_many(a->t, kp, kl, 300, kr, &e) != OG_OK) a->failures++;
+      for (int q = 0; q < 300; q++)
+        if (kr[q] != (uint64_t)q) a->failures++;
+    }
     og_batch fb;
     uint64_t ids[2] = {(uint64_t)(a->id * 13 + it) % 300, 7};
     if (og_table_fetch(a->t, ids, 2, NULL, 0, &fb, &e) != OG_OK) a->failures++;
