@@ -650,6 +650,7 @@ static og_status scan_ids(xctx *c, const og_qir_op *op, int slot, xmemo **out) {
   }
   size_t np = 0;
   bool empty = false, looked_up = false;
+  size_t key_pred = SIZE_MAX;
   for (size_t k = 0; k < op->n_preds; k++) {
     og_xval v;
     if ((rc = qvalue(c, &op->preds[k].value, &v))) goto cleanup;
@@ -660,6 +661,7 @@ static og_status scan_ids(xctx *c, const og_qir_op *op, int slot, xmemo **out) {
     if (!looked_up && x->type->key_prop && strcmp(x->type->key_prop->name, op->preds[k].prop) == 0 &&
         op->preds[k].op == OG_QOP_EQ && v.kind == OG_XV_STRING) {
       looked_up = true;
+      key_pred = k;
       pushed[k] = true;
       uint64_t rid;
       og_error lerr = OG_ERROR_INIT;
@@ -709,9 +711,7 @@ static og_status scan_ids(xctx *c, const og_qir_op *op, int slot, xmemo **out) {
     }
     size_t nr = 0;
     for (size_t k = 0; k < op->n_preds; k++)
-      if (!(x->type->key_prop && strcmp(x->type->key_prop->name, op->preds[k].prop) == 0 &&
-            op->preds[k].op == OG_QOP_EQ))
-        rest[nr++] = op->preds[k];
+      if (k != key_pred) rest[nr++] = op->preds[k];
     for (size_t k = 0; k < op->n_preds; k++) pushed[k] = true;
     if ((rc = filter_ids(c, m, slot, rest, nr))) goto cleanup;
   }
@@ -1581,6 +1581,78 @@ static void need_pipe(xctx *c, const og_qir_pipe *p) {
   }
 }
 
+static og_qop flip_op(og_qop op) {
+  switch (op) {
+    case OG_QOP_LT: return OG_QOP_GT;
+    case OG_QOP_LE: return OG_QOP_GE;
+    case OG_QOP_GT: return OG_QOP_LT;
+    case OG_QOP_GE: return OG_QOP_LE;
+    default: return op;
+  }
+}
+
+/* `expr` as a scan-predicate value: a scalar literal, a parameter or now(). */
+static bool as_value(const xctx *c, const og_qexpr *e, og_qvalue *v) {
+  memset(v, 0, sizeof *v);
+  if (e->kind == OG_QE_LIT && e->lit.kind != OG_QL_LIST) {
+    v->kind = OG_QVAL_LIT;
+    v->lit = e->lit;
+    return true;
+  }
+  if (e->kind == OG_QE_VAR && is_param(c, e->var)) {
+    v->kind = OG_QVAL_VAR;
+    v->var = e->var;
+    return true;
+  }
+  if (e->kind == OG_QE_NOW) {
+    v->kind = OG_QVAL_NOW;
+    return true;
+  }
+  return false;
+}
+
+/* Explicit filters `$root.prop op value` on the first scan's variable are
+ * evaluated by that scan (storage predicates: fragment skipping, no row
+ * fetch) instead of in memory after the expansions. Rows only ever extend
+ * scanned roots, so filtering the roots first gives the same rows. */
+static og_status pushdown_filters(xctx *c, const og_qir_pipe *in, og_qir_pipe *out) {
+  *out = *in;
+  if (!in->n_ops || in->ops[0].kind != OG_QIR_NODE_SCAN || in->ops[0].n_text) return OG_OK;
+  const og_qir_op *scan = &in->ops[0];
+  size_t extra = 0;
+  og_qir_op *ops = og_arena_alloc(&c->arena, in->n_ops * sizeof *ops);
+  og_qir_pred *preds = og_arena_alloc(&c->arena, (scan->n_preds + in->n_ops) * sizeof *preds);
+  if (!ops || !preds) return oom(c);
+  memcpy(preds, scan->preds, scan->n_preds * sizeof *preds);
+  size_t n = 1;
+  for (size_t i = 1; i < in->n_ops; i++) {
+    const og_qir_op *f = &in->ops[i];
+    if (f->kind == OG_QIR_FILTER && f->op != OG_QOP_CONTAINS && f->left && f->right) {
+      const og_qexpr *prop = NULL, *val = NULL;
+      og_qop op = f->op;
+      if (f->left->kind == OG_QE_PROP) prop = f->left, val = f->right;
+      else if (f->right->kind == OG_QE_PROP) prop = f->right, val = f->left, op = flip_op(op);
+      og_qvalue v;
+      if (prop && strcmp(prop->var, scan->var) == 0 && as_value(c, val, &v)) {
+        og_qir_pred *p = &preds[scan->n_preds + extra++];
+        memset(p, 0, sizeof *p);
+        p->prop = prop->name;
+        p->op = op;
+        p->value = v;
+        continue;
+      }
+    }
+    ops[n++] = *f;
+  }
+  if (!extra) return OG_OK;
+  ops[0] = *scan;
+  ops[0].preds = preds;
+  ops[0].n_preds = scan->n_preds + extra;
+  out->ops = ops;
+  out->n_ops = n;
+  return OG_OK;
+}
+
 og_status og_exec_read(og_xcache *cache, og_snapshot *snap, const og_qir *ir,
                        const og_qparams *params, og_xresult **out, og_error *err) {
   og_status rc = OG_OK;
@@ -1611,10 +1683,12 @@ og_status og_exec_read(og_xcache *cache, og_snapshot *snap, const og_qir *ir,
   c->slots = slots.items;
   c->nslots = slots.count;
   need_pipe(c, &ir->pipe);
+  og_qir_pipe pipe;
+  if ((rc = pushdown_filters(c, &ir->pipe, &pipe))) goto cleanup;
   if ((rc = rows_unit(c, &rows))) goto cleanup;
-  if ((rc = run_pipe(c, &ir->pipe, &rows, true))) goto cleanup;
-  for (size_t i = 0; i < ir->pipe.n_ops && !rc; i++) {
-    const og_qir_op *op = &ir->pipe.ops[i];
+  if ((rc = run_pipe(c, &pipe, &rows, true))) goto cleanup;
+  for (size_t i = 0; i < pipe.n_ops && !rc; i++) {
+    const og_qir_op *op = &pipe.ops[i];
     switch (op->kind) {
       case OG_QIR_PROJECT:
       case OG_QIR_AGGREGATE:
@@ -1634,7 +1708,7 @@ og_status og_exec_read(og_xcache *cache, og_snapshot *snap, const og_qir *ir,
         break;
       case OG_QIR_ORDER: {
         /* a limit right after the ordering lets the sort keep only the top k */
-        int64_t lim = i + 1 < ir->pipe.n_ops && ir->pipe.ops[i + 1].kind == OG_QIR_LIMIT ? ir->pipe.ops[i + 1].limit : -1;
+        int64_t lim = i + 1 < pipe.n_ops && pipe.ops[i + 1].kind == OG_QIR_LIMIT ? pipe.ops[i + 1].limit : -1;
         rc = op_order(c, op, &rows, &o, lim);
         break;
       }

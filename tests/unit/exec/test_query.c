@@ -120,6 +120,15 @@ static void test_fixture_queries(void **state) {
   /* R49 now() in a read (injected clock) */
   XQ_EXPECT(&x, "query q() { match { $p: Person { name: \"Bob\" } } return { now() as ts } }", NULL, false,
             "[{\"ts\":\"2026-01-01T00:00:00.000Z\"}]");
+  /* explicit filters on the root are evaluated by its scan: same answers */
+  XQ_EXPECT(&x, "query q() { match { $p: Person { name: \"Alice\" }  $p.name = \"Bob\" } return { $p.name } }", NULL, false, "[]");
+  XQ_EXPECT(&x, "query q() { match { $p: Person { name: \"Alice\" }  $p.age >= 30 } return { $p.name } }", NULL, false,
+            "[{\"p.name\":\"Alice\"}]");
+  XQ_EXPECT(&x, "query q() { match { $p: Person  30 < $p.age  $p knows $f } return { $f.name } }", NULL, false, "[]");
+  XQ_EXPECT(&x, "query q() { match { $p: Person  $p knows $f  28 <= $p.age  $f.age < 30 } return { $p.name, $f.name } }",
+            NULL, false, "[{\"p.name\":\"Alice\",\"f.name\":\"Bob\"}]");
+  XQ_EXPECT(&x, "query q($n: String) { match { $p: Person  $p.name = $n } return { $p.age } }", "{\"n\":\"Diana\"}", false,
+            "[{\"p.age\":28}]");
   /* cycle closing: $p knows $f  $f knows $p */
   XQ_EXPECT(&x, "query q() { match { $p: Person  $p knows $f  $f knows $p } return { $p.name } }", NULL, false, "[]");
   xq_dispose(&x);
