@@ -159,16 +159,18 @@ og_status og_batch_check(const og_batch *b, og_error *err);
 int og_batch_find(const og_batch *b, uint32_t table_col);
 
 /* Builders: append one row value to a column. Type rules:
- *  push_int  : I32, I64, U32, DATE, DATETIME, U64 (range-checked → OG_EINVAL)
- *  push_uint : U64, and the integer types when it fits
- *  push_f64  : F32, F64
+ *  push_int  : I32, I64, U32, DATE, DATETIME, U64 (range-checked → OG_EINVAL);
+ *              F32/F64 (converted)
+ *  push_uint : U64, the integer types when it fits, F32/F64 (converted)
+ *  push_f64  : F32, F64 (an integer column → OG_ETYPE)
  *  push_bool : BOOL
  *  push_bytes: STRING (UTF-8 checked → OG_EINVAL), BLOB
  *  push_vector: VECTOR with n == dim
  *  push_null : any nullable column (OG_ECONSTRAINT when not nullable)
  * While a list row is open (list_begin … list_end) push_int/uint/f64/bool/
  * bytes append ELEMENTS of that row instead (nulls inside lists are not
- * supported). On error the column is unchanged. */
+ * supported). On a type/range/constraint error the column is unchanged
+ * (a wrong type is OG_ETYPE). */
 og_status og_column_push_null(og_column *c, og_error *err);
 og_status og_column_push_int(og_column *c, int64_t v, og_error *err);
 og_status og_column_push_uint(og_column *c, uint64_t v, og_error *err);
@@ -193,7 +195,7 @@ double og_column_get_f64(const og_column *c, size_t row);
 bool og_column_get_bool(const og_column *c, size_t row);
 /* STRING/BLOB bytes (not NUL-terminated); *len_out set. */
 const char *og_column_get_bytes(const og_column *c, size_t row, size_t *len_out);
-/* VECTOR: dim floats (may be unaligned-safe: data is 16-byte aligned by og_malloc). */
+/* VECTOR: dim floats, 4-byte aligned. */
 const float *og_column_get_vector(const og_column *c, size_t row);
 /* LIST accessors. */
 size_t og_column_list_len(const og_column *c, size_t row);
