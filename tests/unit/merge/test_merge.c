@@ -499,6 +499,43 @@ static void test_combined_unique(void **state) {
   og_db_close(db);
 }
 
+/* Every column type survives a row-level merge (blobs, lists, vectors,
+ * dates...) and renders in diff JSON (I-08). */
+static void test_all_types(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_merge_result mr;
+  const char *sch =
+      "node Doc { slug: String @key  note: Blob?  tags: [String]?  nums: [I64]?  emb: Vector(3)?\n"
+      "  day: Date?  at: DateTime?  score: F64?  flag: Bool?  n: U64? }\n";
+  og_db *db = fresh(sch, "{\"type\":\"Doc\",\"data\":{\"slug\":\"seed\",\"note\":\"base64:U2VlZA==\"}}\n"
+                         "{\"type\":\"Doc\",\"data\":{\"slug\":\"main-doc\",\"note\":\"base64:TWFpbg==\"}}\n");
+  OG_ASSERT_OK(og_db_branch_create(db, "f", NULL, NULL, &err), &err);
+  load(db, "f", OG_LOAD_MERGE,
+       "{\"type\":\"Doc\",\"data\":{\"slug\":\"readme\",\"note\":\"base64:SGVsbG8=\",\"tags\":[\"a\",\"b\"],"
+       "\"nums\":[1,2,3],\"emb\":[0.5,1,2],\"day\":\"2024-02-29\",\"at\":\"2024-02-29T12:00:00Z\","
+       "\"score\":1.5,\"flag\":true,\"n\":7}}\n"
+       "{\"type\":\"Doc\",\"data\":{\"slug\":\"seed\",\"note\":\"base64:U2VlZA==\",\"score\":2.5}}\n");
+  load(db, "main", OG_LOAD_MERGE, "{\"type\":\"Doc\",\"data\":{\"slug\":\"main-doc\",\"note\":\"base64:TWFpbjI=\"}}\n");
+  char before[32];
+  head_id(db, "main", before);
+  OG_ASSERT_OK(merge(db, "f", "main", &mr, &err), &err);
+  assert_int_equal(mr.outcome, OG_MERGE_MERGED);
+  assert_int_equal(rows(db, "main", "node:Doc"), 3);
+  char *d = NULL;
+  OG_ASSERT_OK(og_db_diff_json(db, before, "main", NULL, &d, &err), &err);
+  const char *want[] = {"\"note\":\"base64:SGVsbG8=\"", "\"tags\":[\"a\",\"b\"]", "\"nums\":[1,2,3]",
+                        "\"emb\":[0.5,1.0,2.0]", "\"day\":\"2024-02-29\"", "\"at\":\"2024-02-29T12:00:00",
+                        "\"score\":1.5", "\"flag\":true", "\"n\":7",
+                        "\"score\":{\"old\":null,\"new\":2.5}"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    if (!strstr(d, want[i])) fail_msg("missing %s in %s", want[i], d);
+  assert_null(strstr(d, "main-doc")); /* main's own change is not in what the merge brought */
+  og_string_free(d);
+  og_merge_result_dispose(&mr);
+  og_db_close(db);
+}
+
 /* Schemas that differ: refused unless the merge is a fast-forward. */
 static void test_schema_difference(void **state) {
   (void)state;
@@ -842,6 +879,7 @@ int main(void) {
       cmocka_unit_test(test_property_merge_and_net_zero),
       cmocka_unit_test(test_all_conflicts_reported),
       cmocka_unit_test(test_combined_unique),
+      cmocka_unit_test(test_all_types),
       cmocka_unit_test(test_schema_difference),
       cmocka_unit_test(test_schema_change_on_branch),
       cmocka_unit_test(test_merge_base),
