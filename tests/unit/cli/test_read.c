@@ -2,6 +2,7 @@
  * §2.1, §2.3, §2.4; surface-cases B, C; data-cases E) and the read API. */
 #include "og_test.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +343,52 @@ static void test_config_and_aliases(void **state) {
   EXPECT(2, "unexpected argument", "query ./g.omni --query queries.gq --name all_people extra");
 }
 
+/* One handle, several threads: queries share the topology cache. */
+typedef struct tq {
+  og_db *db;
+  int bad;
+} tq;
+
+static void *query_thread(void *arg) {
+  tq *t = arg;
+  const char *q = "query q() { match { $p: Person { name: \"Alice\" }  $p knows{1,2} $f } return { $f.name } order { $f.name } }";
+  for (int i = 0; i < 25; i++) {
+    og_error err = OG_ERROR_INIT;
+    og_result *r = NULL;
+    char *text = NULL;
+    if (og_db_query(t->db, q, strlen(q), NULL, &r, &err) || og_result_render(r, OG_FORMAT_CSV, NULL, &text, &err) ||
+        strcmp(text, "f.name\nBob\nCharlie\nDiana\n") != 0)
+      t->bad++;
+    og_string_free(text);
+    og_result_free(r);
+  }
+  return NULL;
+}
+
+static void test_threads(void **state) {
+  (void)state;
+  char uri[4200];
+  snprintf(uri, sizeof uri, "%s/g.omni", tmp);
+  og_db *db = NULL;
+  og_error err = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_db_open(&db, uri, OG_DB_READ_ONLY, &err), &err);
+  pthread_t th[4];
+  tq t[4];
+  for (int i = 0; i < 4; i++) {
+    t[i] = (tq){db, 0};
+    assert_int_equal(pthread_create(&th[i], NULL, query_thread, &t[i]), 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    assert_int_equal(t[i].bad, 0);
+  }
+  og_read_stats st;
+  og_db_read_stats(db, &st);
+  assert_true(st.csr_builds >= 1 && st.csr_builds <= 4);
+  assert_true(st.csr_hits + st.csr_builds >= 100);
+  og_db_close(db);
+}
+
 /* The public API: typed cells and renderings. */
 static void test_api(void **state) {
   (void)state;
@@ -397,6 +444,7 @@ int main(void) {
       cmocka_unit_test(test_selection_and_errors), cmocka_unit_test(test_api),
       cmocka_unit_test(test_snapshot_and_branch), cmocka_unit_test(test_export_round_trip),
       cmocka_unit_test(test_quickstart),  cmocka_unit_test(test_config_and_aliases),
+      cmocka_unit_test(test_threads),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
