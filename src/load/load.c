@@ -820,30 +820,67 @@ cleanup:
 
 /*==================== end of input ====================*/
 
+/* Endpoints that were not found while their chunk was written: nodes that
+ * came later in the input, or (overwrite) types that never appeared and are
+ * therefore looked up among the committed rows, in batches. */
 static og_status check_deferred(loader *L, ltype *T, og_error *err) {
-  for (size_t i = 0; i < T->deferred.count; i++) {
-    const deferred *d = &T->deferred.items[i];
-    const char *tname = d->is_dst ? T->t->to_type : T->t->from_type;
-    ltype *N = find_loaded(L, "node", tname);
-    void *dummy;
-    if (N && og_map_sget(&N->ids, d->id, &dummy)) continue;
-    if (!(N && L->req->mode == OG_LOAD_OVERWRITE)) {
-      char key[320];
-      snprintf(key, sizeof key, "node:%s", tname);
-      og_table *nt;
-      uint64_t rid;
-      og_status rc = probe_table(L, key, &nt, err);
-      if (rc) return rc;
-      rc = og_table_lookup(nt, d->id, strlen(d->id), &rid, err);
-      if (rc == OG_OK) continue;
-      if (rc != OG_ENOTFOUND) return rc;
-    }
-    return at_record(og_err_set(err, OG_ECONSTRAINT, "edge %s row %llu: %s '%s' not found in %s",
-                                T->t->name, (unsigned long long)d->row, d->is_dst ? "dst" : "src", d->id,
-                                tname),
-                     err, d->rec, d->line);
+  enum { BLOCK = 65536 };
+  og_status rc = OG_OK;
+  const char **keys = NULL;
+  size_t *lens = NULL;
+  uint64_t *found = NULL;
+  int8_t *state = NULL; /* 0 resolved, 1 probe from, 2 probe to, 3 missing */
+  if (!T->deferred.count) return OG_OK;
+  keys = og_calloc(BLOCK, sizeof *keys);
+  lens = og_calloc(BLOCK, sizeof *lens);
+  found = og_calloc(BLOCK, sizeof *found);
+  state = og_calloc(BLOCK, sizeof *state);
+  if (!keys || !lens || !found || !state) {
+    rc = og_err_oom(err);
+    goto cleanup;
   }
-  return OG_OK;
+  for (size_t base = 0; base < T->deferred.count && !rc; base += BLOCK) {
+    size_t n = T->deferred.count - base < BLOCK ? T->deferred.count - base : BLOCK;
+    for (size_t i = 0; i < n; i++) {
+      const deferred *d = &T->deferred.items[base + i];
+      ltype *N = find_loaded(L, "node", d->is_dst ? T->t->to_type : T->t->from_type);
+      void *dummy;
+      if (N && og_map_sget(&N->ids, d->id, &dummy)) state[i] = 0;
+      else if (N && L->req->mode == OG_LOAD_OVERWRITE) state[i] = 3;
+      else state[i] = d->is_dst ? 2 : 1;
+    }
+    for (int side = 1; side <= 2 && !rc; side++) {
+      size_t m = 0;
+      for (size_t i = 0; i < n; i++)
+        if (state[i] == side) {
+          keys[m] = T->deferred.items[base + i].id;
+          lens[m++] = strlen(T->deferred.items[base + i].id);
+        }
+      if (!m) continue;
+      char key[320];
+      snprintf(key, sizeof key, "node:%s", side == 2 ? T->t->to_type : T->t->from_type);
+      og_table *nt;
+      if ((rc = probe_table(L, key, &nt, err)) || (rc = og_table_lookup_many(nt, keys, lens, m, found, err)))
+        break;
+      size_t k = 0;
+      for (size_t i = 0; i < n; i++)
+        if (state[i] == side) state[i] = found[k++] == UINT64_MAX ? 3 : 0;
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+      if (state[i] != 3) continue;
+      const deferred *d = &T->deferred.items[base + i];
+      rc = at_record(og_err_set(err, OG_ECONSTRAINT, "edge %s row %llu: %s '%s' not found in %s", T->t->name,
+                                (unsigned long long)d->row, d->is_dst ? "dst" : "src", d->id,
+                                d->is_dst ? T->t->to_type : T->t->from_type),
+                     err, d->rec, d->line);
+    }
+  }
+cleanup:
+  og_free(keys);
+  og_free(lens);
+  og_free(found);
+  og_free(state);
+  return rc;
 }
 
 /* @card over the resulting edge table (data.md §2.7: sources with edges). */
