@@ -208,6 +208,9 @@ static og_status csr_build(og_table *edges, og_nodeidx *src, og_nodeidx *dst, og
     rc = og_err_oom(err);
     goto cleanup;
   }
+  const char *last_ps = NULL;
+  size_t last_ls = SIZE_MAX;
+  uint32_t last_s = 0;
   uint32_t cols[2] = {1, 2}; /* src, dst */
   og_scan_opts so = {.cols = cols, .ncols = 2};
   if ((rc = og_table_scan(edges, &so, &sc, err))) goto cleanup;
@@ -216,17 +219,33 @@ static og_status csr_build(og_table *edges, og_nodeidx *src, og_nodeidx *dst, og
     if ((rc = og_scan_next(sc, &b, err))) goto cleanup;
     if (!b) break;
     size_t rows = og_batch_rows(b);
+    const og_column *cs = &b->cols[0], *cd = &b->cols[1];
+    if (og_array_reserve((void **)&es.items, &es.cap, es.count + rows, sizeof *es.items) ||
+        og_array_reserve((void **)&ed.items, &ed.cap, ed.count + rows, sizeof *ed.items)) {
+      rc = og_err_oom(err);
+      goto cleanup;
+    }
     for (size_t r = 0; r < rows; r++) {
-      size_t ls, ld;
-      const char *ps = og_column_get_bytes(&b->cols[0], r, &ls);
-      const char *pd = og_column_get_bytes(&b->cols[1], r, &ld);
+      /* string columns: row r is data[offsets[r] .. offsets[r+1]) (table.h) */
+      const char *ps = cs->data.ptr + cs->offsets.items[r], *pd = cd->data.ptr + cd->offsets.items[r];
+      size_t ls = cs->offsets.items[r + 1] - cs->offsets.items[r];
+      size_t ld = cd->offsets.items[r + 1] - cd->offsets.items[r];
       uint32_t s, d;
-      if (endpoint(src, gs, ps, ls, &s) || endpoint(dst, gd, pd, ld, &d) ||
-          OG_VEC_PUSH(&es, s) || OG_VEC_PUSH(&ed, d)) {
+      /* edges usually arrive grouped by source: reuse the previous mapping */
+      if (ls == last_ls && ls && memcmp(ps, last_ps, ls) == 0) s = last_s;
+      else if (endpoint(src, gs, ps, ls, &s)) {
         rc = og_err_oom(err);
         goto cleanup;
       }
+      last_ps = ps, last_ls = ls, last_s = s;
+      if (endpoint(dst, gd, pd, ld, &d)) {
+        rc = og_err_oom(err);
+        goto cleanup;
+      }
+      es.items[es.count++] = s;
+      ed.items[ed.count++] = d;
     }
+    last_ls = SIZE_MAX; /* the batch's memory is not kept */
   }
   g->nedges = es.count;
   g->nsrc = src->n + gs->hashes.count;
