@@ -79,6 +79,11 @@ og_status og_db_branch_merge(struct og_db *db, const char *source, const char *t
  * deletion vectors only: cost follows the changes. */
 og_status og_db_diff_json(struct og_db *db, const char *from, const char *to,
                           const char *type_name, char **json_out, og_error *err);
+/* The same from the common ancestor of `from` and `to` (their merge base)
+ * to `to`: what `to` changed since it diverged — what merging `to` into
+ * `from` would bring ("from" in the output is the merge base). */
+og_status og_db_diff_from_base_json(struct og_db *db, const char *from, const char *to,
+                                    const char *type_name, char **json_out, og_error *err);
 
 #ifdef __cplusplus
 }

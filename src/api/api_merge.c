@@ -20,6 +20,7 @@
 #include "api/api_int.h"
 #include "exec/exec.h"
 #include "exec/write.h"
+#include "graph/graph_int.h"
 #include "graph/merge.h"
 
 const char *og_merge_outcome_name(og_merge_outcome o) {
@@ -475,8 +476,8 @@ static og_status diff_table(const char *key, og_table *A, og_table *B, json_t *c
   return OG_OK;
 }
 
-og_status og_db_diff_json(og_db *db, const char *from, const char *to, const char *type_name,
-                          char **json_out, og_error *err) {
+static og_status diff_json(og_db *db, const char *from, const char *to, const char *type_name,
+                           bool from_base, char **json_out, og_error *err) {
   og_snapshot *a = NULL, *b = NULL;
   og_status rc;
   json_t *changes = json_array();
@@ -484,6 +485,15 @@ og_status og_db_diff_json(og_db *db, const char *from, const char *to, const cha
   *json_out = NULL;
   if ((rc = resolve(db, from, &a, err)) != OG_OK) goto cleanup;
   if ((rc = resolve(db, to, &b, err)) != OG_OK) goto cleanup;
+  if (from_base) {
+    og_manifest *base = NULL;
+    if ((rc = og_graph_merge_base(db->graph, og_snapshot_manifest(a), og_snapshot_manifest(b),
+                                  &base, err)) != OG_OK)
+      goto cleanup;
+    og_snapshot_free(a);
+    a = NULL;
+    if ((rc = og_snapshot_wrap(og_graph_store(db->graph), base, &a, err)) != OG_OK) goto cleanup;
+  }
   const og_manifest *ma = og_snapshot_manifest(a), *mb = og_snapshot_manifest(b);
   st.to_version = mb->version;
   /* both table lists are sorted: walk their union in order */
@@ -531,4 +541,14 @@ cleanup:
   og_snapshot_free(a);
   og_snapshot_free(b);
   return rc;
+}
+
+og_status og_db_diff_json(og_db *db, const char *from, const char *to, const char *type_name,
+                          char **json_out, og_error *err) {
+  return diff_json(db, from, to, type_name, false, json_out, err);
+}
+
+og_status og_db_diff_from_base_json(og_db *db, const char *from, const char *to,
+                                    const char *type_name, char **json_out, og_error *err) {
+  return diff_json(db, from, to, type_name, true, json_out, err);
 }

@@ -121,13 +121,15 @@ static void print_value(FILE *f, json_t *v) {
 static int cmd_diff(int argc, char **argv) {
   static const og_optspec specs[] = {
       {"type", 0, true, false, "TYPE", "Only this node or edge type"},
+      {"from-base", 0, false, false, NULL,
+       "Diff from the common ancestor of FROM and TO: what TO changed since it diverged"},
       {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
       {"store", 0, true, false, "URI", "Alias of --uri"},
       {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
       {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
       {"json", 0, false, false, NULL, "Print JSON"},
   };
-  const char *usage = "omnigraph diff <FROM> <TO> [--type <TYPE>] [--json] [URI]";
+  const char *usage = "omnigraph diff <FROM> <TO> [--type <TYPE>] [--from-base] [--json] [URI]";
   og_args a;
   int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 3, usage);
   if (rc) return rc;
@@ -146,7 +148,10 @@ static int cmd_diff(int argc, char **argv) {
   if ((rc = open_graph(uri, OG_DB_READ_ONLY, &db))) return rc;
   og_error err = OG_ERROR_INIT;
   char *out = NULL;
-  if (og_db_diff_json(db, a.pos[0], a.pos[1], og_args_get(&a, "type"), &out, &err)) {
+  og_status drc = og_args_has(&a, "from-base")
+                     ? og_db_diff_from_base_json(db, a.pos[0], a.pos[1], og_args_get(&a, "type"), &out, &err)
+                     : og_db_diff_json(db, a.pos[0], a.pos[1], og_args_get(&a, "type"), &out, &err);
+  if (drc) {
     rc = og_cli_fail(&err);
   } else if (og_args_has(&a, "json")) {
     og_cli_print_json(out);

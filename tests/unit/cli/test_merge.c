@@ -121,6 +121,11 @@ static void test_diff_json(void **state) {
   EXPECT(0, "+ node Person Cy", "diff main d ./g");
   EXPECT(0, "+ edge Knows", "diff main d ./g");
   EXPECT(0, "- node Person Cy", "diff d main ./g");
+  /* review: only what the branch did since it diverged, not main's later work */
+  EXPECT(0, "changed main", "mutate -e 'query q() { insert Person { name: \"Mo\", age: 1 } }' ./g");
+  EXPECT(0, "- node Person Mo", "diff main d ./g");
+  EXPECT(0, "1 inserted, 0 updated, 0 deleted", "diff main d --from-base --type Person ./g");
+  EXPECT(0, "+ node Person Cy", "diff main d --from-base ./g");
 }
 
 int main(void) {
