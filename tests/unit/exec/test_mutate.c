@@ -1,6 +1,8 @@
 /* Mutation execution (languages-cases.md F, engine-cases.md C and D). */
 #include "test_mutate_fix.h"
 
+#include <pthread.h>
+
 #define PEOPLE "Alice|30\nBob|25\nCharlie|35\nDiana|28\n"
 
 /* M01, M02, C-12, C-15, M18 */
@@ -261,6 +263,61 @@ static void test_concurrency(void **state) {
   mfix_free(&f);
 }
 
+/* D-04: concurrent inserts on one handle all succeed; concurrent updates of
+ * one row: every call either succeeds or is a clean 409. */
+typedef struct tjob {
+  mfix *f;
+  int i;
+  og_status rc;
+} tjob;
+
+static void *insert_thread(void *arg) {
+  tjob *j = arg;
+  char params[128];
+  snprintf(params, sizeof params, "{\"name\":\"T%d\",\"age\":%d}", j->i, j->i);
+  og_error err = OG_ERROR_INIT;
+  mopts o = {.name = "insert_person", .params = params};
+  j->rc = mfix_run(j->f, MQ, &o, NULL, &err);
+  return NULL;
+}
+
+static void *update_thread(void *arg) {
+  tjob *j = arg;
+  char params[128];
+  snprintf(params, sizeof params, "{\"name\":\"Alice\",\"age\":%d}", 100 + j->i);
+  og_error err = OG_ERROR_INIT;
+  mopts o = {.name = "set_age", .params = params};
+  j->rc = mfix_run(j->f, MQ, &o, NULL, &err);
+  return NULL;
+}
+
+static void test_threads(void **state) {
+  (void)state;
+  mfix f;
+  mfix_loaded(&f);
+  enum { NT = 12 };
+  pthread_t th[NT];
+  tjob jobs[NT];
+  for (int i = 0; i < NT; i++) {
+    jobs[i] = (tjob){&f, i, OG_ERROR};
+    assert_int_equal(pthread_create(&th[i], NULL, insert_thread, &jobs[i]), 0);
+  }
+  for (int i = 0; i < NT; i++) pthread_join(th[i], NULL);
+  for (int i = 0; i < NT; i++) assert_int_equal(jobs[i].rc, OG_OK);
+  char *d = mfix_dump(&f, "node:Person", "id");
+  size_t lines = 0;
+  for (char *p = d; *p; p++) lines += *p == '\n';
+  assert_int_equal(lines, 4 + NT);
+  og_free(d);
+  for (int i = 0; i < NT; i++) {
+    jobs[i] = (tjob){&f, i, OG_ERROR};
+    assert_int_equal(pthread_create(&th[i], NULL, update_thread, &jobs[i]), 0);
+  }
+  for (int i = 0; i < NT; i++) pthread_join(th[i], NULL);
+  for (int i = 0; i < NT; i++) assert_true(jobs[i].rc == OG_OK || jobs[i].rc == OG_ECONFLICT);
+  mfix_free(&f);
+}
+
 /* Every store write of a mutation failing in turn leaves the graph as it was. */
 static void test_fault_sweep(void **state) {
   (void)state;
@@ -311,6 +368,7 @@ int main(void) {
       cmocka_unit_test(test_values),
       cmocka_unit_test(test_concurrency),
       cmocka_unit_test(test_fault_sweep),
+      cmocka_unit_test(test_threads),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
