@@ -124,6 +124,25 @@ static void test_ingest(void **state) {
   EXPECT(0, "rows=5", "snapshot ./graph.omni --branch feature");
 }
 
+/* export → load (overwrite, then merge) reproduces the graph, ids included */
+static void test_round_trip(void **state) {
+  (void)state;
+  init_graph();
+  EXPECT(0, "loaded", "load --data data.jsonl ./graph.omni");
+  char *a = NULL, *b = NULL, *c = NULL;
+  assert_int_equal(og(&a, "export ./graph.omni | LC_ALL=C sort > x.jsonl && cat x.jsonl"), 0);
+  EXPECT(0, "initialized", "init --schema schema.pg ./g2.omni");
+  EXPECT(0, "6 nodes across 2 node types, 5 edges across 2 edge types", "load --data x.jsonl ./g2.omni");
+  assert_int_equal(og(&b, "export ./g2.omni | LC_ALL=C sort"), 0);
+  assert_string_equal(a, b);
+  EXPECT(0, "with merge", "load --data x.jsonl --mode merge ./g2.omni");
+  assert_int_equal(og(&c, "export ./g2.omni | LC_ALL=C sort"), 0);
+  assert_string_equal(a, c);
+  og_free(a);
+  og_free(b);
+  og_free(c);
+}
+
 /* C7 and other failures */
 static void test_load_errors(void **state) {
   (void)state;
@@ -202,6 +221,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_load, setup, teardown),
       cmocka_unit_test_setup_teardown(test_load_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ingest, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_mutate, setup, teardown),
       cmocka_unit_test_setup_teardown(test_mutate_errors, setup, teardown),
   };
