@@ -20,7 +20,6 @@
 #include "api/api_int.h"
 #include "exec/exec.h"
 #include "exec/write.h"
-#include "graph/graph_int.h"
 #include "graph/merge.h"
 
 const char *og_merge_outcome_name(og_merge_outcome o) {
@@ -486,13 +485,10 @@ static og_status diff_json(og_db *db, const char *from, const char *to, const ch
   if ((rc = resolve(db, from, &a, err)) != OG_OK) goto cleanup;
   if ((rc = resolve(db, to, &b, err)) != OG_OK) goto cleanup;
   if (from_base) {
-    og_manifest *base = NULL;
-    if ((rc = og_graph_merge_base(db->graph, og_snapshot_manifest(a), og_snapshot_manifest(b),
-                                  &base, err)) != OG_OK)
-      goto cleanup;
+    og_snapshot *base = NULL;
+    if ((rc = og_graph_merge_base_snapshot(db->graph, a, b, &base, err)) != OG_OK) goto cleanup;
     og_snapshot_free(a);
-    a = NULL;
-    if ((rc = og_snapshot_wrap(og_graph_store(db->graph), base, &a, err)) != OG_OK) goto cleanup;
+    a = base;
   }
   const og_manifest *ma = og_snapshot_manifest(a), *mb = og_snapshot_manifest(b);
   st.to_version = mb->version;

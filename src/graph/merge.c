@@ -125,6 +125,17 @@ cleanup:
   return rc;
 }
 
+og_status og_graph_merge_base_snapshot(og_graph *g, og_snapshot *a, og_snapshot *b,
+                                       og_snapshot **out, og_error *err) {
+  og_manifest *m = NULL;
+  *out = NULL;
+  og_status rc = og_graph_merge_base(g, og_snapshot_manifest(a), og_snapshot_manifest(b), &m, err);
+  if (rc != OG_OK) return rc;
+  rc = og_snapshot_wrap(og_graph_store(g), m, out, err); /* takes m */
+  if (rc == OG_OK) og_snapshot_attach(*out, g);
+  return rc;
+}
+
 /*==================== conflicts ====================*/
 
 og_status og_merge_conflict_add(og_merge_conflicts *c, const char *kind, const char *table_key,
@@ -642,6 +653,7 @@ static og_status merge_once(og_graph *g, const char *source, const char *target,
     basem = NULL;
     goto cleanup;
   }
+  og_snapshot_attach(c.base, g); /* share the handle's table cache */
   basem = NULL;
   if (!ff && !og_str_eq(sm->schema_sha256, tm->schema_sha256)) {
     rc = og_err_set(err, OG_EUNSUPPORTED,

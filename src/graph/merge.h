@@ -99,6 +99,10 @@ og_status og_merge_batch_push(og_batch *dst, const og_batch *src, size_t row, og
 og_status og_graph_merge_base(og_graph *g, const og_manifest *a, const og_manifest *b,
                               og_manifest **out, og_error *err);
 
+/* The same as a snapshot (for diffs from the merge base). */
+og_status og_graph_merge_base_snapshot(og_graph *g, og_snapshot *a, og_snapshot *b,
+                                       og_snapshot **out, og_error *err);
+
 /*==================== conflicts ====================*/
 
 typedef struct og_merge_conflict {
