@@ -11,22 +11,21 @@
 
 #define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
 
-static const char *uri_of(const og_args *a) {
-  const char *u = og_args_get(a, "uri");
-  if (!u && a->npos > 0) u = a->pos[0];
-  return u;
-}
-
-static int open_local(const char *uri, const char *op, og_db **db) {
-  og_error err = OG_ERROR_INIT;
-  if (!uri) {
-    og_err_set(&err, OG_EINVAL, "URI must be provided via <URI>, --target, or config");
-    return og_cli_fail(&err);
-  }
-  if (og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://")) {
+/* The graph URI (positional, --uri, --target or cli.graph), local only. */
+static int resolve_local(const og_args *a, const char *op, const og_config **cfg,
+                         const char **uri) {
+  int rc = og_cli_resolve(a, 0, cfg, uri);
+  if (rc) return rc;
+  if (og_str_startswith(*uri, "http://") || og_str_startswith(*uri, "https://")) {
+    og_error err = OG_ERROR_INIT;
     og_err_set(&err, OG_EUNSUPPORTED, "%s is only supported against local graph URIs in this milestone", op);
     return og_cli_fail(&err);
   }
+  return 0;
+}
+
+static int open_db(const char *uri, og_db **db) {
+  og_error err = OG_ERROR_INIT;
   if (og_db_open(db, uri, 0, &err)) return og_cli_fail(&err);
   return 0;
 }
@@ -36,6 +35,8 @@ static int open_local(const char *uri, const char *op, og_db **db) {
 static int cmd_optimize(int argc, char **argv) {
   static const og_optspec specs[] = {
       {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
+      {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+      {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
       {"branch", 0, true, false, "BRANCH", "Branch to optimize (default main)"},
       {"json", 0, false, false, NULL, "Print the statistics as JSON"},
       {"as", 0, true, false, "ACTOR", "Actor recorded on the commits"},
@@ -49,11 +50,13 @@ static int cmd_optimize(int argc, char **argv) {
                        "Compact small fragments and purge deleted rows of every table (content-preserving).");
     return 0;
   }
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
   og_db *db = NULL;
-  if ((rc = open_local(uri_of(&a), "optimize", &db))) return rc;
+  if ((rc = resolve_local(&a, "optimize", &cfg, &uri)) || (rc = open_db(uri, &db))) return rc;
   og_error err = OG_ERROR_INIT;
   char *json = NULL;
-  og_optimize_db_opts o = {.branch = og_args_get(&a, "branch"), .actor = og_args_get(&a, "as")};
+  og_optimize_db_opts o = {.branch = og_cli_branch(&a, NULL, cfg), .actor = og_cli_actor(&a, cfg)};
   int exit_code = 0;
   if (og_db_optimize(db, &o, &json, &err)) {
     exit_code = og_cli_fail(&err);
@@ -98,6 +101,8 @@ static int cmd_schema_apply(int argc, char **argv) {
       {"schema", 0, true, false, "SCHEMA", "The desired schema (.pg)"},
       {"allow-data-loss", 0, false, false, NULL, "Drops are hard: purge the dropped data's history"},
       {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
+      {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+      {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
       {"branch", 0, true, false, "BRANCH", "Branch whose schema evolves (default main)"},
       {"json", 0, false, false, NULL, "Print the result as JSON"},
       {"as", 0, true, false, "ACTOR", "Actor recorded on the commit"},
@@ -113,18 +118,20 @@ static int cmd_schema_apply(int argc, char **argv) {
   }
   const char *spath = og_args_get(&a, "schema");
   if (!spath) return og_args_usage_error(usage, "the following required arguments were not provided: --schema <SCHEMA>");
-  const char *uri = uri_of(&a);
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = resolve_local(&a, "schema apply", &cfg, &uri))) return rc;
   og_error err = OG_ERROR_INIT;
   char *src = NULL;
   if (og_cli_read_file(spath, &src, &err)) return og_cli_fail(&err);
   og_db *db = NULL;
-  if ((rc = open_local(uri, "schema apply", &db))) {
+  if ((rc = open_db(uri, &db))) {
     og_free(src);
     return rc;
   }
-  og_schema_apply_opts o = {.branch = og_args_get(&a, "branch"),
+  og_schema_apply_opts o = {.branch = og_cli_branch(&a, NULL, cfg),
                             .allow_data_loss = og_args_has(&a, "allow-data-loss"),
-                            .actor = og_args_get(&a, "as")};
+                            .actor = og_cli_actor(&a, cfg)};
   og_schema_apply_result r = {0};
   int exit_code = 0;
   if (og_db_schema_apply(db, &o, src, strlen(src), &r, &err)) {
@@ -160,6 +167,8 @@ static int cmd_cleanup(int argc, char **argv) {
       {"grace", 0, true, false, "DUR", "Unreferenced objects younger than DUR are kept (default 1h)"},
       {"confirm", 0, false, false, NULL, "Actually delete (otherwise only preview)"},
       {"uri", 0, true, false, "URI", "Graph URI (alternative to the positional)"},
+      {"target", 0, true, false, "NAME", "Graph name from omnigraph.yaml"},
+      {"config", 0, true, false, "PATH", "Config file (default ./omnigraph.yaml)"},
       {"json", 0, false, false, NULL, "Print the statistics as JSON"},
   };
   const char *usage = "omnigraph cleanup (--keep <N> | --older-than <DUR>) [--confirm] [--json] <URI>";
@@ -196,12 +205,10 @@ static int cmd_cleanup(int argc, char **argv) {
     if (og_duration_parse(grace, &o.grace_secs, &err)) return og_cli_fail(&err);
     o.grace_set = true;
   }
-  const char *uri = uri_of(&a);
+  const og_config *cfg = NULL;
+  const char *uri = NULL;
+  if ((rc = resolve_local(&a, "cleanup", &cfg, &uri))) return rc;
   if (!og_args_has(&a, "confirm")) {
-    if (!uri) {
-      og_err_set(&err, OG_EINVAL, "URI must be provided via <URI>, --target, or config");
-      return og_cli_fail(&err);
-    }
     char desc[200] = "";
     if (keep && older) snprintf(desc, sizeof desc, "keep the newest %s version(s), or versions newer than %s", keep, older);
     else if (keep) snprintf(desc, sizeof desc, "keep the newest %s version(s)", keep);
@@ -210,7 +217,7 @@ static int cmd_cleanup(int argc, char **argv) {
     return 0;
   }
   og_db *db = NULL;
-  if ((rc = open_local(uri, "cleanup", &db))) return rc;
+  if ((rc = open_db(uri, &db))) return rc;
   char *json = NULL;
   int exit_code = 0;
   if (og_db_cleanup(db, &o, &json, &err)) {

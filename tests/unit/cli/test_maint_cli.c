@@ -53,6 +53,9 @@ static void test_maint_cli(void **state) {
   EXPECT(0, "", "load --mode append --data d2.jsonl ./g");
   EXPECT(0, "\"committed\": true", "optimize --json ./g");
   EXPECT(0, "nothing to optimize", "optimize ./g");
+  /* the graph from omnigraph.yaml (init wrote cli.graph) */
+  EXPECT(0, "nothing to optimize", "optimize");
+  EXPECT(0, "cleanup is destructive", "cleanup --keep 3");
   /* graph-bound plan */
   EXPECT(0, "- add property 'Person.nickname'", "schema plan --schema s2.pg ./g");
   EXPECT(0, "\"step_count\": 1", "schema plan --schema s2.pg --json ./g");
