@@ -92,7 +92,7 @@ struct stat_acc {
 typedef OG_VEC(stat_acc) statvec;
 
 static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn) {
-  int c = memcmp(a, b, an < bn ? an : bn);
+  int c = an && bn ? memcmp(a, b, an < bn ? an : bn) : 0;
   if (c) return c;
   return an < bn ? -1 : an > bn ? 1 : 0;
 }
