@@ -20,6 +20,12 @@ static void ws(parser *P) {
 }
 
 static uint32_t new_node(parser *P, og_jk k) {
+  if (P->d->nodes.count < P->d->nodes.cap) {
+    og_jnode *nd = &P->d->nodes.items[P->d->nodes.count++];
+    memset(nd, 0, sizeof *nd);
+    nd->k = k;
+    return (uint32_t)(P->d->nodes.count - 1);
+  }
   og_jnode nd;
   memset(&nd, 0, sizeof nd);
   nd.k = k;

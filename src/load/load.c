@@ -79,6 +79,7 @@ typedef struct loader {
   og_buf tmp;
   size_t chunk;
   writer bg;
+  char ulid[OG_ULID_LEN + 1]; /* last generated id (see next_ulid) */
 } loader;
 
 #define BATCH(T) (&(T)->bufs[(T)->cur_buf])
@@ -214,6 +215,13 @@ static ltype *find_loaded(loader *L, const char *kind, const char *name) {
   snprintf(key, sizeof key, "%s:%s", kind, name);
   void *found;
   return og_map_sget(&L->by_key, key, &found) ? found : NULL;
+}
+
+/* A fresh ULID for a row without an id (monotonic within the process, so
+ * consecutive ids share prefixes and compress well). */
+static og_status next_ulid(loader *L, og_error *err) {
+  if (og_ulid_new(L->ulid)) return og_err_set(err, OG_EIO, "could not generate an id");
+  return OG_OK;
 }
 
 /*==================== value conversion (data.md §2.5) ====================*/
@@ -431,9 +439,8 @@ static og_status node_record(loader *L, const og_type *t, const og_jdoc *doc,
   } else if (eid) {
     *idv = (og_value){.kind = OG_V_STRING, .u.s = {eid, eid_len}};
   } else {
-    char *u = og_arena_alloc(&L->rowarena, OG_ULID_LEN + 1);
-    if (!u || og_ulid_new(u)) return og_err_oom(err);
-    *idv = (og_value){.kind = OG_V_STRING, .u.s = {u, OG_ULID_LEN}};
+    if ((rc = next_ulid(L, err))) return rc;
+    *idv = (og_value){.kind = OG_V_STRING, .u.s = {L->ulid, OG_ULID_LEN}};
     explicit_id = false;
   }
   if ((rc = note_id(L, T, idv->u.s.ptr, idv->u.s.len, row, err))) return rc;
@@ -460,9 +467,8 @@ static og_status edge_record(loader *L, const og_type *t, const og_jdoc *doc, co
     T->vals[0] = (og_value){.kind = OG_V_STRING, .u.s = {jid->s, jid->slen}};
     if ((rc = note_id(L, T, jid->s, jid->slen, row, err))) return rc;
   } else {
-    char *u = og_arena_alloc(&L->rowarena, OG_ULID_LEN + 1);
-    if (!u || og_ulid_new(u)) return og_err_oom(err);
-    T->vals[0] = (og_value){.kind = OG_V_STRING, .u.s = {u, OG_ULID_LEN}};
+    if ((rc = next_ulid(L, err))) return rc;
+    T->vals[0] = (og_value){.kind = OG_V_STRING, .u.s = {L->ulid, OG_ULID_LEN}};
   }
   if ((rc = check_unique(L, T, row, err))) return rc;
   T->rows++;
