@@ -684,6 +684,30 @@ static void test_apply_metadata_index_add_type(void **state) {
   og_free(uri);
 }
 
+/* J-10: a handle opened before another handle's apply sees the new schema on
+ * its next write and read; branch operations keep working. */
+static void test_peer_handle_after_apply(void **state) {
+  (void)state;
+  char *uri = NULL;
+  og_db *a = fresh(&uri), *b = NULL;
+  og_error err = OG_ERROR_INIT;
+  OG_ASSERT_OK(og_db_open(&b, uri, 0, &err), &err);
+  json_decref(optimize(b, NULL)); /* b has read the old schema */
+  const char *s1 = "node Person { name: String @key  age: I32?  nickname: String? }\nnode Company { name: String @key }\n"
+                   "edge Knows: Person -> Person\nedge WorksAt: Person -> Company\n";
+  apply(a, NULL, s1, false, true);
+  OG_ASSERT_OK(og_db_branch_create(b, "tmp", "main", NULL, &err), &err);
+  OG_ASSERT_OK(og_db_branch_delete(b, "tmp", NULL, &err), &err);
+  mutate(b, NULL, "query q() { update Person set { nickname: \"Al\" } where name = \"Alice\" }");
+  char *p = scan_text(a, NULL, 0, "node:Person");
+  assert_non_null(strstr(p, "id=Alice|age=30|name=Alice|nickname=Al\n"));
+  og_free(p);
+  og_db_close(a);
+  og_db_close(b);
+  verify_ok(uri);
+  og_free(uri);
+}
+
 /*==================== refusals ====================*/
 
 static void test_refusals_write_nothing(void **state) {
@@ -842,6 +866,7 @@ int main(void) {
       cmocka_unit_test(test_cleanup_fault_isolation_and_age),
       cmocka_unit_test(test_hard_drop),
       cmocka_unit_test(test_apply_metadata_index_add_type),
+      cmocka_unit_test(test_peer_handle_after_apply),
       cmocka_unit_test(test_refusals_write_nothing),
       cmocka_unit_test(test_concurrent_applies_serialize),
       cmocka_unit_test(test_newer_format_refused),
