@@ -10,6 +10,8 @@
  * violation: a value both sides introduced). Cardinality is the exception:
  * it is counted over the merged edge table for the sources the changes touch
  * (one projected scan of that edge table, only for edge types with @card).
+ * Nothing is written before validation: the merged table is read as the
+ * target's version with the view's rows in place of theirs.
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -39,33 +41,63 @@ void og_merge_result_dispose(og_merge_result *r) {
 
 /*==================== validation ====================*/
 
+/* The merged table of a view is the target's version with the view's rows
+ * in place of theirs; nothing of it is written yet. `ids` indexes the view's
+ * rows by identity (built on first use). */
+typedef struct vtable {
+  const og_merge_view *mv;
+  og_map ids;   /* id -> view row + 1 */
+  bool indexed;
+} vtable;
+
 typedef struct vctx {
   og_db *db;
   const og_catalog *cat;
-  const og_merge_view *views;
+  vtable *vt;
   size_t nviews;
   og_arena arena;
 } vctx;
 
-static const og_merge_view *find_view(vctx *v, const char *key) {
+static const og_table_schema *view_schema(const og_merge_view *mv) {
+  return mv->target ? og_table_schema_get(mv->target) : NULL;
+}
+
+static const char *row_id(const og_merge_view *mv, size_t r, size_t *len) {
+  const og_table_schema *s = view_schema(mv);
+  if (!s || s->key_col < 0) {
+    *len = 0;
+    return "";
+  }
+  return og_column_get_bytes(&mv->rows->cols[s->key_col], r, len);
+}
+
+static vtable *find_view(vctx *v, const char *key) {
   for (size_t i = 0; i < v->nviews; i++)
-    if (og_str_eq(v->views[i].table_key, key)) return &v->views[i];
+    if (og_str_eq(v->vt[i].mv->table_key, key)) return &v->vt[i];
   return NULL;
+}
+
+static og_status index_view(vtable *t, og_error *err) {
+  if (t->indexed) return OG_OK;
+  for (size_t r = 0; r < t->mv->nrows; r++) {
+    size_t n;
+    const char *id = row_id(t->mv, r, &n);
+    if (og_map_put(&t->ids, id, n, (void *)(uintptr_t)(r + 1)) != OG_OK) return og_err_oom(err);
+  }
+  t->indexed = true;
+  return OG_OK;
+}
+
+/* View row of an id, or -1 (then the merged table has the target's row). */
+static long view_row(vtable *t, const char *id, size_t n) {
+  void *v = NULL;
+  return og_map_get(&t->ids, id, n, &v) ? (long)(uintptr_t)v - 1 : -1;
 }
 
 static const og_type *view_type(vctx *v, const char *table_key) {
   if (og_str_startswith(table_key, "node:")) return og_catalog_node(v->cat, table_key + 5);
   if (og_str_startswith(table_key, "edge:")) return og_catalog_edge(v->cat, table_key + 5);
   return NULL;
-}
-
-static const char *row_id(const og_merge_view *mv, size_t r, size_t *len) {
-  int kc = og_table_schema_get(mv->merged)->key_col;
-  if (kc < 0) {
-    *len = 0;
-    return "";
-  }
-  return og_column_get_bytes(&mv->rows->cols[kc], r, len);
 }
 
 /* Does a live node `id` of (node or interface) type `tname` exist in the
@@ -80,10 +112,18 @@ static og_status endpoint_exists(vctx *v, const char *tname, const char *id, siz
     for (size_t k = 0; !match && k < n->n_implements; k++) match = og_str_eq(n->implements[k], tname);
     if (!match) continue;
     snprintf(key, sizeof key, "node:%s", n->name);
-    const og_merge_view *nv = find_view(v, key);
+    vtable *nv = find_view(v, key);
     if (!nv) continue;
+    og_status rc = index_view(nv, err);
+    if (rc != OG_OK) return rc;
+    long r = view_row(nv, id, len);
+    if (r >= 0) {
+      *found = !(nv->mv->flags[r] & OG_MERGE_ROW_REMOVED);
+      continue;
+    }
+    if (!nv->mv->target) continue;
     uint64_t rid;
-    og_status rc = og_table_lookup(nv->merged, id, len, &rid, err);
+    rc = og_table_lookup(nv->mv->target, id, len, &rid, err);
     if (rc == OG_OK) *found = true;
     else if (rc == OG_ENOTFOUND) og_err_clear(err);
     else return rc;
@@ -91,9 +131,10 @@ static og_status endpoint_exists(vctx *v, const char *tname, const char *id, siz
   return OG_OK;
 }
 
-static og_status check_edges(vctx *v, const og_merge_view *mv, const og_type *t,
-                             og_merge_conflicts *out, og_error *err) {
-  const og_table_schema *s = og_table_schema_get(mv->merged);
+static og_status check_edges(vctx *v, vtable *vt, const og_type *t, og_merge_conflicts *out,
+                             og_error *err) {
+  const og_merge_view *mv = vt->mv;
+  const og_table_schema *s = view_schema(mv);
   int cs = og_table_schema_find(s, "src"), cd = og_table_schema_find(s, "dst");
   if (cs < 0 || cd < 0) return OG_OK;
   for (size_t r = 0; r < mv->nrows; r++) {
@@ -122,7 +163,7 @@ static og_status check_edges(vctx *v, const og_merge_view *mv, const og_type *t,
  * together: check each value's constraints. */
 static og_status check_values(vctx *v, const og_merge_view *mv, const og_type *t,
                               og_merge_conflicts *out, og_error *err) {
-  const og_table_schema *s = og_table_schema_get(mv->merged);
+  const og_table_schema *s = view_schema(mv);
   for (size_t r = 0; r < mv->nrows; r++) {
     if (!(mv->flags[r] & OG_MERGE_ROW_COMBINED)) continue;
     for (size_t p = 0; p < t->n_props; p++) {
@@ -163,38 +204,46 @@ static bool cell_of(const og_column *c, size_t r, og_cell *out) {
   }
 }
 
+static void set_cols(og_buf *b, const og_unique_set *u) {
+  for (size_t c = 0; c < u->ncols; c++) og_buf_printf(b, "%s%s", c ? ", " : "", u->cols[c]);
+}
+
 /* A row combining both sides' properties may collide on a composite unique
  * constraint with a row neither side touched: look for one with a predicate
- * scan of the merged table (fragments excluded by their statistics are
- * skipped). Only for COMBINED rows and multi-column constraints — single
- * columns come from one side, which was valid with that row. */
-static og_status combined_unique(const og_merge_view *mv, const og_unique_set *u, size_t r,
+ * scan of the target's table (fragments excluded by their statistics are
+ * skipped); rows the view holds are compared in memory instead. Only for
+ * COMBINED rows and multi-column constraints — a single column comes from
+ * one side, which was valid with that value. */
+static og_status combined_unique(vtable *vt, const og_unique_set *u, size_t r,
                                  og_merge_conflicts *out, og_error *err) {
+  const og_merge_view *mv = vt->mv;
+  const og_table_schema *s = view_schema(mv);
   og_pred preds[8];
+  if (!mv->target || s->key_col < 0) return OG_OK;
   for (size_t c = 0; c < u->ncols; c++) {
     const og_column *col = &mv->rows->cols[u->table_cols[c]];
     if (og_column_is_null(col, r) || !cell_of(col, r, &preds[c].lit)) return OG_OK;
     preds[c].col = (uint32_t)u->table_cols[c];
     preds[c].op = OG_CMP_EQ;
   }
-  static const uint32_t none = 0;
-  og_scan_opts so = {&none, 0, preds, u->ncols}; /* row ids only */
+  uint32_t kc = (uint32_t)s->key_col;
+  og_scan_opts so = {&kc, 1, preds, u->ncols};
   og_scan *sc = NULL;
-  og_status rc = og_table_scan(mv->merged, &so, &sc, err);
+  og_status rc = og_table_scan(mv->target, &so, &sc, err);
   if (rc != OG_OK) return rc;
   const og_batch *b;
-  uint64_t me = mv->rows->rowids.count > r ? mv->rows->rowids.items[r] : UINT64_MAX;
   size_t la;
   const char *a = row_id(mv, r, &la);
   while ((rc = og_scan_next(sc, &b, err)) == OG_OK && b) {
-    for (size_t i = 0; i < b->rowids.count; i++) {
-      if (b->rowids.items[i] == me) continue;
+    for (size_t i = 0; i < og_batch_rows(b); i++) {
+      size_t lb;
+      const char *other = og_column_get_bytes(&b->cols[0], i, &lb);
+      if (view_row(vt, other, lb) >= 0) continue; /* its merged value is in the view */
       og_buf cols = OG_BUF_INIT;
-      for (size_t c = 0; c < u->ncols; c++) og_buf_printf(&cols, "%s%s", c ? ", " : "", u->cols[c]);
+      set_cols(&cols, u);
       og_status arc = og_merge_conflict_add(out, "unique_violation", mv->table_key, a, la, NULL,
-                                            "unique constraint [%s] violated by '%.*s' and row %llu",
-                                            cols.ptr ? cols.ptr : "", (int)la, a,
-                                            (unsigned long long)b->rowids.items[i]);
+                                            "unique constraint [%s] violated by '%.*s' and '%.*s'",
+                                            cols.ptr ? cols.ptr : "", (int)lb, other, (int)la, a);
       og_buf_dispose(&cols);
       if (arc != OG_OK) rc = og_err_oom(err);
       goto done;
@@ -205,9 +254,10 @@ done:
   return rc;
 }
 
-static og_status check_unique(vctx *v, const og_merge_view *mv, const og_type *t,
-                              og_merge_conflicts *out, og_error *err) {
-  const og_table_schema *s = og_table_schema_get(mv->merged);
+static og_status check_unique(vctx *v, vtable *vt, const og_type *t, og_merge_conflicts *out,
+                              og_error *err) {
+  const og_merge_view *mv = vt->mv;
+  const og_table_schema *s = view_schema(mv);
   og_unique_set sets[16];
   size_t nsets = og_write_unique_sets(t, s, sets, 16);
   og_status rc = OG_OK;
@@ -233,15 +283,14 @@ static og_status check_unique(vctx *v, const og_merge_view *mv, const og_type *t
       }
       if (rc != OG_OK || has_null) continue;
       if ((mv->flags[r] & OG_MERGE_ROW_COMBINED) && sets[u].ncols > 1 &&
-          (rc = combined_unique(mv, &sets[u], r, out, err)) != OG_OK)
+          (rc = combined_unique(vt, &sets[u], r, out, err)) != OG_OK)
         break;
       void *prev = NULL;
       if (og_map_get(&seen, k.ptr, k.len, &prev)) {
         size_t pr = (size_t)(uintptr_t)prev - 1, la, lb;
         const char *a = row_id(mv, pr, &la), *b = row_id(mv, r, &lb);
         og_buf cols = OG_BUF_INIT;
-        for (size_t c = 0; c < sets[u].ncols; c++)
-          og_buf_printf(&cols, "%s%s", c ? ", " : "", sets[u].cols[c]);
+        set_cols(&cols, &sets[u]);
         if (og_merge_conflict_add(out, "unique_violation", mv->table_key, b, lb, NULL,
                                   "unique constraint [%s] violated by '%.*s' and '%.*s'",
                                   cols.ptr ? cols.ptr : "", (int)la, a, (int)lb, b) != OG_OK)
@@ -257,37 +306,49 @@ static og_status check_unique(vctx *v, const og_merge_view *mv, const og_type *t
   return rc;
 }
 
-static og_status check_card(vctx *v, const og_merge_view *mv, const og_type *t,
-                            og_merge_conflicts *out, og_error *err) {
+/* @card over the merged edge table for every source the changes touch: the
+ * target's edges (one projected scan of id and src) that the view does not
+ * replace, plus the view's live rows. */
+static og_status check_card(vctx *v, vtable *vt, const og_type *t, og_merge_conflicts *out,
+                            og_error *err) {
+  (void)v;
+  const og_merge_view *mv = vt->mv;
   if (!t->card_has_max && t->card_min == 0) return OG_OK;
-  const og_table_schema *s = og_table_schema_get(mv->merged);
+  const og_table_schema *s = view_schema(mv);
   int cs = og_table_schema_find(s, "src");
-  if (cs < 0 || mv->nrows == 0) return OG_OK;
+  if (cs < 0 || mv->nrows == 0 || s->key_col < 0) return OG_OK;
   og_map counts = OG_MAP_INIT; /* touched src -> count + 1 */
   og_status rc = OG_OK;
   og_scan *sc = NULL;
   for (size_t r = 0; r < mv->nrows; r++) {
     size_t n;
     const char *x = og_column_get_bytes(&mv->rows->cols[cs], r, &n);
-    if (og_map_put(&counts, x, n, (void *)(uintptr_t)1) != OG_OK) {
+    void *cnt = NULL;
+    if (!og_map_get(&counts, x, n, &cnt)) cnt = (void *)(uintptr_t)1;
+    if (!(mv->flags[r] & OG_MERGE_ROW_REMOVED)) cnt = (void *)((uintptr_t)cnt + 1);
+    if (og_map_put(&counts, x, n, cnt) != OG_OK) {
       rc = og_err_oom(err);
       goto cleanup;
     }
   }
-  uint32_t col = (uint32_t)cs;
-  og_scan_opts so = {&col, 1, NULL, 0};
-  if ((rc = og_table_scan(mv->merged, &so, &sc, err)) != OG_OK) goto cleanup;
-  const og_batch *b;
-  while ((rc = og_scan_next(sc, &b, err)) == OG_OK && b) {
-    for (size_t r = 0; r < og_batch_rows(b); r++) {
-      size_t n;
-      const char *x = og_column_get_bytes(&b->cols[0], r, &n);
-      void *cnt;
-      if (og_map_get(&counts, x, n, &cnt))
+  if (mv->target) {
+    uint32_t cols[2] = {(uint32_t)s->key_col, (uint32_t)cs};
+    og_scan_opts so = {cols, 2, NULL, 0};
+    if ((rc = og_table_scan(mv->target, &so, &sc, err)) != OG_OK) goto cleanup;
+    const og_batch *b;
+    while ((rc = og_scan_next(sc, &b, err)) == OG_OK && b) {
+      for (size_t r = 0; r < og_batch_rows(b); r++) {
+        size_t n, idn;
+        const char *x = og_column_get_bytes(&b->cols[1], r, &n);
+        void *cnt;
+        if (!og_map_get(&counts, x, n, &cnt)) continue;
+        const char *id = og_column_get_bytes(&b->cols[0], r, &idn);
+        if (view_row(vt, id, idn) >= 0) continue; /* replaced by the view's row */
         og_map_put(&counts, x, n, (void *)((uintptr_t)cnt + 1));
+      }
     }
+    if (rc != OG_OK) goto cleanup;
   }
-  if (rc != OG_OK) goto cleanup;
   size_t pos = 0;
   og_map_entry *e;
   while ((e = og_map_next(&counts, &pos))) {
@@ -313,21 +374,26 @@ cleanup:
 
 static og_status validate_merge(void *ctx, og_snapshot *target, const og_merge_view *views,
                                 size_t nviews, og_merge_conflicts *out, og_error *err) {
-  vctx v = {ctx, NULL, views, nviews, OG_ARENA_INIT};
+  vctx v = {ctx, NULL, NULL, nviews, OG_ARENA_INIT};
   og_status rc = og_db__catalog(v.db, target, &v.cat, err);
   if (rc != OG_OK) return rc;
+  if (!(v.vt = og_calloc(nviews + 1, sizeof *v.vt))) return og_err_oom(err);
+  for (size_t i = 0; i < nviews; i++) v.vt[i].mv = &views[i];
   og_arena_init(&v.arena, 0);
   for (size_t i = 0; i < nviews && rc == OG_OK; i++) {
-    const og_merge_view *mv = &views[i];
-    const og_type *t = view_type(&v, mv->table_key);
-    if (!t || !mv->nrows) continue;
-    if ((rc = check_values(&v, mv, t, out, err)) != OG_OK) break;
-    if ((rc = check_unique(&v, mv, t, out, err)) != OG_OK) break;
+    vtable *vt = &v.vt[i];
+    const og_type *t = view_type(&v, vt->mv->table_key);
+    if (!t || !vt->mv->nrows || !vt->mv->target) continue;
+    if ((rc = index_view(vt, err)) != OG_OK) break;
+    if ((rc = check_values(&v, vt->mv, t, out, err)) != OG_OK) break;
+    if ((rc = check_unique(&v, vt, t, out, err)) != OG_OK) break;
     if (t->kind == OG_KIND_EDGE) {
-      if ((rc = check_edges(&v, mv, t, out, err)) != OG_OK) break;
-      rc = check_card(&v, mv, t, out, err);
+      if ((rc = check_edges(&v, vt, t, out, err)) != OG_OK) break;
+      rc = check_card(&v, vt, t, out, err);
     }
   }
+  for (size_t i = 0; i < nviews; i++) og_map_dispose(&v.vt[i].ids);
+  og_free(v.vt);
   og_arena_dispose(&v.arena);
   return rc;
 }

@@ -235,9 +235,16 @@ og_status og_merge_conflicts_error(const og_merge_conflicts *c, og_error *err) {
 
 /*==================== three-way table merge ====================*/
 
+typedef struct tchange {
+  OG_VEC(uint64_t) deletes;
+  og_batch updates, inserts;
+} tchange;
+
 typedef struct mtable {
   const char *key;            /* borrowed from a manifest */
-  og_table *merged;           /* candidate (own ref) */
+  og_table *target;           /* the target's version (own ref; NULL when absent) */
+  og_table *merged;           /* the result's version once known (own ref) */
+  tchange *pending;           /* rows to apply to `target` once nothing conflicts */
   og_batch rows;              /* view rows */
   OG_VEC(unsigned char) flags;
   bool has_rows;
@@ -312,10 +319,12 @@ static bool same_layout(const og_table_schema *a, const og_table_schema *b) {
   return true;
 }
 
-typedef struct tchange {
-  OG_VEC(uint64_t) deletes;
-  og_batch updates, inserts;
-} tchange;
+static void tchange_dispose(tchange *ch) {
+  if (!ch) return;
+  OG_VEC_FREE(&ch->deletes);
+  og_batch_dispose(&ch->updates);
+  og_batch_dispose(&ch->inserts);
+}
 
 static og_status merge_rows(mctx *c, mtable *mt, og_table *B, og_table *S, og_table *T,
                             og_error *err) {
@@ -441,32 +450,27 @@ static og_status merge_rows(mctx *c, mtable *mt, og_table *B, og_table *S, og_ta
     if (rc != OG_OK) goto cleanup;
   }
   if (c->conflicts->v.count != nconf0) {
-    /* no candidate; validation still sees the target's version so the
-     * other tables' conflicts are reported in the same round */
+    /* no result for this table; the other tables are still validated
+     * (against the target plus the views) so every conflict is reported in
+     * the same round */
     mt->conflicted = true;
-    mt->merged = og_table_ref(T);
     goto cleanup;
   }
   if (!ch.deletes.count && !og_batch_rows(&ch.updates) && !og_batch_rows(&ch.inserts)) {
     mt->merged = og_table_ref(T);
     goto cleanup;
   }
-  og_table_change chg = {ch.deletes.items, ch.deletes.count, false,
-                         og_batch_rows(&ch.inserts) ? &ch.inserts : NULL,
-                         og_batch_rows(&ch.updates) ? &ch.updates : NULL};
-  if ((rc = og_table_apply(T, &chg, NULL, &mt->merged, NULL, err)) != OG_OK) goto cleanup;
-  mt->changed = true;
-  c->res->rows_written += og_batch_rows(&ch.inserts) + og_batch_rows(&ch.updates);
-  c->res->tables_merged++;
+  /* applied only once no table conflicts (M3: nothing is written before) */
+  if (!(mt->pending = og_calloc(1, sizeof *mt->pending))) goto oom;
+  *mt->pending = ch;
+  memset(&ch, 0, sizeof ch);
   goto cleanup;
 oom:
   rc = og_err_oom(err);
 cleanup:
   if (have_ds) og_table_delta_dispose(&ds);
   if (have_dt) og_table_delta_dispose(&dt);
-  OG_VEC_FREE(&ch.deletes);
-  og_batch_dispose(&ch.updates);
-  og_batch_dispose(&ch.inserts);
+  tchange_dispose(&ch);
   og_batch_dispose(&comb);
   return rc;
 }
@@ -531,6 +535,7 @@ static og_status merge_tables(mctx *c, bool fast_forward, og_error *err) {
       goto next;
     }
     if (rc != OG_OK) goto next;
+    mt->target = T ? og_table_ref(T) : NULL;
     bool s_changed = !og_str_eq(sd, bd), t_changed = !og_str_eq(td, bd);
     if (!sd) { /* cannot happen with identical schemas; keep the target */
       mt->merged = T ? og_table_ref(T) : NULL;
@@ -569,6 +574,9 @@ static void mctx_dispose(mctx *c) {
   for (size_t i = 0; i < c->tables.count; i++) {
     mtable *mt = &c->tables.items[i];
     og_table_free(mt->merged);
+    og_table_free(mt->target);
+    tchange_dispose(mt->pending);
+    og_free(mt->pending);
     if (mt->has_rows) og_batch_dispose(&mt->rows);
     OG_VEC_FREE(&mt->flags);
   }
@@ -591,9 +599,8 @@ static og_status validate(mctx *c, const og_graph_merge_opts *o, og_error *err) 
   size_t n = 0;
   for (size_t i = 0; i < c->tables.count; i++) {
     mtable *mt = &c->tables.items[i];
-    if (!mt->merged) continue;
     v[n].table_key = mt->key;
-    v[n].merged = mt->merged;
+    v[n].target = mt->target;
     v[n].rows = mt->has_rows ? &mt->rows : NULL;
     v[n].flags = mt->flags.items;
     v[n].nrows = mt->flags.count;
@@ -668,6 +675,19 @@ static og_status merge_once(og_graph *g, const char *source, const char *target,
   if (res->conflicts.v.count) {
     rc = og_merge_conflicts_error(&res->conflicts, err);
     goto cleanup;
+  }
+  /* the first write: new versions of the tables both sides changed */
+  for (size_t i = 0; i < c.tables.count; i++) {
+    mtable *mt = &c.tables.items[i];
+    tchange *ch = mt->pending;
+    if (!ch) continue;
+    og_table_change chg = {ch->deletes.items, ch->deletes.count, false,
+                           og_batch_rows(&ch->inserts) ? &ch->inserts : NULL,
+                           og_batch_rows(&ch->updates) ? &ch->updates : NULL};
+    if ((rc = og_table_apply(mt->target, &chg, NULL, &mt->merged, NULL, err)) != OG_OK) goto cleanup;
+    mt->changed = true;
+    res->rows_written += og_batch_rows(&ch->inserts) + og_batch_rows(&ch->updates);
+    res->tables_merged++;
   }
   /* stage: adopted entries as they are, merged tables as new versions
    * (strict: the target must not have changed them since the pin) */

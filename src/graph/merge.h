@@ -15,7 +15,8 @@
  *     change.
  *  M3 A merge writes nothing unless it commits: every conflict (row-level or
  *     found by validation of the merged result) is collected and returned
- *     together, with OG_ECONFLICT, before anything is staged.
+ *     together, with OG_ECONFLICT, before the first object is written
+ *     (validation reads the target's tables plus the in-memory changes).
  *  M4 A merge is ONE commit on the target with two parents (first = the
  *     target head it was computed against, second = the source head). It is
  *     computed against a pinned target head and committed with the optimistic
@@ -135,13 +136,16 @@ og_status og_merge_conflicts_error(const og_merge_conflicts *c, og_error *err);
 enum { OG_MERGE_SIDE_SOURCE = 1, OG_MERGE_SIDE_TARGET = 2, OG_MERGE_ROW_REMOVED = 4,
        OG_MERGE_ROW_COMBINED = 8 };
 
-/* One table of the merged result, for validation. `rows` holds the merged
- * values of every row either side changed (flags: which side; REMOVED rows
- * are not in the result and carry their base values; COMBINED rows mix
- * properties of both sides). Unchanged tables have no rows. */
+/* One table of the merged result, for validation, before anything is
+ * written: the merged table is the target's version with the view's rows
+ * replacing theirs. `rows` holds the merged values of every row either side
+ * changed, except rows in conflict (flags: which side; REMOVED rows are not
+ * in the result and carry their base values; COMBINED rows mix properties
+ * of both sides). An id not among `rows` has the target's value (neither
+ * side changed it, or it is in conflict). Unchanged tables have no rows. */
 typedef struct og_merge_view {
   const char *table_key;
-  og_table *merged;              /* the candidate table (borrowed) */
+  og_table *target;              /* the target's version (borrowed; NULL if absent) */
   const og_batch *rows;
   const unsigned char *flags;
   size_t nrows;

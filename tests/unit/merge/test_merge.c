@@ -123,6 +123,16 @@ static char *snap(og_db *db, const char *branch) {
   return og_buf_detach(&b, NULL);
 }
 
+/* Number of objects in the store (nothing may be written on a conflict). */
+static size_t objects(og_db *db) {
+  og_error err = OG_ERROR_INIT;
+  og_keylist l = {0};
+  OG_ASSERT_OK(og_store_list(db->store, "", &l, &err), &err);
+  size_t n = l.count;
+  og_keylist_dispose(&l);
+  return n;
+}
+
 static og_status merge(og_db *db, const char *src, const char *dst, og_merge_result *r,
                        og_error *err) {
   return og_db_branch_merge(db, src, dst, "tester", r, err);
@@ -212,10 +222,12 @@ static void test_truth_table(void **state) {
     apply_op(db, "feature", r->left, r->left == ADD_NODE ? 21 : 31);
     apply_op(db, "main", r->right, r->right == ADD_NODE ? 22 : r->left == SET_PROP ? 32 : 31);
     char *before = snap(db, "main");
+    size_t nobj = objects(db);
     og_merge_result mr;
     og_status rc = merge(db, "feature", "main", &mr, &err);
     if (r->outcome == CF) {
       if (rc != OG_ECONFLICT) fail_msg("row %zu: want conflict, got %d %s", i + 1, rc, err.message);
+      assert_int_equal(objects(db), nobj);
       json_t *a = json_loads(mr.conflicts_json, 0, NULL);
       assert_non_null(a);
       json_t *c0 = json_array_get(a, 0);
@@ -434,7 +446,9 @@ static void test_all_conflicts_reported(void **state) {
                      "insert Person { name: \"Dan\", email: \"x@y\" } "
                      "insert WorksAt { from: \"Cy\", to: \"Globex\" } }");
   char *before = snap(db, "main");
+  size_t nobj = objects(db);
   assert_int_equal(merge(db, "f", "main", &mr, &err), OG_ECONFLICT);
+  assert_int_equal(objects(db), nobj); /* not even an invisible object */
   json_t *a = json_loads(mr.conflicts_json, 0, NULL);
   assert_non_null(a);
   const char *want[] = {"divergent_update", "divergent_insert", "delete_vs_update",
@@ -483,7 +497,9 @@ static void test_combined_unique(void **state) {
   mutate(db, "f", "query q() { update P set { a: \"2\" } where name = \"x\" }");
   mutate(db, "main", "query q() { update P set { b: \"2\" } where name = \"x\" }");
   char *before = snap(db, "main");
+  size_t nobj = objects(db);
   assert_int_equal(merge(db, "f", "main", &mr, &err), OG_ECONFLICT);
+  assert_int_equal(objects(db), nobj);
   assert_non_null(strstr(mr.conflicts_json, "unique_violation"));
   assert_non_null(strstr(mr.conflicts_json, "[a, b]"));
   char *after = snap(db, "main");
