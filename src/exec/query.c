@@ -643,7 +643,6 @@ static og_status scan_ids(xctx *c, const og_qir_op *op, int slot, xmemo **out) {
   og_pred *preds = og_calloc(op->n_preds + 1, sizeof *preds);
   bool *pushed = og_calloc(op->n_preds + 1, sizeof *pushed);
   og_scan *sc = NULL;
-  xrows tmp = {0};
   if (!preds || !pushed) {
     rc = oom(c);
     goto cleanup;
@@ -729,7 +728,6 @@ static og_status scan_ids(xctx *c, const og_qir_op *op, int slot, xmemo **out) {
   }
 cleanup:
   og_scan_free(sc);
-  rows_free(&tmp);
   og_free(preds);
   og_free(pushed);
   if (!rc) *out = m;

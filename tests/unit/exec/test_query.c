@@ -129,6 +129,9 @@ static void test_fixture_queries(void **state) {
             NULL, false, "[{\"p.name\":\"Alice\",\"f.name\":\"Bob\"}]");
   XQ_EXPECT(&x, "query q($n: String) { match { $p: Person  $p.name = $n } return { $p.age } }", "{\"n\":\"Diana\"}", false,
             "[{\"p.age\":28}]");
+  /* alias references inside return */
+  XQ_EXPECT(&x, "query q() { match { $p: Person { name: \"Bob\" } } return { $p.name as n, n as m, $p.age as a } order { m } }",
+            NULL, false, "[{\"n\":\"Bob\",\"m\":\"Bob\",\"a\":25}]");
   /* cycle closing: $p knows $f  $f knows $p */
   XQ_EXPECT(&x, "query q() { match { $p: Person  $p knows $f  $f knows $p } return { $p.name } }", NULL, false, "[]");
   xq_dispose(&x);
