@@ -204,12 +204,24 @@ static void test_concurrent_loads(void **state) {
   lopts o = {.mode = A, .hook = racing_load, .hook_ctx = &r};
   OG_ASSERT_OK(lfix_load_opts(&f, &o, "{\"type\":\"Person\",\"data\":{\"name\":\"Eve\"}}", NULL, &err), &err);
   assert_int_equal(lfix_rows(&f, "node:Person"), 6);
+  /* the same with our rows spread over several chunk versions */
+  r.data = "{\"type\":\"Person\",\"data\":{\"name\":\"Hal\"}}";
+  o.chunk = 1;
+  OG_ASSERT_OK(lfix_load_opts(&f, &o,
+                              "{\"type\":\"Person\",\"data\":{\"name\":\"Ida\"}}{\"type\":\"Person\",\"data\":{\"name\":\"Jo\"}}"
+                              "{\"type\":\"Person\",\"data\":{\"name\":\"Kim\"}}{\"edge\":\"Knows\",\"from\":\"Ida\",\"to\":\"Jo\"}",
+                              NULL, &err),
+               &err);
+  assert_int_equal(lfix_rows(&f, "node:Person"), 10);
+  assert_int_equal(lfix_rows(&f, "edge:Knows"), 4);
+  DUMP_EQ(&f, "node:Person", "id", "Alice\nBob\nCharlie\nDiana\nFrank\nEve\nHal\nIda\nJo\nKim\n");
+  o.chunk = 0;
   /* overwrite racing a content change: conflict, nothing of ours visible */
   r.data = "{\"type\":\"Person\",\"data\":{\"name\":\"Gina\"}}";
   o.mode = O;
   assert_int_equal(lfix_load_opts(&f, &o, "{\"type\":\"Person\",\"data\":{\"name\":\"Solo\"}}", NULL, &err), OG_ECONFLICT);
   assert_non_null(strstr(err.details, "node:Person"));
-  assert_int_equal(lfix_rows(&f, "node:Person"), 7);
+  assert_int_equal(lfix_rows(&f, "node:Person"), 11);
   lfix_free(&f);
 }
 
