@@ -429,6 +429,9 @@ static og_status write_floors(og_store *st, scan *s, og_cleanup_result *r, og_er
 
 /*==================== cleanup ====================*/
 
+/* Clock skew allowed between a writer's intent and its first object. */
+#define OG_MAINT_INTENT_SKEW_MS 1000ull
+
 static bool is_descriptor(const char *k) { return strstr(k, "/ver/") != NULL; }
 
 static void record_error(og_cleanup_stat *st, const og_error *e) {
@@ -530,7 +533,7 @@ static og_status run_cleanup(og_store *st, const og_cleanup_opts *o, og_cleanup_
                              og_error *err) {
   scan s;
   objsets os;
-  og_keylist objs = {0};
+  og_keylist objs = {0}, intents = {0};
   OG_VEC(djob) order = OG_VEC_INIT;
   OG_VEC(const char *) orphans = OG_VEC_INIT;
   memset(&s, 0, sizeof s);
@@ -544,13 +547,23 @@ static og_status run_cleanup(og_store *st, const og_cleanup_opts *o, og_cleanup_
   if ((rc = init_stats(&s, out, err)) != OG_OK) goto cleanup;
   if ((rc = build_live(st, &s, &os, err)) != OG_OK) goto cleanup;
   if ((rc = build_candidates(st, &s, &os, err)) != OG_OK) goto cleanup;
-  /* orphans: unreferenced table objects older than the grace period */
+  /* orphans: unreferenced table objects older than the grace period and
+   * older than every write intent (DESIGN.md §3.4: a writer's objects are
+   * all younger than its intent "intents/<ULID>", so a writer running for
+   * longer than the grace period is still protected) */
+  uint64_t cutoff = now > grace ? now - grace : 0;
+  if ((rc = og_store_list(st, "intents/", &intents, err)) != OG_OK) goto cleanup;
+  for (size_t i = 0; i < intents.count; i++) {
+    uint64_t t = key_time_ms(intents.keys[i]);
+    uint64_t guard = t > OG_MAINT_INTENT_SKEW_MS ? t - OG_MAINT_INTENT_SKEW_MS : 0;
+    if (t && guard < cutoff) cutoff = guard;
+  }
   if ((rc = og_store_list(st, "t/", &objs, err)) != OG_OK) goto cleanup;
   for (size_t i = 0; i < objs.count; i++) {
     const char *k = objs.keys[i];
     if (og_map_sget(&os.live, k, NULL) || og_map_sget(&os.cand, k, NULL)) continue;
     uint64_t t = key_time_ms(k);
-    if (t == 0 || t > now || now - t < grace) continue;
+    if (t == 0 || t >= cutoff) continue;
     if (OG_VEC_PUSH(&orphans, k) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
   }
   if (o->dry_run) {
@@ -592,6 +605,7 @@ cleanup:
   OG_VEC_FREE(&order);
   OG_VEC_FREE(&orphans);
   og_keylist_dispose(&objs);
+  og_keylist_dispose(&intents);
   objsets_dispose(&os);
   scan_dispose(&s);
   return rc;
