@@ -15,8 +15,14 @@ static bool is_time(og_xkind k) { return k == OG_XV_DATE || k == OG_XV_DATETIME;
  * value, not after truncating either side). */
 static int num_cmp(const og_xval *a, const og_xval *b) {
   if (a->kind == OG_XV_FLOAT || b->kind == OG_XV_FLOAT) {
-    if (a->kind == OG_XV_FLOAT && b->kind == OG_XV_FLOAT)
-      return a->v.f < b->v.f ? -1 : a->v.f > b->v.f ? 1 : 0;
+    if (a->kind == OG_XV_FLOAT && b->kind == OG_XV_FLOAT) {
+      double x = a->v.f, y = b->v.f;
+      if (a->f32 != b->f32) { /* F32 column vs a double: compare at f32 precision */
+        if (a->f32) y = (double)(float)y;
+        else x = (double)(float)x;
+      }
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
     /* one integer, one float */
     bool flip = a->kind == OG_XV_FLOAT;
     const og_xval *iv = flip ? b : a;

@@ -169,7 +169,11 @@ static og_status col_value(og_arena *a, const og_column *col, size_t row, og_xva
     case OG_COL_I32: case OG_COL_I64: case OG_COL_U32:
       out->kind = OG_XV_INT; out->v.i = og_column_get_i64(col, row); break;
     case OG_COL_U64: out->kind = OG_XV_UINT; out->v.u = og_column_get_u64(col, row); break;
-    case OG_COL_F32: case OG_COL_F64: out->kind = OG_XV_FLOAT; out->v.f = og_column_get_f64(col, row); break;
+    case OG_COL_F32: case OG_COL_F64:
+      out->kind = OG_XV_FLOAT;
+      out->v.f = og_column_get_f64(col, row);
+      out->f32 = col->type == OG_COL_F32;
+      break;
     case OG_COL_DATE: out->kind = OG_XV_DATE; out->v.i = og_column_get_i64(col, row); break;
     case OG_COL_DATETIME: out->kind = OG_XV_DATETIME; out->v.i = og_column_get_i64(col, row); break;
     case OG_COL_STRING:
@@ -183,7 +187,7 @@ static og_status col_value(og_arena *a, const og_column *col, size_t row, og_xva
       for (uint32_t i = 0; i < col->dim; i++) {
         float x;
         memcpy(&x, f + i, sizeof x);
-        items[i] = (og_xval){.kind = OG_XV_FLOAT, .v.f = x};
+        items[i] = (og_xval){.kind = OG_XV_FLOAT, .f32 = true, .v.f = x};
       }
       out->kind = OG_XV_LIST;
       out->v.l.items = items;
@@ -200,7 +204,11 @@ static og_status col_value(og_arena *a, const og_column *col, size_t row, og_xva
         switch (col->elem) {
           case OG_COL_BOOL: it->kind = OG_XV_BOOL; it->v.b = og_column_list_get_i64(col, row, i) != 0; break;
           case OG_COL_U64: it->kind = OG_XV_UINT; it->v.u = og_column_list_get_u64(col, row, i); break;
-          case OG_COL_F32: case OG_COL_F64: it->kind = OG_XV_FLOAT; it->v.f = og_column_list_get_f64(col, row, i); break;
+          case OG_COL_F32: case OG_COL_F64:
+            it->kind = OG_XV_FLOAT;
+            it->v.f = og_column_list_get_f64(col, row, i);
+            it->f32 = col->elem == OG_COL_F32;
+            break;
           case OG_COL_DATE: it->kind = OG_XV_DATE; it->v.i = og_column_list_get_i64(col, row, i); break;
           case OG_COL_DATETIME: it->kind = OG_XV_DATETIME; it->v.i = og_column_list_get_i64(col, row, i); break;
           case OG_COL_STRING:
@@ -577,7 +585,12 @@ static bool pushable(const og_colspec *cs, const og_xval *v, og_cell *cell) {
     case OG_COL_I32: case OG_COL_I64: case OG_COL_U32: case OG_COL_U64: case OG_COL_F32: case OG_COL_F64:
       if (v->kind == OG_XV_INT) { cell->kind = OG_CELL_INT; cell->v.i = v->v.i; return true; }
       if (v->kind == OG_XV_UINT) { cell->kind = OG_CELL_UINT; cell->v.u = v->v.u; return true; }
-      if (v->kind == OG_XV_FLOAT) { cell->kind = OG_CELL_F64; cell->v.f = v->v.f; return true; }
+      if (v->kind == OG_XV_FLOAT) {
+        cell->kind = OG_CELL_F64;
+        /* an F32 column compares at its own precision (see og_xval.f32) */
+        cell->v.f = cs->type == OG_COL_F32 ? (double)(float)v->v.f : v->v.f;
+        return true;
+      }
       return false;
     case OG_COL_DATE:
       if (v->kind != OG_XV_DATE) return false;

@@ -31,6 +31,8 @@ typedef enum og_xkind {
 
 typedef struct og_xval {
   og_xkind kind;
+  bool f32;      /* FLOAT read from an F32 column: compared at f32 precision against
+                  * other floats, so `ratio = 0.1` matches a stored 0.1f */
   union {
     bool b;
     int64_t i;   /* INT; DATE = days; DATETIME = ms since the epoch (UTC) */

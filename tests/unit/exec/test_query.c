@@ -324,6 +324,14 @@ static void test_literal_filters(void **state) {
   /* R37 */
   M("$m.score > 1.5", "[{\"m.name\":\"m1\"},{\"m.name\":\"m3\"}]");
   M("$m.ratio <= 0.25", "[{\"m.name\":\"m2\"},{\"m.name\":\"m4\"}]");
+  /* F32 columns compare at f32 precision: a stored 0.1f equals 0.1 */
+  M("$m.ratio = 0.1", "[{\"m.name\":\"m4\"}]");
+  M("{ ratio: 0.1 }", "[{\"m.name\":\"m4\"}]");
+  M("$m.ratio > 0.1", "[{\"m.name\":\"m1\"},{\"m.name\":\"m2\"},{\"m.name\":\"m3\"}]");
+  XQ_EXPECT(&x, "query q() { match { $m: Metric  $m.name != \"x\"  $m.ratio < 0.1 } return { $m.name } }", NULL, false, "[]");
+  /* ...and so do in-memory filters (inside a negation) */
+  M("not { $m.ratio > 0.1 }", "[{\"m.name\":\"m4\"}]");
+  M("not { $m.ratio != 0.1 }", "[{\"m.name\":\"m4\"}]");
   M("{ score: 3.0 }", "[{\"m.name\":\"m3\"}]");
   M("{ count: 2 }", "[{\"m.name\":\"m2\"}]");
   M("$m.count >= 3", "[{\"m.name\":\"m3\"},{\"m.name\":\"m4\"}]");
