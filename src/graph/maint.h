@@ -33,7 +33,8 @@
  * Invariants:
  *  M1 cleanup never deletes an object referenced by a table entry of a
  *     retained version (version >= floor, and >= the table's floor) of any
- *     incarnation, nor an unreferenced object younger than the grace period.
+ *     incarnation, nor an unreferenced object younger than the grace period
+ *     or than any write intent ("intents/<ULID>", DESIGN.md §3.4).
  *  M2 floors are written (put) before the first delete; deletes remove data
  *     objects before descriptors, so a crash at any point leaves a state a
  *     rerun finishes.
