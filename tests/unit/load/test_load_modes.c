@@ -2,6 +2,8 @@
  * concurrency (spec/cases/data-cases.md D, engine-cases.md C-16..C-24). */
 #include "lfix.h"
 
+#include <pthread.h>
+
 #define O OG_LOAD_OVERWRITE
 #define A OG_LOAD_APPEND
 #define M OG_LOAD_MERGE
@@ -225,6 +227,45 @@ static void test_concurrent_loads(void **state) {
   lfix_free(&f);
 }
 
+/* Concurrent appends through one graph handle (the server's case): all land. */
+typedef struct ljob {
+  lfix *f;
+  int i;
+  og_status rc;
+} ljob;
+
+static void *load_thread(void *arg) {
+  ljob *j = arg;
+  char in[512];
+  snprintf(in, sizeof in,
+           "{\"type\":\"Person\",\"data\":{\"name\":\"T%da\"}}{\"type\":\"Person\",\"data\":{\"name\":\"T%db\"}}"
+           "{\"edge\":\"Knows\",\"from\":\"T%da\",\"to\":\"Alice\"}",
+           j->i, j->i, j->i);
+  og_error err = OG_ERROR_INIT;
+  lopts o = {.mode = A, .chunk = 1};
+  j->rc = lfix_load_opts(j->f, &o, in, NULL, &err);
+  return NULL;
+}
+
+static void test_threads(void **state) {
+  (void)state;
+  lfix f;
+  lfix_init(&f, FTEST_SCHEMA);
+  LOAD_OK(&f, O, FTEST_DATA);
+  enum { NT = 8 };
+  pthread_t th[NT];
+  ljob jobs[NT];
+  for (int i = 0; i < NT; i++) {
+    jobs[i] = (ljob){&f, i, OG_ERROR};
+    assert_int_equal(pthread_create(&th[i], NULL, load_thread, &jobs[i]), 0);
+  }
+  for (int i = 0; i < NT; i++) pthread_join(th[i], NULL);
+  for (int i = 0; i < NT; i++) assert_int_equal(jobs[i].rc, OG_OK);
+  assert_int_equal(lfix_rows(&f, "node:Person"), 4 + 2 * NT);
+  assert_int_equal(lfix_rows(&f, "edge:Knows"), 3 + NT);
+  lfix_free(&f);
+}
+
 /* Loads into a branch leave main alone. */
 static void test_branch(void **state) {
   (void)state;
@@ -301,6 +342,7 @@ int main(void) {
       cmocka_unit_test(test_concurrent_loads),
       cmocka_unit_test(test_branch),
       cmocka_unit_test(test_fault_sweep),
+      cmocka_unit_test(test_threads),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
