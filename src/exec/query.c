@@ -907,7 +907,10 @@ static og_status op_expand(xctx *c, const og_qir_op *op, xrows *io, const bool *
   OG_VEC(uint32_t) cur = OG_VEC_INIT;
   OG_VEC(uint32_t) nxt = OG_VEC_INIT;
   uint64_t *tmp = og_malloc((c->nslots ? c->nslots : 1) * sizeof *tmp);
-  if (!tmp) return oom(c);
+  if (!tmp) {
+    og_free(acc);
+    return oom(c);
+  }
   uint32_t maxh = op->max_hops ? op->max_hops : 1, minh = op->min_hops ? op->min_hops : 1;
   bool pulled = false;
   if (acc && maxh == 1 && io->n * 8 >= a.from->n) {
@@ -1634,7 +1637,7 @@ static og_status pushdown_filters(xctx *c, const og_qir_pipe *in, og_qir_pipe *o
   og_qir_op *ops = og_arena_alloc(&c->arena, in->n_ops * sizeof *ops);
   og_qir_pred *preds = og_arena_alloc(&c->arena, (scan->n_preds + in->n_ops) * sizeof *preds);
   if (!ops || !preds) return oom(c);
-  memcpy(preds, scan->preds, scan->n_preds * sizeof *preds);
+  if (scan->n_preds) memcpy(preds, scan->preds, scan->n_preds * sizeof *preds);
   size_t n = 1;
   for (size_t i = 1; i < in->n_ops; i++) {
     const og_qir_op *f = &in->ops[i];

@@ -280,8 +280,11 @@ og_status og_exec_export(og_snapshot *snap, const og_catalog *cat, const char *s
   og_schema *sch = NULL;
   og_status rc = OG_OK;
   if (schema_src) {
-    og_error ignore = OG_ERROR_INIT;
-    if (og_schema_parse(schema_src, schema_len, &sch, &ignore)) sch = NULL;
+    /* a stored schema always parses; only running out of memory can fail */
+    og_error perr = OG_ERROR_INIT;
+    og_status prc = og_schema_parse(schema_src, schema_len, &sch, &perr);
+    if (prc == OG_ENOMEM) return og_err_oom(err);
+    if (prc) sch = NULL;
   }
   for (size_t i = 0; i < ntables && !rc; i++) {
     if (!og_manifest_find(m, tables[i])) rc = og_err_set(err, OG_ENOTFOUND, "unknown export table '%s'", tables[i]);
