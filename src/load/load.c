@@ -45,6 +45,7 @@ typedef struct ltype {
   og_map umaps[MAX_UNIQUE];
   bool truncated;
   bool replaced_any;
+  bool probed[2];   /* overwrite: endpoints (from, to) resolved against committed rows */
   OG_VEC(deferred) deferred;
   og_arena darena;
 } ltype;
@@ -575,7 +576,11 @@ static og_status resolve_chunk(loader *L, ltype *T, og_error *err) {
       m++;
     }
     if (!m) continue;
-    bool probe = L->req->mode != OG_LOAD_OVERWRITE;
+    /* overwrite: a type not (yet) in the input is looked up among the
+     * committed rows; if it shows up later, recheck_committed_hits redoes
+     * those rows against the input's ids */
+    bool probe = L->req->mode != OG_LOAD_OVERWRITE || !N;
+    if (probe && L->req->mode == OG_LOAD_OVERWRITE) T->probed[side] = true;
     if (probe) {
       char key[320];
       snprintf(key, sizeof key, "node:%s", tname);
@@ -826,6 +831,38 @@ cleanup:
 
 /*==================== end of input ====================*/
 
+/* Overwrite only: endpoints that were found among the committed rows of a
+ * node type that the input turned out to replace. The edge table holds
+ * exactly this load's rows in input order, so it is scanned once. */
+static og_status recheck_committed_hits(loader *L, ltype *T, og_error *err) {
+  for (int side = 0; side < 2; side++) {
+    if (!T->probed[side]) continue;
+    const char *tname = side ? T->t->to_type : T->t->from_type;
+    ltype *N = find_loaded(L, "node", tname);
+    if (!N) continue;
+    uint32_t col = (uint32_t)(1 + side);
+    og_scan_opts so = {.cols = &col, .ncols = 1};
+    og_scan *sc = NULL;
+    const og_batch *b;
+    uint64_t row = 0;
+    og_status rc = og_table_scan(T->cur, &so, &sc, err);
+    while (!rc && !(rc = og_scan_next(sc, &b, err)) && b) {
+      for (size_t i = 0; i < og_batch_rows(b) && !rc; i++) {
+        size_t len;
+        const char *p = og_column_get_bytes(&b->cols[0], i, &len);
+        void *dummy;
+        row++;
+        if (og_map_get(&N->ids, p, len, &dummy)) continue;
+        rc = og_err_set(err, OG_ECONSTRAINT, "edge %s row %llu: %s '%.*s' not found in %s", T->t->name,
+                        (unsigned long long)row, side ? "dst" : "src", (int)(len > 300 ? 300 : len), p, tname);
+      }
+    }
+    og_scan_free(sc);
+    if (rc) return rc;
+  }
+  return OG_OK;
+}
+
 /* Endpoints that were not found while their chunk was written: nodes that
  * came later in the input, or (overwrite) types that never appeared and are
  * therefore looked up among the committed rows, in batches. */
@@ -836,6 +873,7 @@ static og_status check_deferred(loader *L, ltype *T, og_error *err) {
   size_t *lens = NULL;
   uint64_t *found = NULL;
   int8_t *state = NULL; /* 0 resolved, 1 probe from, 2 probe to, 3 missing */
+  const deferred *worst = NULL;
   if (!T->deferred.count) return OG_OK;
   keys = og_calloc(BLOCK, sizeof *keys);
   lens = og_calloc(BLOCK, sizeof *lens);
@@ -872,15 +910,19 @@ static og_status check_deferred(loader *L, ltype *T, og_error *err) {
       for (size_t i = 0; i < n; i++)
         if (state[i] == side) state[i] = found[k++] == UINT64_MAX ? 3 : 0;
     }
-    for (size_t i = 0; i < n && !rc; i++) {
+    /* entries are side-major within a chunk: report the first row (src
+     * before dst), not the first entry */
+    for (size_t i = 0; i < n; i++) {
       if (state[i] != 3) continue;
       const deferred *d = &T->deferred.items[base + i];
-      rc = at_record(og_err_set(err, OG_ECONSTRAINT, "edge %s row %llu: %s '%s' not found in %s", T->t->name,
-                                (unsigned long long)d->row, d->is_dst ? "dst" : "src", d->id,
-                                d->is_dst ? T->t->to_type : T->t->from_type),
-                     err, d->rec, d->line);
+      if (!worst || d->row < worst->row || (d->row == worst->row && !d->is_dst)) worst = d;
     }
   }
+  if (!rc && worst)
+    rc = at_record(og_err_set(err, OG_ECONSTRAINT, "edge %s row %llu: %s '%s' not found in %s", T->t->name,
+                              (unsigned long long)worst->row, worst->is_dst ? "dst" : "src", worst->id,
+                              worst->is_dst ? T->t->to_type : T->t->from_type),
+                   err, worst->rec, worst->line);
 cleanup:
   og_free(keys);
   og_free(lens);
@@ -985,7 +1027,9 @@ og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err
   for (size_t i = 0; i < L.types.count; i++) {
     ltype *T = L.types.items[i];
     if (!T->is_edge) continue;
-    if ((rc = check_deferred(&L, T, err)) || (rc = check_card(T, err))) goto cleanup;
+    if ((rc = check_deferred(&L, T, err)) || (rc = recheck_committed_hits(&L, T, err)) ||
+        (rc = check_card(T, err)))
+      goto cleanup;
   }
   if ((rc = fill_result(&L, out, err))) goto cleanup;
   out->manifest_version = og_snapshot_version(L.snap);
