@@ -120,11 +120,19 @@ int main(int argc, char **argv) {
          (unsigned long long)distinct2);
   printf("expected (edge-set semantics): paths2=%llu\n", (unsigned long long)paths2_set);
 
-  char dir[] = "/tmp/og-bench-trav-XXXXXX";
-  if (!mkdtemp(dir)) return 1;
+  /* OG_BENCH_KEEP=<dir>: load into <dir> once and reuse it on later runs */
+  const char *keep = getenv("OG_BENCH_KEEP");
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", keep ? keep : "/tmp/og-bench-trav-XXXXXX");
+  if (!keep && !mkdtemp(dir)) return 1;
   og_db *db = NULL;
   og_error err = OG_ERROR_INIT;
   const char *schema = "node Person { name: String @key }\nedge Knows: Person -> Person\n";
+  bool reuse = keep && og_db_open(&db, dir, OG_DB_READ_ONLY, &err) == OG_OK;
+  og_db_close(db);
+  db = NULL;
+  double load_ms = 0;
+  if (!reuse) {
   if (og_db_init(&db, dir, schema, strlen(schema), NULL, &err)) die("init", &err);
   og_buf jl = OG_BUF_INIT;
   for (long i = 0; i < N; i++) og_buf_printf(&jl, "{\"type\":\"Person\",\"data\":{\"name\":\"p%ld\"}}\n", i);
@@ -134,10 +142,11 @@ int main(int argc, char **argv) {
   og_load_result lr = {0};
   double t0 = now_ms();
   if (og_db_load_mem(db, &lo, jl.ptr, jl.len, &lr, &err)) die("load", &err);
-  double load_ms = now_ms() - t0;
+  load_ms = now_ms() - t0;
   og_load_result_dispose(&lr);
   og_buf_dispose(&jl);
   og_db_close(db);
+  }
   if (og_db_open(&db, dir, OG_DB_READ_ONLY, &err)) die("open", &err);
 
   const char *q2 = "query paths2() { match { $a: Person  $a knows $b  $b knows $c } return { count($c) as n } }";
@@ -154,9 +163,9 @@ int main(int argc, char **argv) {
   printf("distinct2FromNode0: value=%llu ok=%s first_ms=%.2f median_ms=%.2f cpu_median_ms=%.2f\n", (unsigned long long)td.value,
          td.value == distinct2 ? "yes" : "NO", td.first, td.median, td.cpu_median);
   og_db_close(db);
-  char cmd[200];
+  char cmd[4200];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (system(cmd)) return 1;
+  if (!keep && system(cmd)) return 1;
   free(src);
   free(dst);
   free(in);

@@ -30,6 +30,20 @@ void og_idtab_dispose(og_idtab *t) {
   memset(t, 0, sizeof *t);
 }
 
+/* Byte equality without a libc call: ids are short, and the call dominated. */
+static inline bool bytes_eq(const char *a, const char *b, size_t n) {
+  while (n >= 8) {
+    uint64_t x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if (x != y) return false;
+    a += 8, b += 8, n -= 8;
+  }
+  while (n--)
+    if (*a++ != *b++) return false;
+  return true;
+}
+
 uint32_t og_idtab_find(const og_idtab *t, const char *p, size_t n, uint64_t h) {
   size_t i = h & t->mask;
   uint64_t tag = h >> 32;
@@ -39,7 +53,7 @@ uint32_t og_idtab_find(const og_idtab *t, const char *p, size_t n, uint64_t h) {
     if (s >> 32 == tag) {
       uint32_t k = (uint32_t)s - 1;
       uint64_t a = t->offs.items[k], b = t->offs.items[k + 1];
-      if (b - a == n && (n == 0 || memcmp(t->blob.ptr + a, p, n) == 0)) return k;
+      if (b - a == n && bytes_eq(t->blob.ptr + a, p, n)) return k;
     }
     i = (i + 1) & t->mask;
   }
@@ -232,7 +246,7 @@ static og_status csr_build(og_table *edges, og_nodeidx *src, og_nodeidx *dst, og
       size_t ld = cd->offsets.items[r + 1] - cd->offsets.items[r];
       uint32_t s, d;
       /* edges usually arrive grouped by source: reuse the previous mapping */
-      if (ls == last_ls && ls && memcmp(ps, last_ps, ls) == 0) s = last_s;
+      if (ls == last_ls && ls && bytes_eq(ps, last_ps, ls)) s = last_s;
       else if (endpoint(src, gs, ps, ls, &s)) {
         rc = og_err_oom(err);
         goto cleanup;
