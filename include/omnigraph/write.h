@@ -73,6 +73,17 @@ og_status og_db_load(struct og_db *db, const og_load_opts *opts, og_load_read_fn
 og_status og_db_load_mem(struct og_db *db, const og_load_opts *opts, const char *data,
                          size_t len, og_load_result *out, og_error *err);
 
+/* ingest (spec data.md §4.4): load into `opts->branch`, first creating it
+ * from `from` (NULL → main) when it does not exist (that creation is its own
+ * commit, made even if the load then fails). *created_out (may be NULL)
+ * tells whether it was created. The CLI and HTTP default mode is merge. */
+og_status og_db_ingest(struct og_db *db, const og_load_opts *opts, const char *from,
+                       og_load_read_fn read, void *ctx, og_load_result *out, bool *created_out,
+                       og_error *err);
+og_status og_db_ingest_mem(struct og_db *db, const og_load_opts *opts, const char *from,
+                           const char *data, size_t len, og_load_result *out, bool *created_out,
+                           og_error *err);
+
 /*==================== mutations ====================*/
 
 typedef struct og_mutate_opts {

@@ -44,6 +44,41 @@ og_status og_db_load_mem(og_db *db, const og_load_opts *opts, const char *data, 
   return rc;
 }
 
+static og_status ensure_branch(og_db *db, const og_load_opts *opts, const char *from, bool *created,
+                               og_error *err) {
+  const char *branch = opts && opts->branch && *opts->branch ? opts->branch : OG_GRAPH_MAIN;
+  uint64_t v;
+  *created = false;
+  og_status rc = og_graph_head(db->graph, branch, &v, err);
+  if (rc != OG_ENOTFOUND) return rc;
+  if (err) og_err_clear(err);
+  rc = og_db_branch_create(db, branch, from, opts ? opts->actor : NULL, err);
+  if (rc == OG_EEXISTS) { /* a concurrent ingest created it first */
+    if (err) og_err_clear(err);
+    return OG_OK;
+  }
+  if (!rc) *created = true;
+  return rc;
+}
+
+og_status og_db_ingest(og_db *db, const og_load_opts *opts, const char *from, og_load_read_fn read,
+                       void *ctx, og_load_result *out, bool *created_out, og_error *err) {
+  bool created = false;
+  memset(out, 0, sizeof *out);
+  og_status rc = ensure_branch(db, opts, from, &created, err);
+  if (created_out) *created_out = created;
+  return rc ? rc : og_db_load(db, opts, read, ctx, out, err);
+}
+
+og_status og_db_ingest_mem(og_db *db, const og_load_opts *opts, const char *from, const char *data,
+                           size_t len, og_load_result *out, bool *created_out, og_error *err) {
+  bool created = false;
+  memset(out, 0, sizeof *out);
+  og_status rc = ensure_branch(db, opts, from, &created, err);
+  if (created_out) *created_out = created;
+  return rc ? rc : og_db_load_mem(db, opts, data, len, out, err);
+}
+
 og_status og_db_mutate(og_db *db, const char *gq_src, size_t gq_len, const og_mutate_opts *opts,
                        og_mutate_result *out, og_error *err) {
   og_mutate_opts dflt = {0};

@@ -183,20 +183,8 @@ static int cmd_ingest(int argc, char **argv) {
     rc = og_cli_fail(&err);
     goto cleanup;
   }
-  char *snap = NULL;
-  og_status st = og_db_snapshot_json(db, branch, &snap, &err);
-  og_string_free(snap);
-  if (st == OG_ENOTFOUND) {
-    /* --from only matters when the branch is created */
-    st = og_db_branch_create(db, branch, from, actor, &err);
-    if (st == OG_OK) created = true;
-  }
-  if (st != OG_OK && st != OG_EEXISTS) {
-    rc = og_cli_fail(&err);
-    goto cleanup;
-  }
   og_load_opts opts = {.branch = branch, .mode = mode, .actor = actor};
-  if (og_db_load(db, &opts, file_read, f, &res, &err)) {
+  if (og_db_ingest(db, &opts, from, file_read, f, &res, &created, &err)) {
     rc = og_cli_fail(&err);
     goto cleanup;
   }
