@@ -515,6 +515,27 @@ static void test_combined_unique(void **state) {
   og_db_close(db);
 }
 
+/* Both sides add the same (src, dst) under @unique(src, dst): a unique
+ * violation; without the constraint both edges are kept (truth table 22). */
+static void test_edge_unique(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_merge_result mr;
+  const char *sch = "node P { name: String @key }\n"
+                    "edge L: P -> P { @unique(src, dst) }\n";
+  og_db *db = fresh(sch, "{\"type\":\"P\",\"data\":{\"name\":\"a\"}}\n"
+                         "{\"type\":\"P\",\"data\":{\"name\":\"b\"}}\n");
+  OG_ASSERT_OK(og_db_branch_create(db, "f", NULL, NULL, &err), &err);
+  mutate(db, "f", "query q() { insert L { from: \"a\", to: \"b\" } }");
+  mutate(db, "main", "query q() { insert L { from: \"a\", to: \"b\" } }");
+  assert_int_equal(merge(db, "f", "main", &mr, &err), OG_ECONFLICT);
+  assert_non_null(strstr(mr.conflicts_json, "\"kind\":\"unique_violation\""));
+  assert_non_null(strstr(mr.conflicts_json, "unique constraint [dst, src]"));
+  assert_int_equal(rows(db, "main", "edge:L"), 1);
+  og_merge_result_dispose(&mr);
+  og_db_close(db);
+}
+
 /* Every column type survives a row-level merge (blobs, lists, vectors,
  * dates...) and renders in diff JSON (I-08). */
 static void test_all_types(void **state) {
@@ -896,6 +917,7 @@ int main(void) {
       cmocka_unit_test(test_all_conflicts_reported),
       cmocka_unit_test(test_combined_unique),
       cmocka_unit_test(test_all_types),
+      cmocka_unit_test(test_edge_unique),
       cmocka_unit_test(test_schema_difference),
       cmocka_unit_test(test_schema_change_on_branch),
       cmocka_unit_test(test_merge_base),
