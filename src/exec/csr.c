@@ -147,6 +147,9 @@ static og_status nodeidx_build(og_table *t, og_nodeidx **out, og_error *err) {
       n->n++;
     }
   }
+  n->bytes = sizeof *n + live * sizeof *n->rowids + n->nrowid * sizeof *n->by_rowid +
+             (n->ids.mask + 1) * sizeof *n->ids.slots + n->ids.blob.cap +
+             n->ids.offs.cap * sizeof *n->ids.offs.items + n->ids.hashes.cap * sizeof *n->ids.hashes.items;
   *out = n;
   n = NULL;
 cleanup:
@@ -306,6 +309,8 @@ static og_status csr_build(og_table *edges, og_nodeidx *src, og_nodeidx *dst, og
   if ((rc = dedup(g->out_off, g->out_tgt, g->nsrc, g->ndst, g->same, &g->out_any, err)) ||
       (rc = dedup(g->in_off, g->in_tgt, g->ndst, g->nsrc, g->same, &g->in_any, err)))
     goto cleanup;
+  g->bytes = sizeof *g + (g->nsrc + g->ndst + 2) * (sizeof *g->out_off + 1) +
+             2 * g->nedges * sizeof *g->out_tgt;
 cleanup:
   og_scan_free(sc);
   og_idtab_dispose(&gsrc);
@@ -330,6 +335,7 @@ static void csr_free(og_csr *g) {
 /*==================== cache ====================*/
 
 #define XCACHE_MAX_UNUSED 16
+#define XCACHE_MAX_BYTES ((size_t)256 << 20)
 
 struct og_xcache {
   pthread_mutex_t lock;
@@ -368,13 +374,19 @@ void og_xcache_get_stats(og_xcache *c, og_xcache_stats *out) {
   pthread_mutex_lock(&c->lock);
   *out = c->stats;
   out->entries = c->nodeidx.count + c->csr.count;
+  out->bytes = 0;
+  size_t pos = 0;
+  og_map_entry *e;
+  while ((e = og_map_next(&c->csr, &pos))) out->bytes += ((og_csr *)e->value)->bytes;
+  pos = 0;
+  while ((e = og_map_next(&c->nodeidx, &pos))) out->bytes += ((og_nodeidx *)e->value)->bytes;
   pthread_mutex_unlock(&c->lock);
 }
 
 /* Drop least recently used unreferenced entries beyond the budget (lock held). */
 static void evict(og_xcache *c) {
   for (;;) {
-    size_t unused = 0, pos = 0;
+    size_t unused = 0, unused_bytes = 0, pos = 0;
     og_map_entry *e, *victim = NULL;
     bool victim_csr = false;
     uint64_t oldest = UINT64_MAX;
@@ -382,6 +394,7 @@ static void evict(og_xcache *c) {
       og_csr *g = e->value;
       if (g->refs) continue;
       unused++;
+      unused_bytes += g->bytes;
       if (g->last_use < oldest) oldest = g->last_use, victim = e, victim_csr = true;
     }
     pos = 0;
@@ -389,9 +402,12 @@ static void evict(og_xcache *c) {
       og_nodeidx *n = e->value;
       if (n->refs) continue;
       unused++;
+      unused_bytes += n->bytes;
       if (n->last_use < oldest) oldest = n->last_use, victim = e, victim_csr = false;
     }
-    if (unused <= XCACHE_MAX_UNUSED || !victim) return;
+    /* the last unused entry stays, however large: a graph bigger than the
+     * budget still gets its adjacency reused by the next query */
+    if ((unused <= XCACHE_MAX_UNUSED && unused_bytes <= XCACHE_MAX_BYTES) || unused <= 1 || !victim) return;
     void *v;
     if (victim_csr) {
       og_csr *g = victim->value;

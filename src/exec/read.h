@@ -10,7 +10,8 @@
  *    on first use and cached in an og_xcache keyed by the descriptor keys of
  *    the edge table and its endpoint node tables: a new version of any of
  *    them simply misses. Cached entries are immutable and refcounted; the
- *    cache is thread-safe (own mutex) and bounded (LRU over unused entries).
+ *    cache is thread-safe (own mutex) and bounded: unused entries are
+ *    dropped least recently used first beyond 16 entries or 256 MiB.
  *  - Results own all their memory (one arena); strings are copied out of
  *    table batches before the query's tables are released.
  *  - Search operators (nearest / bm25 / rrf / search / fuzzy / match_text)
@@ -85,6 +86,7 @@ void og_xcache_free(void *cache); /* matches og_db.exec_cache_free */
 typedef struct og_xcache_stats {
   uint64_t nodeidx_builds, nodeidx_hits, csr_builds, csr_hits;
   size_t entries;
+  size_t bytes; /* memory held by cached entries */
 } og_xcache_stats;
 void og_xcache_get_stats(og_xcache *c, og_xcache_stats *out);
 

@@ -44,6 +44,7 @@ typedef struct og_nodeidx {
   uint32_t *by_rowid; /* nrowid */
   size_t nrowid;
   og_idtab ids;
+  size_t bytes;       /* memory held (cache budget) */
   int refs;
   uint64_t last_use;
 } og_nodeidx;
@@ -60,6 +61,7 @@ typedef struct og_csr {
   uint32_t *in_tgt;       /* nedges (src space) */
   uint8_t *out_any;       /* nsrc: the node has at least one out edge (before dedup) */
   uint8_t *in_any;        /* ndst */
+  size_t bytes;
   int refs;
   uint64_t last_use;
 } og_csr;

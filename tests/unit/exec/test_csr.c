@@ -69,6 +69,7 @@ static void test_cache_is_bounded(void **state) {
   stats(&x, &s);
   assert_int_equal(s.csr_builds, 40);
   assert_true(s.entries <= 17);
+  assert_true(s.bytes > 0 && s.bytes < (size_t)1 << 20);
   xq_dispose(&x);
 }
 
