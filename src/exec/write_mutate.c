@@ -626,7 +626,7 @@ static og_status check_unique(mctx *M, mtable *T, og_error *err) {
         if (v->kind == OG_V_NULL || !value_cell(v, &preds[k].lit)) skip = true;
         preds[k].col = (uint32_t)s->table_cols[k];
         preds[k].op = OG_CMP_EQ;
-        if (k) og_buf_puts(&M->tmp, ", ");
+        if (k) og_buf_putc(&M->tmp, '\x1f'); /* map key; shown as ", " */
         og_write_value_key(v, &M->tmp);
       }
       if (skip) continue;
@@ -640,12 +640,22 @@ static og_status check_unique(mctx *M, mtable *T, og_error *err) {
         cl += (size_t)snprintf(cols + cl, sizeof cols - (cl < sizeof cols ? cl : sizeof cols), "%s%s",
                                k ? ", " : "", s->cols[k]);
       const char *lp = s->ncols > 1 ? "(" : "", *rp = s->ncols > 1 ? ")" : "";
+      char shown[320];
+      size_t sl = 0;
+      for (size_t k = 0; k < M->tmp.len && sl + 3 < sizeof shown; k++) {
+        if (M->tmp.ptr[k] == '\x1f') {
+          shown[sl++] = ',';
+          shown[sl++] = ' ';
+        } else {
+          shown[sl++] = M->tmp.ptr[k];
+        }
+      }
+      shown[sl] = '\0';
       void *prev;
       if (og_map_get(&seen, M->tmp.ptr, M->tmp.len, &prev)) {
         const prow *o = prev;
-        rc = og_err_set(err, OG_ECONSTRAINT, "@unique violation on %s.%s%s%s: value '%.*s' is used by '%s' and '%s'",
-                        T->t->name, lp, cols, rp, (int)(M->tmp.len > 300 ? 300 : M->tmp.len), M->tmp.ptr,
-                        o->id, r->id);
+        rc = og_err_set(err, OG_ECONSTRAINT, "@unique violation on %s.%s%s%s: value '%s' is used by '%s' and '%s'",
+                        T->t->name, lp, cols, rp, shown, o->id, r->id);
         break;
       }
       if (og_map_put(&seen, M->tmp.ptr, M->tmp.len, r)) {
@@ -664,9 +674,8 @@ static og_status check_unique(mctx *M, mtable *T, og_error *err) {
           void *dummy;
           if (og_map_get(&T->by_id, id, len, &dummy)) continue; /* replaced or deleted here */
           rc = og_err_set(err, OG_ECONSTRAINT,
-                          "@unique violation on %s.%s%s%s: value '%.*s' already used by '%.*s'", T->t->name,
-                          lp, cols, rp, (int)(M->tmp.len > 300 ? 300 : M->tmp.len), M->tmp.ptr,
-                          (int)(len > 300 ? 300 : len), id);
+                          "@unique violation on %s.%s%s%s: value '%s' already used by '%.*s'", T->t->name,
+                          lp, cols, rp, shown, (int)(len > 300 ? 300 : len), id);
           break;
         }
       }

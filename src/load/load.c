@@ -322,7 +322,7 @@ static og_status check_unique(loader *L, ltype *T, uint64_t row, og_error *err) 
       const og_value *v = &T->vals[s->table_cols[k]];
       if (v->kind == OG_V_NULL) has_null = true;
       else {
-        if (k) og_buf_puts(&L->tmp, ", ");
+        if (k) og_buf_putc(&L->tmp, '\x1f'); /* unit separator: "a, b"+"c" != "a"+"b, c" */
         og_write_value_key(v, &L->tmp);
       }
     }
@@ -330,15 +330,20 @@ static og_status check_unique(loader *L, ltype *T, uint64_t row, og_error *err) 
     if (L->tmp.oom) return og_err_oom(err);
     void *prev;
     if (og_map_get(&T->umaps[u], L->tmp.ptr, L->tmp.len, &prev)) {
-      og_buf cols = OG_BUF_INIT;
+      og_buf cols = OG_BUF_INIT, val = OG_BUF_INIT;
       for (size_t k = 0; k < s->ncols; k++) og_buf_printf(&cols, "%s%s", k ? ", " : "", s->cols[k]);
+      for (size_t k = 0; k < L->tmp.len; k++) {
+        if (L->tmp.ptr[k] == '\x1f') og_buf_puts(&val, ", ");
+        else og_buf_putc(&val, L->tmp.ptr[k]);
+      }
       og_status rc = og_err_set(err, OG_ECONSTRAINT,
                                 "@unique violation on %s.%s%s%s: value '%.*s' appears in rows %llu and %llu",
                                 T->t->name, s->ncols > 1 ? "(" : "", cols.ptr ? cols.ptr : "",
-                                s->ncols > 1 ? ")" : "", (int)(L->tmp.len > 300 ? 300 : L->tmp.len),
-                                L->tmp.ptr, (unsigned long long)((uintptr_t)prev - 1),
+                                s->ncols > 1 ? ")" : "", (int)(val.len > 300 ? 300 : val.len),
+                                val.ptr ? val.ptr : "", (unsigned long long)((uintptr_t)prev - 1),
                                 (unsigned long long)(row - 1));
       og_buf_dispose(&cols);
+      og_buf_dispose(&val);
       return rc;
     }
     if (og_map_put(&T->umaps[u], L->tmp.ptr, L->tmp.len, (void *)(uintptr_t)row)) return og_err_oom(err);
