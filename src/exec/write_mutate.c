@@ -33,6 +33,7 @@ typedef struct mtable {
   int *prop_col;
   OG_VEC(prow *) rows; /* first-touch order */
   og_map by_id;        /* id → prow* */
+  bool read_dep;       /* an edge insert relied on a committed row of this table */
 } mtable;
 
 typedef struct mctx {
@@ -156,6 +157,7 @@ static og_status node_exists(mctx *M, const char *type_name, const char *id, siz
   uint64_t rid;
   if ((rc = find_id(N, id, len, &p, &rid, err))) return rc;
   *out = p ? !p->deleted : rid != NONE;
+  if (!p && rid != NONE) N->read_dep = true;
   return OG_OK;
 }
 
@@ -854,6 +856,12 @@ og_status og_exec_mutate(const og_mutate_req *req, og_mutate_result *out, og_err
   out->affected_edges = M.affected_edges;
   out->manifest_version = og_snapshot_version(M.snap);
   if (!any) goto cleanup;
+  /* endpoints found among committed rows must still be there at commit: a
+   * concurrent change of those node tables is a conflict (tables this
+   * mutation changes itself keep their own staging) */
+  for (size_t i = 0; i < M.tables.count; i++)
+    if (M.tables.items[i]->read_dep && (rc = og_graph_write_expect(w, M.tables.items[i]->key, err)))
+      goto cleanup;
   if (req->before_commit) req->before_commit(req->hook_ctx);
   og_commit_opts co = {.operation = "mutation", .actor = req->actor};
   if ((rc = og_graph_commit(w, &co, &committed, err))) goto cleanup;

@@ -1045,6 +1045,14 @@ og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err
     if ((rc = og_graph_write_stage(L.w, T->key, T->cur, flags, err))) goto cleanup;
   }
   if (req->before_commit) req->before_commit(req->hook_ctx);
+  /* node tables that resolved endpoints from committed rows are read
+   * dependencies: a concurrent change of their rows is a conflict */
+  {
+    size_t pos = 0;
+    og_map_entry *pe;
+    while ((pe = og_map_next(&L.probes, &pos)))
+      if ((rc = og_graph_write_expect(L.w, pe->key, err))) goto cleanup;
+  }
   og_commit_opts co = {.operation = "load", .actor = req->actor};
   if ((rc = og_graph_commit(L.w, &co, &committed, err))) goto cleanup;
   out->committed = true;

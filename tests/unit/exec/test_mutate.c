@@ -260,6 +260,15 @@ static void test_concurrency(void **state) {
   r.params = "{\"name\":\"Gus\",\"age\":3}";
   assert_int_equal(mfix_run(&f, MQ, &o, NULL, &err), OG_ECONFLICT);
   assert_non_null(strstr(err.message, "refresh and retry"));
+  /* an edge to a committed node racing the deletion of that node: conflict,
+   * never a dangling edge */
+  r = (race){&f, MQ, "remove_person", "{\"name\":\"Charlie\"}"};
+  o = (mopts){.name = "add_friend", .params = "{\"from\":\"Diana\",\"to\":\"Charlie\"}", .hook = racer, .hook_ctx = &r};
+  assert_int_equal(mfix_run(&f, MQ, &o, NULL, &err), OG_ECONFLICT);
+  assert_non_null(strstr(err.details, "node:Person"));
+  char *d = mfix_dump(&f, "edge:Knows", "src,dst");
+  assert_null(strstr(d, "Charlie"));
+  og_free(d);
   mfix_free(&f);
 }
 

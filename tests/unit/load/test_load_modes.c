@@ -224,6 +224,12 @@ static void test_concurrent_loads(void **state) {
   assert_int_equal(lfix_load_opts(&f, &o, "{\"type\":\"Person\",\"data\":{\"name\":\"Solo\"}}", NULL, &err), OG_ECONFLICT);
   assert_non_null(strstr(err.details, "node:Person"));
   assert_int_equal(lfix_rows(&f, "node:Person"), 11);
+  /* edges resolved against committed persons, racing a change of Person */
+  r = (race){&f, A, "{\"type\":\"Person\",\"data\":{\"name\":\"Late\"}}"};
+  o.mode = A;
+  assert_int_equal(lfix_load_opts(&f, &o, "{\"edge\":\"Knows\",\"from\":\"Alice\",\"to\":\"Diana\"}", NULL, &err),
+                   OG_ECONFLICT);
+  assert_int_equal(lfix_rows(&f, "edge:Knows"), 4);
   lfix_free(&f);
 }
 
