@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "api/api_int.h"
@@ -757,6 +758,56 @@ static void test_race_two_processes(void **state) {
   og_string_free(report);
 }
 
+/* Two merges into main at the same time from two handles (threads): both
+ * commit, one after recomputing; main has both branches' rows. */
+typedef struct mthread {
+  const char *uri, *branch;
+  og_status rc;
+  og_merge_outcome outcome;
+} mthread;
+
+static void *merge_thread(void *arg) {
+  mthread *m = arg;
+  og_error e = OG_ERROR_INIT;
+  og_db *d = NULL;
+  og_merge_result r;
+  m->rc = og_db_open(&d, m->uri, 0, &e);
+  if (m->rc == OG_OK) {
+    m->rc = og_db_branch_merge(d, m->branch, "main", NULL, &r, &e);
+    m->outcome = r.outcome;
+    og_merge_result_dispose(&r);
+  }
+  og_db_close(d);
+  return NULL;
+}
+
+static void test_concurrent_merges(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_db *db = fresh(S0, BASE);
+  char uri[4096];
+  snprintf(uri, sizeof uri, "%s/g%d", tmp, seq - 1);
+  OG_ASSERT_OK(og_db_branch_create(db, "a", NULL, NULL, &err), &err);
+  OG_ASSERT_OK(og_db_branch_create(db, "b", NULL, NULL, &err), &err);
+  mutate(db, "a", "query q() { insert Person { name: \"A\", age: 1 } update Person set { age: 2 } where name = \"Bob\" }");
+  mutate(db, "b", "query q() { insert Person { name: \"B\", age: 1 } update Person set { age: 3 } where name = \"Diana\" }");
+  mutate(db, "main", "query q() { insert Person { name: \"M\", age: 1 } }");
+  og_db_close(db);
+  mthread t[2] = {{uri, "a", OG_OK, 0}, {uri, "b", OG_OK, 0}};
+  pthread_t th[2];
+  for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, merge_thread, &t[i]);
+  for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+  assert_int_equal(t[0].rc, OG_OK);
+  assert_int_equal(t[1].rc, OG_OK);
+  assert_int_equal(t[0].outcome, OG_MERGE_MERGED);
+  assert_int_equal(t[1].outcome, OG_MERGE_MERGED);
+  OG_ASSERT_OK(og_db_open(&db, uri, 0, &err), &err);
+  assert_int_equal(rows(db, "main", "node:Person"), 7);
+  assert_int_equal(prop(db, "main", "node:Person", "Bob", "age"), 2);
+  assert_int_equal(prop(db, "main", "node:Person", "Diana", "age"), 3);
+  og_db_close(db);
+}
+
 /*==================== diff ====================*/
 
 static void test_diff(void **state) {
@@ -922,6 +973,7 @@ int main(void) {
       cmocka_unit_test(test_schema_change_on_branch),
       cmocka_unit_test(test_merge_base),
       cmocka_unit_test(test_race_two_processes),
+      cmocka_unit_test(test_concurrent_merges),
       cmocka_unit_test(test_diff),
       cmocka_unit_test(test_delta_cost),
       cmocka_unit_test(test_branch_lifecycle),
