@@ -126,8 +126,8 @@ og_status og_jsonl_next_raw(og_jsonl *r, const char **p_out, size_t *n_out, og_e
       if (n == 0) n = len - r->pos; /* truncated at end of input: the parser explains */
       r->record_no++;
       r->record_line = r->line;
-      for (size_t i = 0; i < n; i++)
-        if (d[r->pos + i] == '\n') r->line++;
+      for (const char *q = d + r->pos, *e = q + n; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
+        r->line++;
       *p_out = d + r->pos;
       *n_out = n;
       r->pos += n;
