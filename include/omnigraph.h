@@ -124,6 +124,7 @@ void og_string_free(char *s);
 #include "omnigraph/write.h"
 #include "omnigraph/merge.h"
 #include "omnigraph/maint.h"
+#include "omnigraph/recovery.h"
 
 #ifdef __cplusplus
 extern "C" {

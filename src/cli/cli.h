@@ -24,6 +24,7 @@ extern const og_cli_command og_cli_write_commands[]; /* cmd_write.c: load, mutat
 extern const og_cli_command og_cli_read_commands[];  /* cmd_read.c: query, export */
 extern const og_cli_command og_cli_merge_commands[]; /* cmd_merge.c: branch merge, diff */
 extern const og_cli_command og_cli_maint_commands[]; /* cmd_maint.c: optimize, schema apply, cleanup */
+extern const og_cli_command og_cli_recovery_commands[]; /* cmd_recovery.c: recovery list/intents/run */
 
 const char *og_cli_version(void);
 /* Print "Error: <message>" (plus " at line L, column C" when known) and return

@@ -10,7 +10,8 @@
 
 static const og_cli_command *const command_tables[] = {og_cli_commands, og_cli_graph_commands,
                                                        og_cli_write_commands, og_cli_read_commands,
-                                                       og_cli_maint_commands, og_cli_merge_commands};
+                                                       og_cli_maint_commands, og_cli_merge_commands,
+                                                       og_cli_recovery_commands};
 #define FOREACH_COMMAND(c)                                                              \
   for (size_t t_ = 0; t_ < sizeof command_tables / sizeof command_tables[0]; t_++)     \
     for (const og_cli_command *c = command_tables[t_]; c->name; c++)

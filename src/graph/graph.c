@@ -364,6 +364,9 @@ og_status og_graph_open(og_store *st, unsigned flags, og_graph **out, og_error *
   rc = graph_new(st, flags, out, err);
   if (rc == OG_OK) og_graph_cache_head(*out, OG_GRAPH_MAIN, h.m);
   ghead_dispose(&h);
+  /* resolve what crashed writers left (best effort: a failure leaves the
+   * intents for the next open; a read-only open never writes) */
+  if (rc == OG_OK && !(flags & OG_GRAPH_READ_ONLY)) (void)og_graph_recover(st, NULL, NULL, NULL);
   return rc;
 }
 
@@ -774,7 +777,8 @@ og_status og_graph_init(og_store *st, const og_graph_init_opts *opts, og_graph *
   og_manifest *m = NULL;
   og_buf key = OG_BUF_INIT, body = OG_BUF_INIT, skey = OG_BUF_INIT, tmp = OG_BUF_INIT;
   og_error local = OG_ERROR_INIT;
-  bool ex = false;
+  og_gintent *intent = NULL;
+  bool ex = false, committed = false;
   char sha[65];
   if (out) *out = NULL;
   if (!opts || (opts->ntables && !opts->tables))
@@ -788,6 +792,20 @@ og_status og_graph_init(og_store *st, const og_graph_init_opts *opts, og_graph *
   if (ex) {
     rc = og_err_set(err, OG_EEXISTS, "graph already initialized in %s", og_store_describe(st));
     goto cleanup;
+  }
+  /* leftovers of an init that crashed before its commit */
+  (void)og_graph_recover(st, NULL, NULL, NULL);
+  {
+    /* the schema object is named in the intent when this init creates it */
+    uint64_t sz;
+    og_sha256_hex(opts->schema ? opts->schema : "", opts->schema_len, sha);
+    og_buf_printf(&tmp, OG_GK_SCHEMA "%s", sha);
+    if (tmp.oom) { rc = og_err_oom(err); goto cleanup; }
+    og_status hr = og_store_head(st, tmp.ptr, &sz, NULL);
+    if ((rc = og_gintent_begin(st, "init", OG_GRAPH_MAIN, 1, 0, hr == OG_OK ? NULL : tmp.ptr,
+                               &intent, err)) != OG_OK)
+      goto cleanup;
+    og_buf_clear(&tmp);
   }
   if ((rc = put_schema(st, opts->schema, opts->schema_len, sha, &skey, err)) != OG_OK) goto cleanup;
   if (!(m = og_manifest_new())) { rc = og_err_oom(err); goto cleanup; }
@@ -834,6 +852,9 @@ og_status og_graph_init(og_store *st, const og_graph_init_opts *opts, og_graph *
     goto cleanup;
   }
   if ((rc = OG_FAILPOINT(OG_FP_GRAPH_INIT_AFTER_TABLES, err)) != OG_OK) goto cleanup;
+  m->commit.time_ms = og_now_ms(); /* not older than the tables (intent.c) */
+  m->commit.intent = og_manifest_strdup(m, intent->id);
+  if (!m->commit.intent) { rc = og_err_oom(err); goto cleanup; }
   if ((rc = og_manifest_encode(m, &body, err)) != OG_OK) goto cleanup;
   rc = og_graph_publish(st, key.ptr, &body, m->commit.commit_id, err);
   if (rc == OG_EEXISTS) {
@@ -842,6 +863,7 @@ og_status og_graph_init(og_store *st, const og_graph_init_opts *opts, og_graph *
     goto cleanup;
   }
   if (rc != OG_OK) goto cleanup;
+  committed = true;
   /* committed: later steps are best effort and never turn success into failure */
   (void)OG_FAILPOINT(OG_FP_GRAPH_INIT_AFTER_COMMIT, &local);
   og_buf_clear(&tmp);
@@ -852,8 +874,11 @@ og_status og_graph_init(og_store *st, const og_graph_init_opts *opts, og_graph *
     og_buf_dispose(&rec);
   }
   og_graph_write_hint(st, OG_GRAPH_MAIN, 1, 1);
+  og_gintent_end(st, intent, true);
+  intent = NULL;
   if (out) rc = graph_new(st, 0, out, err);
 cleanup:
+  og_gintent_end(st, intent, committed);
   og_manifest_free(m);
   og_buf_dispose(&key);
   og_buf_dispose(&body);
@@ -878,8 +903,9 @@ og_status og_graph_branch_create(og_graph *g, const char *name, const char *sour
   og_ghead top = {0};
   og_buf key = OG_BUF_INIT, body = OG_BUF_INIT, rec = OG_BUF_INIT, rkey = OG_BUF_INIT;
   og_error local = OG_ERROR_INIT;
+  og_gintent *intent = NULL;
   uint64_t hg = 0, hv = 0, gen = 0;
-  bool hint = false;
+  bool hint = false, committed = false;
   if ((rc = check_writable(g, err)) != OG_OK) return rc;
   if (!og_graph_branch_name_valid(name))
     return og_err_set(err, OG_EINVAL, "invalid branch name '%s'", name ? name : "(null)");
@@ -910,6 +936,10 @@ og_status og_graph_branch_create(og_graph *g, const char *name, const char *sour
     rc = og_err_oom(err);
     goto cleanup;
   }
+  /* two objects (record, then version 1): the intent names the record */
+  if ((rc = og_gintent_begin(g->st, "branch_create", name, gen, src->m->version, rkey.ptr,
+                             &intent, err)) != OG_OK)
+    goto cleanup;
   rc = og_store_put_if_absent(g->st, rkey.ptr, rec.ptr, rec.len, err);
   if (rc == OG_EEXISTS) { og_err_clear(err); rc = OG_OK; }
   if (rc != OG_OK) goto cleanup;
@@ -929,6 +959,7 @@ og_status og_graph_branch_create(og_graph *g, const char *name, const char *sour
   c->actor = og_manifest_strdup(m, actor ? actor : "");
   c->operation = og_manifest_strdup(m, "branch_create");
   c->message = NULL;
+  c->intent = og_manifest_strdup(m, intent->id);
   c->time_ms = og_now_ms();
   c->nparents = 1;
   c->parents[0].commit_id = og_manifest_strdup(m, sm->commit.commit_id);
@@ -947,6 +978,7 @@ og_status og_graph_branch_create(og_graph *g, const char *name, const char *sour
     goto cleanup;
   }
   if (rc != OG_OK) goto cleanup;
+  committed = true;
   (void)OG_FAILPOINT(OG_FP_GRAPH_BRANCH_CREATE_AFTER_PUT, &local);
   og_graph_write_hint(g->st, name, gen, 1);
   og_graph_cache_drop(g, name);
@@ -954,6 +986,7 @@ og_status og_graph_branch_create(og_graph *g, const char *name, const char *sour
   bs->gen = gen;
   bs->known_head = 1;
 cleanup:
+  og_gintent_end(g->st, intent, committed);
   pthread_mutex_unlock(&bs->mu);
   og_snapshot_free(src);
   og_manifest_free(m);
@@ -1006,6 +1039,7 @@ og_status og_graph_branch_delete(og_graph *g, const char *name, const char *acto
     c->commit_id = og_manifest_strdup(m, ulid);
     c->actor = og_manifest_strdup(m, actor ? actor : "");
     c->operation = og_manifest_strdup(m, "branch_delete");
+    c->intent = NULL; /* one object: no intent */
     c->message = NULL;
     c->time_ms = og_now_ms();
     if (!m->key || !c->parents[0].commit_id || !c->parents[0].branch || !c->commit_id ||

@@ -45,7 +45,8 @@
  *     not waste optimistic retries on each other.
  *
  * API changes after first publication are noted here:
- *  (none yet)
+ *  - og_commit_info.intent; write intents and recovery (section at the end);
+ *    og_graph_verify reports leftover intents and orphan objects as warnings.
  */
 #ifndef OG_GRAPH_H
 #define OG_GRAPH_H
@@ -85,6 +86,7 @@ typedef struct og_commit_info {
   uint64_t time_ms;
   char *operation;          /* "init", "load", "mutation", "merge", ... */
   char *message;            /* NULL when none */
+  char *intent;             /* ULID of the write intent that made this commit, NULL when none */
 } og_commit_info;
 
 typedef struct og_manifest {
@@ -273,5 +275,83 @@ void og_graph_write_free(og_graph_write *w); /* abandons an uncommitted write; N
  * {"ok":bool,"manifests":n,"descriptors":n,"problems":[{"key":..,"problem":..}]}.
  * OG_ECORRUPT when any problem was found, OG_OK otherwise. */
 og_status og_graph_verify(og_store *st, og_buf *report, og_error *err);
+
+/*==================== write intents and recovery ====================*/
+/* DESIGN.md §3.4, docs/durability.md. Every multi-object writer of this
+ * layer (og_graph_write_begin, og_graph_init, og_graph_branch_create)
+ * first writes an intent "intents/<ULID>" {operation, branch, generation,
+ * base version, owner {host, boot id, pid, process start, lease expiry}}
+ * and deletes it after its commit; an abandoned write rewrites it as
+ * "abandoned". Every object a write creates is younger than its intent (table
+ * objects are ULID-named); non-ULID objects it creates (a schema object, a
+ * branch record) are named in the intent before they are created.
+ *
+ * R1 Recovery touches only intents whose owner is gone: abandoned, the pid
+ *    not running on this host (or a different process start / boot), this
+ *    process but no longer in progress, or a lease expired for another host.
+ * R2 It deletes table objects no manifest references whose ULID time lies in
+ *    [oldest dead intent, min(now, oldest live intent) - skew): nothing a live
+ *    writer made or will make is in that range. An intent is resolved (audit
+ *    record "recovery/<intent ULID>", then the intent deleted) only when no
+ *    object of it can lie beyond that range; otherwise it is deferred (its
+ *    orphans so far are still deleted).
+ * R3 Rolled forward when a manifest names the intent (commit.intent): the
+ *    head hint is refreshed; otherwise rolled back. Either way the graph
+ *    state does not change: recovery only removes unreferenced objects.
+ * R4 Idempotent: the intent is deleted last and the audit key is the
+ *    intent's id, so a crash anywhere in recovery is finished by the next.
+ * A read-only open never recovers. */
+#define OG_INTENT_LEASE_MS (10ull * 60ull * 1000ull) /* env OMNIGRAPH_INTENT_LEASE_MS */
+#define OG_RECOVERY_SKEW_MS 1000ull /* env OMNIGRAPH_RECOVERY_SKEW_MS */
+#define OG_RECOVERY_ACTOR "omnigraph:recovery"
+
+typedef struct og_recover_opts {
+  uint64_t skew_ms;          /* clock skew allowance; 0 = default/env, UINT64_MAX = none */
+} og_recover_opts;
+
+typedef struct og_recover_result {
+  size_t live;               /* intents of running writers (untouched) */
+  size_t rolled_forward, rolled_back;
+  size_t deferred;           /* dead intents kept because a live writer overlaps */
+  size_t objects_removed;
+} og_recover_result;
+
+/* Resolve the intents of dead writers (og_graph_open does this for a
+ * read-write handle, best effort; cleanup may call it). Steady state (no
+ * intent): one list. With a dead intent: waits skew_ms, lists "t/" and reads
+ * the manifests committed since the oldest dead intent. */
+og_status og_graph_recover(og_store *st, const og_recover_opts *opts, og_recover_result *out,
+                           og_error *err);
+
+typedef struct og_recovery_record {
+  char *id;                  /* the intent's ULID (key "recovery/<id>") */
+  char *outcome;             /* "rolled_forward" | "rolled_back" */
+  char *operation;           /* the intent's operation ("write", "init", "branch_create") */
+  char *branch;
+  uint64_t time_ms;          /* when it was resolved */
+  size_t objects_removed;
+  char *json;                /* the whole record (compact JSON, sorted keys) */
+} og_recovery_record;
+typedef struct og_recovery_list {
+  og_recovery_record *items; /* by intent id (chronological) */
+  size_t count;
+} og_recovery_list;
+og_status og_graph_recovery_list(og_store *st, og_recovery_list *out, og_error *err);
+void og_recovery_list_dispose(og_recovery_list *l);
+
+typedef struct og_intent_info {
+  char *id;
+  bool live;                 /* its owner is running (R1) */
+  char *reason;              /* why it is judged live or dead */
+  char *json;                /* the intent ("null" when unreadable) */
+} og_intent_info;
+typedef struct og_intent_list {
+  og_intent_info *items;
+  size_t count;
+} og_intent_list;
+/* Intents present now (a cleanup must not delete unreferenced objects
+ * younger than the oldest live one). */
+og_status og_graph_intents(og_store *st, og_intent_list *out, og_error *err);
+void og_intent_list_dispose(og_intent_list *l);
 
 #endif

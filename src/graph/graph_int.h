@@ -16,6 +16,8 @@
 #define OG_GK_HEAD "head/"
 #define OG_GK_BRANCHES "branches/"
 #define OG_GK_SCHEMA "schema/"
+#define OG_GK_INTENTS "intents/"
+#define OG_GK_RECOVERY "recovery/"
 
 /* Fixed-size trailer appended by og_gseal: ,"checksum":"<16 hex>"} */
 #define OG_GSEAL_TRAILER_LEN 31
@@ -143,5 +145,30 @@ og_status og_graph_publish(og_store *st, const char *key, const og_buf *body,
 void og_graph_write_hint(og_store *st, const char *branch, uint64_t gen, uint64_t version);
 /* Jitter sleep before retry `attempt` (0-based). */
 void og_graph_backoff(unsigned attempt);
+
+/*---- write intents (intent.c) ----*/
+typedef struct og_gintent {
+  char id[OG_ULID_LEN + 1];
+  char key[64];
+  char *op, *branch;
+  uint64_t gen, base;
+  char *schema_key;       /* a schema object this write is about to create */
+  char *record_key;       /* the branch record a branch create writes */
+  uint64_t lease_expiry;
+} og_gintent;
+uint64_t og_gintent_lease_ms(void);
+/* Write the intent (durable before any object of the write). */
+og_status og_gintent_begin(og_store *st, const char *op, const char *branch, uint64_t gen,
+                           uint64_t base, const char *record_key, og_gintent **out,
+                           og_error *err);
+/* Name a schema object in the intent before creating it. */
+og_status og_gintent_record_schema(og_store *st, og_gintent *in, const char *schema_key,
+                                   og_error *err);
+/* Before the commit point: refuse an expired lease, renew a half-spent one. */
+og_status og_gintent_check_lease(og_store *st, og_gintent *in, og_error *err);
+/* Finish: clean → delete the intent; otherwise mark it abandoned so the next
+ * recovery reclaims what the write left. Frees `in` (NULL ok). */
+void og_gintent_end(og_store *st, og_gintent *in, bool clean);
+void og_gintent_free(og_gintent *in);
 
 #endif

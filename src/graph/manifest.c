@@ -252,6 +252,7 @@ og_manifest *og_manifest_clone(const og_manifest *s, size_t extra_tables) {
   c->actor = og_manifest_strdup(m, sc->actor);
   c->operation = og_manifest_strdup(m, sc->operation);
   c->message = og_manifest_strdup(m, sc->message);
+  c->intent = og_manifest_strdup(m, sc->intent);
   c->time_ms = sc->time_ms;
   c->nparents = sc->nparents;
   for (size_t i = 0; i < sc->nparents; i++)
@@ -292,6 +293,11 @@ og_status og_manifest_encode(const og_manifest *m, og_buf *out, og_error *err) {
                              (json_int_t)c->time_ms, "operation", c->operation, "message",
                              c->message ? json_string(c->message) : json_null());
   if (!commit) { rc = og_err_oom(err); goto cleanup; }
+  if (c->intent && json_object_set_new(commit, "intent", json_string(c->intent)) != 0) {
+    json_decref(commit);
+    rc = og_err_oom(err);
+    goto cleanup;
+  }
   root = json_pack("{s:i, s:s, s:s, s:I, s:I, s:b, s:{s:s, s:s}, s:O, s:o}", "format",
                    (int)m->format, "kind", "graph_manifest", "branch", m->branch, "generation",
                    (json_int_t)m->generation, "version", (json_int_t)m->version, "deleted",
@@ -423,6 +429,12 @@ og_status og_manifest_decode(const char *key, const char *data, size_t len, og_m
     jfail(&r, "commit.message");
     goto bad;
   }
+  json_t *intent = json_object_get(commit, "intent");
+  if (intent && (!json_is_string(intent) || !og_ulid_valid(json_string_value(intent)))) {
+    jfail(&r, "commit.intent");
+    goto bad;
+  }
+  if (intent && !jstr(&r, commit, "intent", m, &c->intent)) goto bad;
   json_t *parents = json_object_get(commit, "parents");
   if (!json_is_array(parents) || json_array_size(parents) > 2) { jfail(&r, "commit.parents"); goto bad; }
   for (size_t i = 0; i < json_array_size(parents); i++) {

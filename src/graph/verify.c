@@ -34,6 +34,8 @@ typedef struct vctx {
   OG_VEC(vparent) parents;
   OG_VEC(ventry) entries;
   og_map covered;        /* table object keys already checked by og_table_verify */
+  og_map reach;          /* every table object key some manifest's descriptor references */
+  json_t *warnings;
   uint64_t manifests, descriptors;
   bool oom;
 } vctx;
@@ -115,6 +117,8 @@ static vdesc *check_descriptor(vctx *v, const ventry *e) {
     d->row_count = og_table_row_count(t);
     d->rc = og_table_objects(t, &kl, &te);
   }
+  for (size_t i = 0; d->rc == OG_OK && i < kl.count; i++)
+    if (og_map_sput(&v->reach, kl.keys[i], NULL) != OG_OK) v->oom = true;
   bool full = false;
   for (size_t i = 0; d->rc == OG_OK && i < kl.count && !full; i++)
     full = strcmp(kl.keys[i], e->descriptor) != 0 && !og_map_sget(&v->covered, kl.keys[i], NULL);
@@ -212,13 +216,59 @@ static void check_manifest(vctx *v, const char *key, const char *name, uint64_t 
   og_manifest_free(m);
 }
 
+static void warning(vctx *v, const char *key, const char *msg) {
+  json_t *p = json_pack("{s:s, s:s}", "key", key, "warning", msg);
+  if (!p || json_array_append_new(v->warnings, p) != 0) v->oom = true;
+}
+
+/* Orphans (objects no manifest references: left by a crashed, failed or
+ * in-flight writer; recovery or cleanup reclaims them) and leftover write
+ * intents. Warnings, not problems: a running writer legitimately has both. */
+static og_status check_leftovers(vctx *v, size_t *orphans, size_t *intents, og_error *err) {
+  static const char *const prefixes[] = {"t/", OG_GK_SCHEMA};
+  og_status rc = OG_OK;
+  for (size_t p = 0; p < 2 && rc == OG_OK; p++) {
+    og_keylist kl = {0};
+    if ((rc = og_store_list(v->st, prefixes[p], &kl, err)) != OG_OK) break;
+    for (size_t i = 0; i < kl.count; i++) {
+      const char *k = kl.keys[i], *last = strrchr(k, '/');
+      if (last && last[1] == '.') continue; /* backend temp files */
+      bool known = p == 0 ? og_map_sget(&v->reach, k, NULL) || og_map_sget(&v->descs, k, NULL)
+                          : og_map_sget(&v->schemas, k + strlen(OG_GK_SCHEMA), NULL);
+      if (known) continue;
+      warning(v, k, "orphan object: no manifest references it");
+      (*orphans)++;
+    }
+    og_keylist_dispose(&kl);
+  }
+  og_intent_list il = {0};
+  if (rc == OG_OK && (rc = og_graph_intents(v->st, &il, err)) == OG_OK) {
+    for (size_t i = 0; i < il.count; i++) {
+      char key[128], msg[512];
+      snprintf(key, sizeof key, OG_GK_INTENTS "%s", il.items[i].id);
+      snprintf(msg, sizeof msg, "write intent left: %s (%s)",
+               il.items[i].live ? "its writer is running" : "its writer is gone; a read-write open recovers it",
+               il.items[i].reason);
+      warning(v, key, msg);
+    }
+    *intents = il.count;
+  }
+  og_intent_list_dispose(&il);
+  return rc;
+}
+
 og_status og_graph_verify(og_store *st, og_buf *report, og_error *err) {
   og_status rc = OG_OK;
   og_keylist kl = {0};
   vctx v;
   memset(&v, 0, sizeof v);
   v.st = st;
+  size_t norphans = 0, nintents = 0;
   if (!(v.problems = json_array())) return og_err_oom(err);
+  if (!(v.warnings = json_array())) {
+    json_decref(v.problems);
+    return og_err_oom(err);
+  }
   if ((rc = og_store_list(st, OG_GK_LOG, &kl, err)) != OG_OK) goto cleanup;
   bool main_seen = false;
   char cur_name[OG_GRAPH_BRANCH_NAME_MAX + 1] = "";
@@ -253,12 +303,14 @@ og_status og_graph_verify(og_store *st, og_buf *report, og_error *err) {
       problem(&v, p->child, "parent '%s' holds commit %s, not %s", p->parent_key,
               (const char *)id, p->parent_id);
   }
+  if ((rc = check_leftovers(&v, &norphans, &nintents, err)) != OG_OK) goto cleanup;
   if (v.oom) { rc = og_err_oom(err); goto cleanup; }
   size_t np = json_array_size(v.problems);
   if (report) {
-    json_t *r = json_pack("{s:b, s:I, s:I, s:O}", "ok", np == 0, "manifests",
+    json_t *r = json_pack("{s:b, s:I, s:I, s:O, s:I, s:I, s:O}", "ok", np == 0, "manifests",
                           (json_int_t)v.manifests, "descriptors", (json_int_t)v.descriptors,
-                          "problems", v.problems);
+                          "problems", v.problems, "orphans", (json_int_t)norphans, "intents",
+                          (json_int_t)nintents, "warnings", v.warnings);
     char *txt = r ? json_dumps(r, JSON_COMPACT) : NULL;
     if (!txt || og_buf_puts(report, txt) != OG_OK) rc = og_err_oom(err);
     free(txt); /* jansson's allocation */
@@ -274,6 +326,8 @@ og_status og_graph_verify(og_store *st, og_buf *report, og_error *err) {
 cleanup:
   og_keylist_dispose(&kl);
   json_decref(v.problems);
+  json_decref(v.warnings);
+  og_map_dispose(&v.reach);
   size_t pos = 0;
   og_map_entry *e;
   while ((e = og_map_next(&v.commits, &pos))) og_free(e->value);

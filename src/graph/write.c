@@ -25,7 +25,16 @@ struct og_graph_write {
   bool schema_set;
   og_buf schema;
   bool done;
+  og_gintent *intent;   /* written at begin, ended at commit or free */
+  uint64_t creates0;    /* store creations counted right after the intent */
 };
+
+/* Creating calls made through this store handle so far (any thread). */
+static uint64_t store_creates(og_store *st) {
+  og_store_stats s;
+  og_store_stats_get(st, &s);
+  return s.puts + s.put_if_absents;
+}
 
 static void entry_dispose(og_table_entry *e) {
   og_free(e->table_key);
@@ -67,6 +76,11 @@ og_status og_graph_write_begin(og_graph *g, const char *branch, og_graph_write *
   if (!(w->branch = og_strdup(branch ? branch : ""))) { rc = og_err_oom(err); goto fail; }
   if ((rc = og_graph_snapshot(g, branch, 0, &w->base, err)) != OG_OK) goto fail;
   w->gen = w->base->m->generation;
+  /* the intent is durable before the caller creates any object (R2) */
+  if ((rc = og_gintent_begin(g->st, "write", w->branch, w->gen, w->base->m->version, NULL,
+                             &w->intent, err)) != OG_OK)
+    goto fail;
+  w->creates0 = store_creates(g->st);
   *out = w;
   return OG_OK;
 fail:
@@ -78,6 +92,9 @@ og_snapshot *og_graph_write_base(og_graph_write *w) { return w->base; }
 
 void og_graph_write_free(og_graph_write *w) {
   if (!w) return;
+  /* abandoned: when nothing was created through the store since the intent
+   * there is nothing to reclaim, else leave it to recovery */
+  if (w->intent) og_gintent_end(w->g->st, w->intent, store_creates(w->g->st) == w->creates0);
   for (size_t i = 0; i < w->staged.count; i++) staged_dispose(&w->staged.items[i]);
   OG_VEC_FREE(&w->staged);
   og_buf_dispose(&w->schema);
@@ -379,6 +396,7 @@ static og_status build_next(og_graph_write *w, const og_manifest *cur, const cha
   c->operation = og_manifest_strdup(m, opts->operation);
   c->message = og_manifest_strdup(m, opts->message);
   c->time_ms = time_ms;
+  c->intent = w->intent ? og_manifest_strdup(m, w->intent->id) : NULL;
   c->nparents = 1;
   c->parents[0].commit_id = og_manifest_strdup(m, cur->commit.commit_id);
   c->parents[0].branch = og_manifest_strdup(m, cur->branch);
@@ -427,9 +445,23 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
   if (!bs) return og_err_oom(err);
   pthread_mutex_lock(&bs->mu);
   uint64_t time_ms = og_now_ms();
-  if (w->schema_set &&
-      (rc = og_graph_put_schema(st, w->schema.ptr, w->schema.len, sha, &skey, err)) != OG_OK)
-    goto cleanup;
+  if (w->schema_set) {
+    /* a schema object this write creates is named in the intent first */
+    uint64_t sz;
+    og_buf_printf(&skey, OG_GK_SCHEMA);
+    og_sha256_hex(w->schema.ptr ? w->schema.ptr : "", w->schema.len, sha);
+    og_buf_puts(&skey, sha);
+    if (skey.oom) { rc = og_err_oom(err); goto cleanup; }
+    rc = og_store_head(st, skey.ptr, &sz, err);
+    if (rc == OG_ENOTFOUND) {
+      og_err_clear(err);
+      rc = og_gintent_record_schema(st, w->intent, skey.ptr, err);
+    }
+    if (rc != OG_OK) goto cleanup;
+    og_buf_clear(&skey);
+    if ((rc = og_graph_put_schema(st, w->schema.ptr, w->schema.len, sha, &skey, err)) != OG_OK)
+      goto cleanup;
+  }
   /* another writer of this process already moved the head: rebase before
    * the first attempt instead of losing a put to it */
   if (bs->gen == w->gen && bs->known_head > curm->version) {
@@ -448,6 +480,10 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
     og_manifest_free(next);
     next = NULL;
     og_buf_clear(&body);
+    /* the commit time bounds the creation time of every object this
+     * attempt references (recovery relies on it, intent.c) */
+    time_ms = og_now_ms();
+    if ((rc = og_gintent_check_lease(st, w->intent, err)) != OG_OK) goto cleanup;
     if ((rc = build_next(w, curm, commit_id, time_ms, opts, w->schema_set ? skey.ptr : NULL, sha,
                          &next, err)) != OG_OK)
       goto cleanup;
@@ -478,6 +514,8 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
     bs->gen = w->gen;
     bs->known_head = next->version;
   }
+  og_gintent_end(st, w->intent, true);
+  w->intent = NULL;
   /* the next write of this handle reads these versions: keep them open */
   for (size_t i = 0; i < w->staged.count; i++)
     og_gtcache_put(w->g->tables, w->staged.items[i].table);
