@@ -129,6 +129,14 @@ static void test_fixture_queries(void **state) {
             NULL, false, "[{\"p.name\":\"Alice\",\"f.name\":\"Bob\"}]");
   XQ_EXPECT(&x, "query q($n: String) { match { $p: Person  $p.name = $n } return { $p.age } }", "{\"n\":\"Diana\"}", false,
             "[{\"p.age\":28}]");
+  /* two bindings of one variable: both prop-matches apply */
+  XQ_EXPECT(&x, "query q() { match { $p: Person { name: \"Alice\" }  $p: Person { age: 30 } } return { $p.name } }", NULL,
+            false, "[{\"p.name\":\"Alice\"}]");
+  XQ_EXPECT(&x, "query q() { match { $p: Person { name: \"Alice\" }  $p: Person { age: 31 } } return { $p.name } }", NULL,
+            false, "[]");
+  /* a binding after the traversal that introduced the variable filters it */
+  XQ_EXPECT(&x, "query q() { match { $a: Person { name: \"Alice\" }  $a knows $f  $f: Person { age: 35 } } return { $f.name } }",
+            NULL, false, "[{\"f.name\":\"Charlie\"}]");
   /* alias references inside return */
   XQ_EXPECT(&x, "query q() { match { $p: Person { name: \"Bob\" } } return { $p.name as n, n as m, $p.age as a } order { m } }",
             NULL, false, "[{\"n\":\"Bob\",\"m\":\"Bob\",\"a\":25}]");
