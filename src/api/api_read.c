@@ -415,7 +415,15 @@ static og_status render_table(og_buf *b, const og_result *r, const og_render_opt
     if (w[j] > cap) w[j] = cap;
   for (size_t j = 0; j < nc && !rc; j++) {
     if (j) rc = og_buf_puts(b, " | ");
-    if (!rc) rc = put_padded(b, r->x->names[j], strlen(r->x->names[j]), w[j]);
+    if (rc) break;
+    const char *nm = r->x->names[j];
+    size_t nl = strlen(nm);
+    if (nchars(nm, nl) > w[j]) { /* a name wider than the cap is cut like a cell */
+      rc = og_buf_put(b, nm, char_off(nm, nl, w[j] - 1));
+      if (!rc) rc = og_buf_puts(b, "\xE2\x80\xA6");
+    } else {
+      rc = put_padded(b, nm, nl, w[j]);
+    }
   }
   if (!rc) rc = og_buf_putc(b, '\n');
   for (size_t j = 0; j < nc && !rc; j++) {

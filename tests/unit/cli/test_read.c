@@ -171,6 +171,10 @@ static void test_cells(void **state) {
   EXACT(want, "%s", q);
   snprintf(want, sizeof want, "1 rows from branch main via q\nc         \n----------\nabcdefghij\nklmnopqrst\nuvwxyz    \n");
   EXACT(want, "%s --wrap", q);
+  /* a column name wider than the cap is cut too */
+  EXACT("1 rows from branch main via q\nabcdefgh\xE2\x80\xA6\n---------\nx        \n",
+        "query ./g.omni -e 'query q() { match { $p: Person { name: \"Alice\" } } return { \"x\" as abcdefghijklmn } }' "
+        "--max-column-width 9");
   /* a 100-character cell is cut at the default 80 */
   char longv[101];
   memset(longv, 'x', 100);
