@@ -1072,6 +1072,47 @@ static og_status op_filter(xctx *c, const og_qir_op *op, xrows *io) {
   return rc;
 }
 
+/* Is any live node at BFS distance [minh, maxh] from sd (same traversal
+ * rules as op_expand)? */
+static og_status reach_any(xctx *c, const adj *a, uint32_t sd, uint32_t minh, uint32_t maxh, bool *found) {
+  OG_VEC(uint32_t) cur = OG_VEC_INIT;
+  OG_VEC(uint32_t) nxt = OG_VEC_INIT;
+  og_status rc = OG_OK;
+  uint32_t st = next_stamp(c);
+  *found = false;
+  if (OG_VEC_PUSH(&cur, sd)) return oom(c);
+  if (a->same) c->vis[sd] = st;
+  for (uint32_t hop = 1; hop <= maxh && cur.count && !rc && !*found; hop++) {
+    nxt.count = 0;
+    for (size_t f = 0; f < cur.count && !rc && !*found; f++) {
+      uint32_t n = cur.items[f];
+      for (uint64_t e = a->off[n]; e < a->off[n + 1]; e++) {
+        uint32_t m = a->tgt[e];
+        if (a->same) {
+          if (c->vis[m] == st) continue;
+          c->vis[m] = st;
+          if (OG_VEC_PUSH(&nxt, m)) {
+            rc = oom(c);
+            break;
+          }
+        }
+        if (hop >= minh && m < a->to->n) {
+          *found = true;
+          break;
+        }
+      }
+    }
+    if (!a->same) break;
+    uint32_t *ti = cur.items;
+    size_t tc = cur.count, tp = cur.cap;
+    cur.items = nxt.items, cur.count = nxt.count, cur.cap = nxt.cap;
+    nxt.items = ti, nxt.count = tc, nxt.cap = tp;
+  }
+  OG_VEC_FREE(&cur);
+  OG_VEC_FREE(&nxt);
+  return rc;
+}
+
 static og_status op_anti(xctx *c, const og_qir_op *op, xrows *io) {
   og_status rc = OG_OK;
   if (!io->n) return OG_OK;
@@ -1089,15 +1130,30 @@ static og_status op_anti(xctx *c, const og_qir_op *op, xrows *io) {
       uint32_t sd = dense_of(a.from, ROW(io, i)[s]);
       keep[i] = sd == UINT32_MAX || !a.any[sd];
     }
+  } else if (e && e->kind == OG_QIR_EXPAND && !e->n_preds && !e->check_var && s >= 0 && d >= 0 &&
+             ROW(io, 0)[s] != UNBOUND && ROW(io, 0)[d] == UNBOUND) {
+    /* a multi-hop existence test: stop each search at its first destination */
+    adj a;
+    if ((rc = get_adj(c, e, &a))) goto cleanup;
+    for (size_t i = 0; i < io->n && !rc; i++) {
+      uint32_t sd = dense_of(a.from, ROW(io, i)[s]);
+      bool found = false;
+      if (sd != UINT32_MAX) rc = reach_any(c, &a, sd, e->min_hops ? e->min_hops : 1, e->max_hops ? e->max_hops : 1, &found);
+      keep[i] = !found;
+    }
   } else {
-    /* evaluate the inner clauses once over all outer rows, tagging each
-     * inner row with the outer row it extends */
-    xrows in = {0};
-    for (size_t i = 0; i < io->n && !rc; i++) rc = rows_push(c, &in, ROW(io, i), 1, i, true);
-    if (!rc) rc = run_pipe(c, &op->sub, &in, false);
+    /* evaluate the inner clauses over the outer rows, tagging each inner row
+     * with the outer row it extends; in chunks, so a wide inner expansion
+     * never holds more than a chunk's worth of rows */
     for (size_t i = 0; i < io->n; i++) keep[i] = true;
-    for (size_t i = 0; i < in.n && !rc; i++) keep[in.org[i]] = false;
-    rows_free(&in);
+    for (size_t base = 0; base < io->n && !rc; base += 1024) {
+      size_t end = base + 1024 < io->n ? base + 1024 : io->n;
+      xrows in = {0};
+      for (size_t i = base; i < end && !rc; i++) rc = rows_push(c, &in, ROW(io, i), 1, i, true);
+      if (!rc) rc = run_pipe(c, &op->sub, &in, false);
+      for (size_t i = 0; i < in.n && !rc; i++) keep[in.org[i]] = false;
+      rows_free(&in);
+    }
   }
   if (!rc) rows_filter(c, io, keep);
 cleanup:

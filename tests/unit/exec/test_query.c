@@ -273,6 +273,11 @@ static void test_traversal(void **state) {
               "{\"edge\":\"Knows\",\"from\":\"A\",\"to\":\"X\"}\n{\"edge\":\"Knows\",\"from\":\"X\",\"to\":\"C\"}\n");
   XQ_EXPECT(&x, FROM_A(""), NULL, false, "[]");
   XQ_EXPECT(&x, FROM_A("{1,2}"), NULL, false, "[{\"f.name\":\"C\"}]");
+  /* multi-hop negation: A reaches C through the dangling X; C reaches nothing */
+  XQ_EXPECT(&x, "query q() { match { $p: Person  not { $p knows{1,2} $f } } return { $p.name } }", NULL, false,
+            "[{\"p.name\":\"C\"}]");
+  XQ_EXPECT(&x, "query q() { match { $p: Person  not { $p knows{2,3} $f } } return { $p.name } }", NULL, false,
+            "[{\"p.name\":\"C\"}]");
   /* ...but a dangling edge counts for the {1,1} anti-join fast path (§9.6) */
   XQ_EXPECT(&x, "query q() { match { $p: Person  not { $p knows $_ } } return { $p.name } }", NULL, false,
             "[{\"p.name\":\"C\"}]");
@@ -297,6 +302,9 @@ static void test_cross_type_and_negation(void **state) {
             "[{\"p.name\":\"Alice\"}]");
   XQ_EXPECT(&x, "query q() { match { $c: Company  not { $p worksAt $c  $p.age > 26 } } return { $c.name } }", NULL,
             false, "[{\"c.name\":\"Globex\"}]");
+  /* cross-type multi-hop negation: hop 2 never matches, so nobody is removed */
+  XQ_EXPECT(&x, "query q() { match { $p: Person  not { $p worksAt{2,2} $c } } return { count($p) as n } }", NULL, false,
+            "[{\"n\":4}]");
   /* two negations */
   XQ_EXPECT(&x, "query q() { match { $p: Person  not { $p worksAt $_ }  not { $p.age > 30 } } return { $p.name } }",
             NULL, false, "[{\"p.name\":\"Diana\"}]");
@@ -308,6 +316,19 @@ static void test_cross_type_and_negation(void **state) {
   XQ_EXPECT(&x, "query q() { match { $p: Person { name: \"Alice\" }  $p knows $f } return { $f.name } }", NULL, false, "[]");
   XQ_EXPECT(&x, "query q() { match { $p: Person  not { $p worksAt $_ } } return { $p.name } }", NULL, true,
             "[{\"p.name\":\"Alice\"},{\"p.name\":\"Bob\"}]");
+  xq_dispose(&x);
+  /* the general anti-join path over more outer rows than one chunk */
+  xq_init(&x, XQ_TEST_SCHEMA);
+  {
+    og_buf b = OG_BUF_INIT;
+    for (int i = 0; i < 2500; i++) og_buf_printf(&b, "{\"type\":\"Person\",\"data\":{\"name\":\"n%04d\",\"age\":%d}}\n", i, i % 50);
+    for (int i = 0; i + 1 < 2500; i += 2) og_buf_printf(&b, "{\"edge\":\"Knows\",\"from\":\"n%04d\",\"to\":\"n%04d\"}\n", i, i + 1);
+    xq_load(&x, b.ptr);
+    og_buf_dispose(&b);
+  }
+  /* even i knows i+1 (age (i+1) % 50); excluded when that age > 25 */
+  XQ_EXPECT(&x, "query q() { match { $p: Person  not { $p knows $f  $f.age > 25 } } return { count($p) as n } }", NULL,
+            false, "[{\"n\":1900}]");
   xq_dispose(&x);
   /* R16: empty graph */
   xq_init(&x, XQ_TEST_SCHEMA);
