@@ -59,9 +59,11 @@ typedef struct writer {
   bool started, busy, quit;
   pthread_mutex_t mu;
   pthread_cond_t cv;
+  struct loader *L;
   struct ltype *T;     /* job: apply `batch` (+ `dels`) onto T->cur */
   og_batch *batch;
   OG_VEC(uint64_t) dels;
+  struct epwork *wk;   /* edge chunks: endpoint resolution, phase B (or NULL) */
   uint32_t frag_rows;
   og_status rc;        /* sticky */
   og_error err;
@@ -551,60 +553,96 @@ static og_status defer_endpoint(ltype *T, uint64_t row, uint64_t rec, uint64_t l
   return OG_VEC_PUSH(&T->deferred, d) ? og_err_oom(err) : OG_OK;
 }
 
-/* Endpoints of the buffered edge rows: pending node ids first, then (except
- * overwrite, where a type may still be replaced later in the input) the
- * committed table; whatever is still missing is re-checked at the end. */
-static og_status resolve_chunk(loader *L, ltype *T, og_error *err) {
-  size_t n = og_batch_rows(BATCH(T));
-  og_status rc = OG_OK;
-  const char **keys = og_calloc(n ? n : 1, sizeof *keys);
-  size_t *lens = og_calloc(n ? n : 1, sizeof *lens);
-  size_t *rows = og_calloc(n ? n : 1, sizeof *rows);
-  uint64_t *found = og_calloc(n ? n : 1, sizeof *found);
-  if (!keys || !lens || !rows || !found) {
-    rc = og_err_oom(err);
-    goto cleanup;
+/* Endpoint resolution of one edge chunk, in two phases. Phase A (main
+ * thread, it owns the pending id sets) drops endpoints found among this
+ * load's nodes and lists the others; phase B (the writer thread, or inline)
+ * looks those up among the committed rows (except in overwrite, where a
+ * type that is in the input must not be looked up there) and defers what is
+ * still missing to the end of the input. Phase B is the only writer of
+ * T->deferred while the load runs. */
+typedef struct epwork {
+  size_t m[2];
+  size_t *rows[2]; /* batch rows whose endpoint (0 src, 1 dst) needs phase B */
+  uint64_t *rec[2], *line[2];
+  bool probe[2];
+  uint64_t first_row; /* 1-based type row of batch row 0 */
+} epwork;
+
+static void epwork_free(epwork *wk) {
+  if (!wk) return;
+  for (int s = 0; s < 2; s++) {
+    og_free(wk->rows[s]);
+    og_free(wk->rec[s]);
+    og_free(wk->line[s]);
   }
-  for (int side = 0; side < 2 && !rc; side++) {
+  og_free(wk);
+}
+
+static og_status resolve_begin(loader *L, ltype *T, epwork **out, og_error *err) {
+  size_t n = og_batch_rows(BATCH(T));
+  *out = NULL;
+  epwork *wk = og_calloc(1, sizeof *wk);
+  if (!wk) return og_err_oom(err);
+  wk->first_row = T->flushed + 1;
+  for (int side = 0; side < 2; side++) {
     const char *tname = side ? T->t->to_type : T->t->from_type;
     ltype *N = find_loaded(L, "node", tname);
     const og_column *col = &BATCH(T)->cols[1 + side];
+    wk->rows[side] = og_malloc((n ? n : 1) * sizeof(size_t));
+    wk->rec[side] = og_malloc((n ? n : 1) * sizeof(uint64_t));
+    wk->line[side] = og_malloc((n ? n : 1) * sizeof(uint64_t));
+    if (!wk->rows[side] || !wk->rec[side] || !wk->line[side]) {
+      epwork_free(wk);
+      return og_err_oom(err);
+    }
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
       size_t len;
       const char *p = og_column_get_bytes(col, i, &len);
       void *dummy;
       if (N && og_map_get(&N->ids, p, len, &dummy)) continue;
-      keys[m] = p;
-      lens[m] = len;
-      rows[m] = i;
+      wk->rows[side][m] = i;
+      wk->rec[side][m] = T->rec.items[i];
+      wk->line[side][m] = T->line.items[i];
       m++;
     }
-    if (!m) continue;
+    wk->m[side] = m;
     /* overwrite: a type not (yet) in the input is looked up among the
      * committed rows; if it shows up later, recheck_committed_hits redoes
      * those rows against the input's ids */
-    bool probe = L->req->mode != OG_LOAD_OVERWRITE || !N;
-    if (probe && L->req->mode == OG_LOAD_OVERWRITE) T->probed[side] = true;
-    if (probe) {
+    wk->probe[side] = L->req->mode != OG_LOAD_OVERWRITE || !N;
+    if (m && wk->probe[side] && L->req->mode == OG_LOAD_OVERWRITE) T->probed[side] = true;
+  }
+  *out = wk;
+  return OG_OK;
+}
+
+static og_status resolve_finish(loader *L, ltype *T, const og_batch *b, const epwork *wk, og_error *err) {
+  og_status rc = OG_OK;
+  for (int side = 0; side < 2 && !rc; side++) {
+    size_t m = wk->m[side];
+    if (!m) continue;
+    const og_column *col = &b->cols[1 + side];
+    const char **keys = og_malloc(m * sizeof *keys);
+    size_t *lens = og_malloc(m * sizeof *lens);
+    uint64_t *found = og_malloc(m * sizeof *found);
+    if (!keys || !lens || !found) rc = og_err_oom(err);
+    for (size_t k = 0; k < m && !rc; k++) keys[k] = og_column_get_bytes(col, wk->rows[side][k], &lens[k]);
+    if (!rc && wk->probe[side]) {
       char key[320];
-      snprintf(key, sizeof key, "node:%s", tname);
+      snprintf(key, sizeof key, "node:%s", side ? T->t->to_type : T->t->from_type);
       og_table *nt = NULL;
-      if ((rc = probe_table(L, key, &nt, err))) break;
-      if ((rc = og_table_lookup_many(nt, keys, lens, m, found, err))) break;
+      if (!(rc = probe_table(L, key, &nt, err))) rc = og_table_lookup_many(nt, keys, lens, m, found, err);
     }
     for (size_t k = 0; k < m && !rc; k++) {
-      if (probe && found[k] != UINT64_MAX) continue;
-      size_t i = rows[k];
-      rc = defer_endpoint(T, T->flushed + i + 1, T->rec.items[i], T->line.items[i], keys[k], lens[k],
-                          side == 1, err);
+      if (wk->probe[side] && found[k] != UINT64_MAX) continue;
+      rc = defer_endpoint(T, wk->first_row + wk->rows[side][k], wk->rec[side][k], wk->line[side][k], keys[k],
+                          lens[k], side == 1, err);
     }
+    og_free(keys);
+    og_free(lens);
+    og_free(found);
   }
-cleanup:
-  og_free(keys);
-  og_free(lens);
-  og_free(rows);
-  og_free(found);
   return rc;
 }
 
@@ -619,13 +657,16 @@ static void *writer_main(void *arg) {
     og_table_change chg = {.deletes = w->dels.items, .ndeletes = w->dels.count, .inserts = w->batch};
     og_table_write_opts wo = {.max_fragment_rows = w->frag_rows};
     og_table *nt = NULL;
-    og_status rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, &w->err);
+    og_status rc = w->wk ? resolve_finish(w->L, T, w->batch, w->wk, &w->err) : OG_OK;
+    if (!rc) rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, &w->err);
     if (!rc) {
       og_table_free(T->cur);
       T->cur = nt;
     }
     og_batch_clear(w->batch);
     w->dels.count = 0;
+    epwork_free(w->wk);
+    w->wk = NULL;
     pthread_mutex_lock(&w->mu);
     if (rc && !w->rc) w->rc = rc;
     w->busy = false;
@@ -659,21 +700,30 @@ static void writer_stop(loader *L) {
   pthread_mutex_destroy(&w->mu);
   pthread_cond_destroy(&w->cv);
   OG_VEC_FREE(&w->dels);
+  epwork_free(w->wk);
+  w->wk = NULL;
   w->started = false;
 }
 
 /* Hand T's current buffer (and the deletes) to the writer and switch T to
  * its other buffer. Falls back to writing inline if no thread can start. */
-static og_status writer_submit(loader *L, ltype *T, u64vec *dels, uint32_t frag_rows, og_error *err) {
+static og_status writer_submit(loader *L, ltype *T, u64vec *dels, epwork *wk, uint32_t frag_rows,
+                               og_error *err) {
   writer *w = &L->bg;
   og_status rc = writer_wait(L, err);
-  if (rc) return rc;
+  if (rc) {
+    epwork_free(wk);
+    return rc;
+  }
   if (!w->started) {
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     if (pthread_create(&w->th, NULL, writer_main, w) != 0) {
       pthread_mutex_destroy(&w->mu);
       pthread_cond_destroy(&w->cv);
+      rc = wk ? resolve_finish(L, T, BATCH(T), wk, err) : OG_OK;
+      epwork_free(wk);
+      if (rc) return rc;
       og_table_change chg = {.deletes = dels->items, .ndeletes = dels->count, .inserts = BATCH(T)};
       og_table_write_opts wo = {.max_fragment_rows = frag_rows};
       og_table *nt = NULL;
@@ -686,7 +736,9 @@ static og_status writer_submit(loader *L, ltype *T, u64vec *dels, uint32_t frag_
     w->started = true;
   }
   pthread_mutex_lock(&w->mu);
+  w->L = L;
   w->T = T;
+  w->wk = wk;
   w->batch = BATCH(T);
   /* swap the delete list in (the writer's old one is empty) */
   u64vec tmp = {w->dels.items, w->dels.count, w->dels.cap};
@@ -716,8 +768,9 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
   og_map last = OG_MAP_INIT;
   og_table *nt = NULL;
   og_table_change chg = {0};
+  epwork *wk = NULL;
 
-  if (T->is_edge && (rc = resolve_chunk(L, T, err))) goto cleanup;
+  if (T->is_edge && (rc = resolve_begin(L, T, &wk, err))) goto cleanup;
   /* merge reads the running version: nothing may be in flight */
   if (L->req->mode == OG_LOAD_MERGE && (rc = writer_wait(L, err))) goto cleanup;
   if (L->req->mode == OG_LOAD_OVERWRITE && !T->truncated) {
@@ -743,8 +796,11 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
     if (m) {
       /* append: against the committed rows; merge: against the running
        * version, so a later chunk replaces an earlier chunk's row */
-      og_table *against = L->req->mode == OG_LOAD_APPEND ? T->base : T->cur;
-      if ((rc = og_table_lookup_many(against, keys, lens, m, found, err))) goto cleanup;
+      if (L->req->mode == OG_LOAD_APPEND)
+        rc = og_table_lookup_many(T->base, keys, lens, m, found, err);
+      else /* merge waited for the writer above: T->cur is stable */
+        rc = og_table_lookup_many(T->cur, keys, lens, m, found, err);
+      if (rc) goto cleanup;
     }
     for (size_t k = 0; k < m; k++) {
       if (found[k] == UINT64_MAX) continue;
@@ -810,8 +866,11 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
    * posix), so fewer, larger fragments are what makes bulk loads fast */
   uint32_t frag_rows = (uint32_t)(L->chunk > 65536 ? L->chunk : 65536);
   if (!split) {
-    if ((rc = writer_submit(L, T, &dels, frag_rows, err))) goto cleanup;
+    rc = writer_submit(L, T, &dels, wk, frag_rows, err);
+    wk = NULL; /* the writer owns it now */
+    if (rc) goto cleanup;
   } else {
+    if (wk && (rc = resolve_finish(L, T, BATCH(T), wk, err))) goto cleanup;
     og_table_write_opts wo = {.max_fragment_rows = frag_rows};
     if ((rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, err))) goto cleanup;
     og_table_free(T->cur);
@@ -821,6 +880,7 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
   T->flushed += n;
   T->rec.count = T->line.count = T->explicit_id.count = 0;
 cleanup:
+  epwork_free(wk);
   OG_VEC_FREE(&dels);
   OG_VEC_FREE(&upd_ids);
   og_free(keys);
