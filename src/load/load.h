@@ -12,8 +12,15 @@
  * (operation "load"). Any error before the commit leaves the branch exactly
  * as it was (fragments already written are unreferenced garbage).
  *
+ * Threads: the caller's thread frames, parses (load/jdom.h), converts and
+ * validates records into a type's batch; a full batch goes to one
+ * background writer thread, which resolves the chunk's edge endpoints
+ * against committed rows and writes the fragment, while the caller fills the
+ * type's second batch. At most one chunk is in flight; the caller waits for
+ * it before reading a running table version (merge) and at the end.
+ *
  * Invariants:
- *  - Memory: at most chunk_rows buffered rows per type, plus per-type id
+ *  - Memory: at most 2 x chunk_rows buffered rows per type, plus per-type id
  *    sets (and @unique key sets), never the whole input.
  *  - Only types present in the input are touched (all modes).
  *  - Ids are unique in every table the load writes: duplicates inside the
