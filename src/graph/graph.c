@@ -937,7 +937,7 @@ og_status og_graph_branch_create(og_graph *g, const char *name, const char *sour
     goto cleanup;
   }
   /* two objects (record, then version 1): the intent names the record */
-  if ((rc = og_gintent_begin(g->st, "branch_create", name, gen, src->m->version, rkey.ptr,
+  if ((rc = og_gintent_begin(g->st, "branch_create", name, gen, 0, rkey.ptr,
                              &intent, err)) != OG_OK)
     goto cleanup;
   rc = og_store_put_if_absent(g->st, rkey.ptr, rec.ptr, rec.len, err);
@@ -1005,6 +1005,8 @@ og_status og_graph_branch_delete(og_graph *g, const char *name, const char *acto
   og_manifest *m = NULL;
   og_buf body = OG_BUF_INIT, key = OG_BUF_INIT;
   og_error local = OG_ERROR_INIT;
+  og_gintent *intent = NULL;
+  bool committed = false;
   char ulid[OG_ULID_LEN + 1];
   if ((rc = check_writable(g, err)) != OG_OK) return rc;
   if (!og_graph_branch_name_valid(name))
@@ -1016,6 +1018,11 @@ og_status og_graph_branch_delete(og_graph *g, const char *name, const char *acto
   if (!bs) return og_err_oom(err);
   pthread_mutex_lock(&bs->mu);
   if ((rc = og_graph_resolve(g->st, name, false, &h, err)) != OG_OK) goto cleanup;
+  /* one object, but on a backend without atomic puts a torn final manifest
+   * must be attributable to a dead writer (intent.c) */
+  if ((rc = og_gintent_begin(g->st, "branch_delete", name, h.gen, h.version, NULL, &intent,
+                             err)) != OG_OK)
+    goto cleanup;
   for (unsigned attempt = 0;; attempt++) {
     if (attempt >= OG_GRAPH_MAX_RETRIES) {
       rc = og_err_set(err, OG_EBUSY, "branch delete '%s': too much write contention", name);
@@ -1039,7 +1046,7 @@ og_status og_graph_branch_delete(og_graph *g, const char *name, const char *acto
     c->commit_id = og_manifest_strdup(m, ulid);
     c->actor = og_manifest_strdup(m, actor ? actor : "");
     c->operation = og_manifest_strdup(m, "branch_delete");
-    c->intent = NULL; /* one object: no intent */
+    c->intent = og_manifest_strdup(m, intent->id);
     c->message = NULL;
     c->time_ms = og_now_ms();
     if (!m->key || !c->parents[0].commit_id || !c->parents[0].branch || !c->commit_id ||
@@ -1064,12 +1071,14 @@ og_status og_graph_branch_delete(og_graph *g, const char *name, const char *acto
       goto cleanup;
     }
   }
+  committed = true;
   (void)OG_FAILPOINT(OG_FP_GRAPH_BRANCH_DELETE_AFTER_PUT, &local);
   og_graph_write_hint(g->st, name, h.gen, h.version + 1);
   og_graph_cache_drop(g, name);
   bs->gen = h.gen;
   bs->known_head = h.version + 1;
 cleanup:
+  og_gintent_end(g->st, intent, committed || !intent);
   pthread_mutex_unlock(&bs->mu);
   ghead_dispose(&h);
   og_manifest_free(m);

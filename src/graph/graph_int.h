@@ -169,6 +169,9 @@ og_status og_gintent_check_lease(og_store *st, og_gintent *in, og_error *err);
 /* Finish: clean → delete the intent; otherwise mark it abandoned so the next
  * recovery reclaims what the write left. Frees `in` (NULL ok). */
 void og_gintent_end(og_store *st, og_gintent *in, bool clean);
+/* Leave the intent with `state` ("abandoned", "sweep": committed but left
+ * superseded objects) for the next recovery; NULL = delete it. */
+void og_gintent_end_state(og_store *st, og_gintent *in, const char *state);
 void og_gintent_free(og_gintent *in);
 
 #endif

@@ -227,9 +227,13 @@ og_status og_gintent_check_lease(og_store *st, og_gintent *in, og_error *err) {
 }
 
 void og_gintent_end(og_store *st, og_gintent *in, bool clean) {
+  og_gintent_end_state(st, in, clean ? NULL : "abandoned");
+}
+
+void og_gintent_end_state(og_store *st, og_gintent *in, const char *state) {
   og_error local = OG_ERROR_INIT;
   if (!in) return;
-  if (clean) {
+  if (!state) {
     if (OG_FAILPOINT(OG_FP_INTENT_DELETE_BEFORE, &local) == OG_OK) {
       (void)og_store_delete(st, in->key, NULL);
       (void)OG_FAILPOINT(OG_FP_INTENT_DELETE_AFTER, &local);
@@ -237,7 +241,7 @@ void og_gintent_end(og_store *st, og_gintent *in, bool clean) {
   } else {
     /* the write may have left objects: hand the intent to the next recovery
      * at once (an "abandoned" intent has no live owner) */
-    (void)intent_put(st, in, "abandoned", NULL);
+    (void)intent_put(st, in, state, NULL);
   }
   reg_set(in->id, false);
   og_gintent_free(in);
@@ -273,8 +277,10 @@ static uint64_t ju64f(json_t *o, const char *k) {
 
 /* Is the owner of an intent still running? */
 static bool owner_live(json_t *j, const char *id, uint64_t now, const char **why) {
-  if (strcmp(jstrf(j, "state"), "abandoned") == 0) {
-    *why = "abandoned by its writer";
+  const char *state = jstrf(j, "state");
+  if (strcmp(state, "active") != 0) {
+    *why = strcmp(state, "sweep") == 0 ? "committed; left superseded objects for recovery"
+                                       : "abandoned by its writer";
     return false;
   }
   json_t *o = json_object_get(j, "owner");
@@ -296,9 +302,9 @@ static bool owner_live(json_t *j, const char *id, uint64_t now, const char **why
     return l;
   }
   uint64_t cur = 0;
-  char state = 0;
-  if (proc_stat(pid, &cur, &state)) {
-    bool l = (st == 0 || cur == st) && state != 'Z' && state != 'X';
+  char pstate = 0;
+  if (proc_stat(pid, &cur, &pstate)) {
+    bool l = (st == 0 || cur == st) && pstate != 'Z' && pstate != 'X';
     *why = l ? "owner process running" : "owner pid reused or exited";
     return l;
   }
@@ -384,6 +390,7 @@ typedef struct tailscan {
   og_map reach;     /* table object keys referenced by a tail manifest */
   og_map schemas;   /* schema keys referenced by a tail manifest */
   og_map logs;      /* "<enc>@<gen>/<version>" present → NULL */
+  size_t removed;   /* torn commit objects removed */
 } tailscan;
 
 static void tailscan_dispose(tailscan *t) {
@@ -446,6 +453,27 @@ static og_status scan_tail(og_store *st, uint64_t since, uint64_t skew, rintent_
       og_manifest *m = NULL;
       og_error e = OG_ERROR_INIT;
       og_status lrc = og_manifest_load(st, kl.keys[k], &m, &e);
+      bool gone = false;
+      if (lrc == OG_ECORRUPT && head) {
+        /* a torn commit object (a backend without atomic puts, or the fault
+         * wrapper) at the head of a log whose writer is dead: it never
+         * committed anything, so it goes with the writer's other objects */
+        for (size_t x = 0; x < iv->count; x++) {
+          rintent *r = &iv->items[x];
+          if (r->live || !r->j || strcmp(jstrf(r->j, "branch"), name) != 0 ||
+              ju64f(r->j, "generation") != gen || ju64f(r->j, "base_version") >= ver)
+            continue;
+          if ((rc = og_store_delete(st, kl.keys[k], err)) != OG_OK) break;
+          (void)og_map_remove(&ts->logs, kl.keys[k], strlen(kl.keys[k]), NULL);
+          if (r->removed) json_array_append_new(r->removed, json_string(kl.keys[k]));
+          ts->removed++;
+          gone = true;
+          break;
+        }
+        if (rc != OG_OK) break;
+        head = gone; /* the version below is the head now */
+        continue;
+      }
       if (lrc != OG_OK) {
         if (lrc == OG_ECORRUPT) continue; /* verify reports it; reference nothing */
         rc = og_err_set(err, lrc, "recovery: reading %s: %s", kl.keys[k], e.message);
@@ -540,7 +568,7 @@ og_status og_graph_recover(og_store *st, const og_recover_opts *opts, og_recover
                            og_error *err) {
   og_status rc = OG_OK;
   rintent_vec iv = OG_VEC_INIT;
-  tailscan ts = {OG_MAP_INIT, OG_MAP_INIT, OG_MAP_INIT};
+  tailscan ts = {OG_MAP_INIT, OG_MAP_INIT, OG_MAP_INIT, 0};
   og_keylist objs = {0};
   og_recover_result res = {0};
   uint64_t skew = skew_ms(opts);
@@ -558,6 +586,11 @@ og_status og_graph_recover(og_store *st, const og_recover_opts *opts, og_recover
    * (second look - skew) is covered by an intent we have seen. */
   if (skew) sleep_ms(skew + 1);
   uint64_t t1 = og_now_ms();
+  /* objects of dead writers carry times <= t0: the window must pass it */
+  while (t1 <= t0 + skew) {
+    sleep_ms(1);
+    t1 = og_now_ms();
+  }
   {
     rintent_vec again = OG_VEC_INIT;
     if ((rc = load_intents(st, t1, &again, err)) != OG_OK) {
@@ -592,6 +625,7 @@ og_status og_graph_recover(og_store *st, const og_recover_opts *opts, og_recover
   res.live = nlive;
   if (lo == UINT64_MAX) goto done;
   if ((rc = scan_tail(st, lo, skew, &iv, &ts, err)) != OG_OK) goto cleanup;
+  res.objects_removed += ts.removed;
   /* resolvable: nothing of it can lie beyond `hi` — always when no writer
    * is live; with live writers only a committed write whose commit time
    * bounds its objects */

@@ -27,6 +27,7 @@ struct og_graph_write {
   bool done;
   og_gintent *intent;   /* written at begin, ended at commit or free */
   uint64_t creates0;    /* store creations counted right after the intent */
+  bool garbage;         /* the write created objects its commit does not reference */
 };
 
 /* Creating calls made through this store handle so far (any thread). */
@@ -352,6 +353,7 @@ static og_status reconcile(og_graph_write *w, const og_manifest *cur, og_error *
     s->base = nb;
     s->ours = no;
     s->table = nt;
+    w->garbage = true; /* the superseded version's new objects */
   }
   return OG_OK;
 }
@@ -424,6 +426,33 @@ oom:
   return og_err_oom(err);
 }
 
+/* Objects the staged versions reference that their bases do not: what the
+ * table layer must have created for this write if it wrote nothing else. */
+static bool count_new_objects(og_graph_write *w, uint64_t *out) {
+  uint64_t n = 0;
+  for (size_t i = 0; i < w->staged.count; i++) {
+    gstaged *s = &w->staged.items[i];
+    if (s->expect_only || s->drop) continue;
+    og_table *ours = og_table_ref(s->table), *base = NULL;
+    og_keylist ko = {0}, kb = {0};
+    bool ok = (ours || open_version(w->g, s->ours.descriptor, &ours, NULL) == OG_OK) &&
+              og_table_objects(ours, &ko, NULL) == OG_OK &&
+              (!s->has_base || (open_version(w->g, s->base.descriptor, &base, NULL) == OG_OK &&
+                                og_table_objects(base, &kb, NULL) == OG_OK));
+    og_map inbase = OG_MAP_INIT;
+    for (size_t b = 0; ok && b < kb.count; b++) ok = og_map_sput(&inbase, kb.keys[b], NULL) == OG_OK;
+    for (size_t a = 0; ok && a < ko.count; a++) n += !og_map_sget(&inbase, ko.keys[a], NULL);
+    og_map_dispose(&inbase);
+    og_keylist_dispose(&ko);
+    og_keylist_dispose(&kb);
+    og_table_free(ours);
+    og_table_free(base);
+    if (!ok) return false;
+  }
+  *out = n;
+  return true;
+}
+
 og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snapshot **out,
                           og_error *err) {
   og_status rc = OG_OK;
@@ -441,6 +470,11 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
   if (opts->merge_parent && (!opts->merge_parent->commit_id || !opts->merge_parent->branch))
     return og_err_set(err, OG_EINVAL, "graph commit: incomplete merge parent");
   if (og_ulid_new(commit_id) != OG_OK) return og_err_set(err, OG_ERROR, "no ULID");
+  /* more creations than the staged versions reference: intermediate
+   * versions (a chunked load, several statements) are garbage the next
+   * recovery reclaims (docs/durability.md) */
+  uint64_t made = store_creates(st) - w->creates0, expected = 0;
+  if (!count_new_objects(w, &expected) || made != expected) w->garbage = true;
   og_gbranch_state *bs = og_graph_branch_state(w->g, w->branch);
   if (!bs) return og_err_oom(err);
   pthread_mutex_lock(&bs->mu);
@@ -514,7 +548,7 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
     bs->gen = w->gen;
     bs->known_head = next->version;
   }
-  og_gintent_end(st, w->intent, true);
+  og_gintent_end_state(st, w->intent, w->garbage ? "sweep" : NULL);
   w->intent = NULL;
   /* the next write of this handle reads these versions: keep them open */
   for (size_t i = 0; i < w->staged.count; i++)
