@@ -1,6 +1,6 @@
 /* End-to-end tests of `omnigraph query` / `read` / `export` (spec surface
  * §2.1, §2.3, §2.4; surface-cases B, C; data-cases E) and the read API. */
-#include "og_test.h"
+#include "og_cli_test.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -10,54 +10,10 @@
 
 #include "omnigraph.h"
 
-static char *tmp;
-
-static int og(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int og(char **out, const char *fmt, ...) {
-  char args[8192], cmd[16384];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(args, sizeof args, fmt, ap);
-  va_end(ap);
-  snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s", tmp, og_test_bin_path("omnigraph"), args);
-  return og_test_run(cmd, out);
-}
-
-/* stdout only (stderr discarded), for exact comparisons */
-static int og_stdout(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int og_stdout(char **out, const char *fmt, ...) {
-  char args[8192], cmd[16384];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(args, sizeof args, fmt, ap);
-  va_end(ap);
-  snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>/dev/null", tmp, og_test_bin_path("omnigraph"), args);
-  return og_test_run(cmd, out);
-}
-
-static void write_file(const char *name, const char *text) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", tmp, name);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-#define EXPECT(code, substr, ...)                                                          \
-  do {                                                                                     \
-    char *o_ = NULL;                                                                       \
-    int rc_ = og(&o_, __VA_ARGS__);                                                        \
-    if (rc_ != (code) || !strstr(o_, (substr)))                                            \
-      fail_msg("omnigraph " #__VA_ARGS__ ": exit %d (want %d), output:\n%s\n(wanted: %s)", \
-               rc_, (code), o_, (substr));                                                 \
-    og_free(o_);                                                                           \
-  } while (0)
-
 #define EXACT(want, ...)                                                                   \
   do {                                                                                     \
     char *o_ = NULL;                                                                       \
-    int rc_ = og_stdout(&o_, __VA_ARGS__);                                                 \
+    int rc_ = og_cli_stdout(&o_, __VA_ARGS__);                                                 \
     if (rc_ != 0 || strcmp(o_, (want)))                                                    \
       fail_msg("omnigraph " #__VA_ARGS__ ": exit %d, output:\n[%s]\nwanted:\n[%s]", rc_, o_, (want)); \
     og_free(o_);                                                                           \
@@ -90,15 +46,15 @@ static const char *QUERIES =
 
 static int setup(void **state) {
   (void)state;
-  tmp = og_test_tmpdir("cli-read");
-  write_file("test.pg", SCHEMA);
-  write_file("test.jsonl", DATA);
-  write_file("queries.gq", QUERIES);
+  og_cli_dir = og_test_tmpdir("cli-read");
+  og_cli_write("test.pg", SCHEMA);
+  og_cli_write("test.jsonl", DATA);
+  og_cli_write("queries.gq", QUERIES);
   char *out = NULL;
-  int rc = og(&out, "init --schema test.pg ./g.omni");
+  int rc = og_cli(&out, "init --schema test.pg ./g.omni");
   if (rc == 0) {
     og_free(out);
-    rc = og(&out, "load --data test.jsonl ./g.omni");
+    rc = og_cli(&out, "load --data test.jsonl ./g.omni");
   }
   if (rc) fprintf(stderr, "setup failed: %s\n", out);
   og_free(out);
@@ -107,8 +63,8 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  og_test_rmtree(tmp);
-  og_free(tmp);
+  og_test_rmtree(og_cli_dir);
+  og_free(og_cli_dir);
   return 0;
 }
 
@@ -132,8 +88,8 @@ static void test_formats(void **state) {
       "      \"p.name\": \"Alice\",\n      \"p.age\": 30\n    }\n  ]\n}\n";
   EXACT(json, "query ./g.omni " GP " --json");
   EXACT(json, "query ./g.omni " GP " --format json");
-  EXPECT(2, "cannot be used with", "query ./g.omni " GP " --json --format csv");
-  EXPECT(2, "invalid value 'xml'", "query ./g.omni " GP " --format xml");
+  OG_CLI_EXPECT(2, "cannot be used with", "query ./g.omni " GP " --json --format csv");
+  OG_CLI_EXPECT(2, "invalid value 'xml'", "query ./g.omni " GP " --format xml");
   /* jsonl */
   EXACT("{\"kind\":\"metadata\",\"query_name\":\"get_person\",\"target\":{\"branch\":\"main\",\"snapshot\":null},\"row_count\":1}\n"
         "{\"p.name\":\"Alice\",\"p.age\":30}\n",
@@ -182,7 +138,7 @@ static void test_cells(void **state) {
   char *out = NULL;
   char cmd[1024];
   snprintf(cmd, sizeof cmd, "query ./g.omni -e 'query q() { match { $p: Person { name: \"Alice\" } } return { \"%s\" as c } }'", longv);
-  assert_int_equal(og_stdout(&out, "%s", cmd), 0);
+  assert_int_equal(og_cli_stdout(&out, "%s", cmd), 0);
   char cut[100];
   memset(cut, 'x', 79);
   memcpy(cut + 79, "\xE2\x80\xA6\n", 5);
@@ -197,36 +153,36 @@ static void test_cells(void **state) {
 static void test_selection_and_errors(void **state) {
   (void)state;
   /* C1 (and the read alias warning) */
-  EXPECT(1, "query file contains multiple queries; pass --name", "read ./g.omni --query queries.gq");
-  EXPECT(1, "`omnigraph read` is deprecated; use `omnigraph query` instead", "read ./g.omni --query queries.gq");
+  OG_CLI_EXPECT(1, "query file contains multiple queries; pass --name", "read ./g.omni --query queries.gq");
+  OG_CLI_EXPECT(1, "`omnigraph read` is deprecated; use `omnigraph query` instead", "read ./g.omni --query queries.gq");
   /* C3, C4 */
-  EXPECT(1, "--query-string must not be empty", "read ./g.omni -e ''");
-  EXPECT(1, "--query-string must not be empty", "query ./g.omni -e '   '");
-  EXPECT(1, "exactly one of --query, --query-string, or --alias must be provided", "query ./g.omni");
-  EXPECT(2, "cannot be used with", "query ./g.omni --query queries.gq -e 'query q() { match { $p: Person } return { $p } }'");
-  EXPECT(1, "query 'nope' not found", "query ./g.omni --query queries.gq --name nope");
-  EXPECT(1, "query file 'missing.gq' not found", "query ./g.omni --query missing.gq");
-  EXPECT(1, "params JSON must be an object", "query ./g.omni " "--query queries.gq --name get_person --params '[1]'");
-  EXPECT(1, "parameter 'name' not provided", "query ./g.omni --query queries.gq --name get_person");
-  EXPECT(1, "param 'name': expected string, got number", "query ./g.omni --query queries.gq --name get_person --params '{\"name\":5}'");
-  EXPECT(2, "cannot be used with", "query ./g.omni " GP " --branch main --snapshot x");
-  EXPECT(2, "cannot be used with", "query ./g.omni " GP " --params-file p.json");
-  EXPECT(1, "parse error", "query ./g.omni -e 'query q( { }'");
-  EXPECT(1, "branch", "query ./g.omni " GP " --branch nope");
-  EXPECT(1, "not supported", "query ./g.omni -e 'query q($q: String) { match { $p: Person  search($p.name, $q) } return { $p.name } }' --params '{\"q\":\"a\"}'");
+  OG_CLI_EXPECT(1, "--query-string must not be empty", "read ./g.omni -e ''");
+  OG_CLI_EXPECT(1, "--query-string must not be empty", "query ./g.omni -e '   '");
+  OG_CLI_EXPECT(1, "exactly one of --query, --query-string, or --alias must be provided", "query ./g.omni");
+  OG_CLI_EXPECT(2, "cannot be used with", "query ./g.omni --query queries.gq -e 'query q() { match { $p: Person } return { $p } }'");
+  OG_CLI_EXPECT(1, "query 'nope' not found", "query ./g.omni --query queries.gq --name nope");
+  OG_CLI_EXPECT(1, "query file 'missing.gq' not found", "query ./g.omni --query missing.gq");
+  OG_CLI_EXPECT(1, "params JSON must be an object", "query ./g.omni " "--query queries.gq --name get_person --params '[1]'");
+  OG_CLI_EXPECT(1, "parameter 'name' not provided", "query ./g.omni --query queries.gq --name get_person");
+  OG_CLI_EXPECT(1, "param 'name': expected string, got number", "query ./g.omni --query queries.gq --name get_person --params '{\"name\":5}'");
+  OG_CLI_EXPECT(2, "cannot be used with", "query ./g.omni " GP " --branch main --snapshot x");
+  OG_CLI_EXPECT(2, "cannot be used with", "query ./g.omni " GP " --params-file p.json");
+  OG_CLI_EXPECT(1, "parse error", "query ./g.omni -e 'query q( { }'");
+  OG_CLI_EXPECT(1, "branch", "query ./g.omni " GP " --branch nope");
+  OG_CLI_EXPECT(1, "not supported", "query ./g.omni -e 'query q($q: String) { match { $p: Person  search($p.name, $q) } return { $p.name } }' --params '{\"q\":\"a\"}'");
   /* --params-file, --uri / --store */
-  write_file("p.json", "{\"name\":\"Bob\"}");
-  EXPECT(0, "Bob", "query --uri ./g.omni --query queries.gq --name get_person --params-file p.json --format csv");
-  EXPECT(0, "Bob,25", "query --store ./g.omni --query queries.gq --name get_person --params-file p.json --format csv");
+  og_cli_write("p.json", "{\"name\":\"Bob\"}");
+  OG_CLI_EXPECT(0, "Bob", "query --uri ./g.omni --query queries.gq --name get_person --params-file p.json --format csv");
+  OG_CLI_EXPECT(0, "Bob,25", "query --store ./g.omni --query queries.gq --name get_person --params-file p.json --format csv");
   /* single query in -e needs no name */
-  EXPECT(0, "4 rows from branch main via q", "query ./g.omni -e 'query q() { match { $p: Person } return { $p.name } }' --format kv");
+  OG_CLI_EXPECT(0, "4 rows from branch main via q", "query ./g.omni -e 'query q() { match { $p: Person } return { $p.name } }' --format kv");
 }
 
 static void test_snapshot_and_branch(void **state) {
   (void)state;
   char *out = NULL;
   /* the load commit id */
-  assert_int_equal(og_stdout(&out, "commit list ./g.omni --json"), 0);
+  assert_int_equal(og_cli_stdout(&out, "commit list ./g.omni --json"), 0);
   const char *last = NULL, *p = out;
   while ((p = strstr(p, "\"graph_commit_id\"")) != NULL) last = p++;
   assert_non_null(last);
@@ -234,65 +190,65 @@ static void test_snapshot_and_branch(void **state) {
   char id[64] = {0};
   memcpy(id, q1 + 1, 26);
   og_free(out);
-  EXPECT(0, "changed main via add", "mutate ./g.omni -e 'query add() { insert Person { name: \"Eve\", age: 22 } }'");
+  OG_CLI_EXPECT(0, "changed main via add", "mutate ./g.omni -e 'query add() { insert Person { name: \"Eve\", age: 22 } }'");
   /* B-07: the pinned snapshot does not see Eve; the branch does */
   EXACT("p.name\nAlice\nBob\nCharlie\nDiana\n", "query ./g.omni --query queries.gq --name all_people --snapshot %s --format csv", id);
   EXACT("p.name\nAlice\nBob\nCharlie\nDiana\nEve\n", "query ./g.omni --query queries.gq --name all_people --format csv");
-  EXPECT(0, "4 rows from snapshot ", "query ./g.omni --query queries.gq --name all_people --snapshot %s --format kv", id);
-  EXPECT(0, "\"snapshot\":\"", "query ./g.omni --query queries.gq --name all_people --snapshot %s --format jsonl", id);
-  EXPECT(0, "\"branch\":null", "query ./g.omni --query queries.gq --name all_people --snapshot %s --format jsonl", id);
-  EXPECT(0, "4 rows from snapshot manifest:main:v2", "query ./g.omni --query queries.gq --name all_people --snapshot manifest:main:v2 --format kv");
-  EXPECT(1, "not found", "query ./g.omni --query queries.gq --name all_people --snapshot 01HXXXXXXXXXXXXXXXXXXXXXXX");
+  OG_CLI_EXPECT(0, "4 rows from snapshot ", "query ./g.omni --query queries.gq --name all_people --snapshot %s --format kv", id);
+  OG_CLI_EXPECT(0, "\"snapshot\":\"", "query ./g.omni --query queries.gq --name all_people --snapshot %s --format jsonl", id);
+  OG_CLI_EXPECT(0, "\"branch\":null", "query ./g.omni --query queries.gq --name all_people --snapshot %s --format jsonl", id);
+  OG_CLI_EXPECT(0, "4 rows from snapshot manifest:main:v2", "query ./g.omni --query queries.gq --name all_people --snapshot manifest:main:v2 --format kv");
+  OG_CLI_EXPECT(1, "not found", "query ./g.omni --query queries.gq --name all_people --snapshot 01HXXXXXXXXXXXXXXXXXXXXXXX");
   /* branches */
-  EXPECT(0, "created branch feature", "branch create --uri ./g.omni feature");
-  EXPECT(0, "changed feature", "mutate ./g.omni --branch feature -e 'query add() { insert Person { name: \"Frank\" } }'");
+  OG_CLI_EXPECT(0, "created branch feature", "branch create --uri ./g.omni feature");
+  OG_CLI_EXPECT(0, "changed feature", "mutate ./g.omni --branch feature -e 'query add() { insert Person { name: \"Frank\" } }'");
   EXACT("p.name\nAlice\nBob\nCharlie\nDiana\nEve\nFrank\n",
         "query ./g.omni --query queries.gq --name all_people --branch feature --format csv");
-  EXPECT(0, "5 rows from branch main", "query ./g.omni --query queries.gq --name all_people --format kv");
-  EXPECT(0, "changed main via del", "mutate ./g.omni -e 'query del() { delete Person where name = \"Eve\" }'");
+  OG_CLI_EXPECT(0, "5 rows from branch main", "query ./g.omni --query queries.gq --name all_people --format kv");
+  OG_CLI_EXPECT(0, "changed main via del", "mutate ./g.omni -e 'query del() { delete Person where name = \"Eve\" }'");
 }
 
 static void test_export_round_trip(void **state) {
   (void)state;
   char *a = NULL, *b = NULL, *out = NULL;
   /* E01-shaped header lines */
-  EXPECT(0, "{\"edge\":\"Knows\",\"from\":\"Alice\",\"to\":\"Bob\",\"data\":{\"id\":", "export ./g.omni");
-  EXPECT(0, ",\"since\":19889}}\n", "export ./g.omni --type Knows");
-  EXPECT(0, "{\"type\":\"Person\",\"data\":{\"id\":\"Alice\",\"name\":\"Alice\",\"age\":30}}\n", "export ./g.omni --table node:Person");
-  EXPECT(1, "unknown export type 'knows'", "export ./g.omni --type knows");
-  EXPECT(1, "unknown export table 'node:Nope'", "export ./g.omni --table node:Nope");
-  EXPECT(0, "deprecated", "export ./g.omni --jsonl --type Company");
+  OG_CLI_EXPECT(0, "{\"edge\":\"Knows\",\"from\":\"Alice\",\"to\":\"Bob\",\"data\":{\"id\":", "export ./g.omni");
+  OG_CLI_EXPECT(0, ",\"since\":19889}}\n", "export ./g.omni --type Knows");
+  OG_CLI_EXPECT(0, "{\"type\":\"Person\",\"data\":{\"id\":\"Alice\",\"name\":\"Alice\",\"age\":30}}\n", "export ./g.omni --table node:Person");
+  OG_CLI_EXPECT(1, "unknown export type 'knows'", "export ./g.omni --type knows");
+  OG_CLI_EXPECT(1, "unknown export table 'node:Nope'", "export ./g.omni --table node:Nope");
+  OG_CLI_EXPECT(0, "deprecated", "export ./g.omni --jsonl --type Company");
   /* export → load into a fresh graph → export again: identical bytes */
-  assert_int_equal(og_stdout(&a, "export ./g.omni > e1.jsonl && cat e1.jsonl"), 0);
-  assert_int_equal(og(&out, "init --schema test.pg ./g2.omni && %s load --data e1.jsonl ./g2.omni",
+  assert_int_equal(og_cli_stdout(&a, "export ./g.omni > e1.jsonl && cat e1.jsonl"), 0);
+  assert_int_equal(og_cli(&out, "init --schema test.pg ./g2.omni && %s load --data e1.jsonl ./g2.omni",
                       og_test_bin_path("omnigraph")), 0);
   og_free(out);
-  assert_int_equal(og_stdout(&b, "export ./g2.omni"), 0);
+  assert_int_equal(og_cli_stdout(&b, "export ./g2.omni"), 0);
   assert_string_equal(a, b);
   assert_true(strlen(a) > 200);
   og_free(a);
   og_free(b);
   /* E03: keyless nodes and explicit edge ids survive */
-  write_file("notes.pg", "node Note { title: String  at: DateTime?  score: F64?  tags: [String]?  v: Vector(2)?  body: Blob? }\n"
+  og_cli_write("notes.pg", "node Note { title: String  at: DateTime?  score: F64?  tags: [String]?  v: Vector(2)?  body: Blob? }\n"
                          "edge Links: Note -> Note { w: F32? }\n");
-  write_file("notes.jsonl",
+  og_cli_write("notes.jsonl",
              "{\"type\":\"Note\",\"data\":{\"id\":\"note-1\",\"title\":\"one\",\"at\":\"2024-01-15T08:30:00.500Z\",\"score\":0.1,\"tags\":[\"a\"],\"v\":[0.5,1],\"body\":\"base64:SGVsbG8=\"}}\n"
              "{\"type\":\"Note\",\"data\":{\"id\":\"note-2\",\"title\":\"two\",\"score\":1e21,\"body\":\"s3://bucket/b.bin\"}}\n"
              "{\"edge\":\"Links\",\"from\":\"note-1\",\"to\":\"note-2\",\"data\":{\"id\":\"edge-1\",\"w\":0.1}}\n");
-  assert_int_equal(og(&out, "init --schema notes.pg ./n1.omni && %s load --data notes.jsonl ./n1.omni",
+  assert_int_equal(og_cli(&out, "init --schema notes.pg ./n1.omni && %s load --data notes.jsonl ./n1.omni",
                       og_test_bin_path("omnigraph")), 0);
   og_free(out);
-  assert_int_equal(og_stdout(&a, "export ./n1.omni > n1.jsonl && cat n1.jsonl"), 0);
+  assert_int_equal(og_cli_stdout(&a, "export ./n1.omni > n1.jsonl && cat n1.jsonl"), 0);
   assert_string_equal(a,
                       "{\"edge\":\"Links\",\"from\":\"note-1\",\"to\":\"note-2\",\"data\":{\"id\":\"edge-1\",\"w\":0.10000000149011612}}\n"
                       "{\"type\":\"Note\",\"data\":{\"id\":\"note-1\",\"title\":\"one\",\"at\":\"2024-01-15T08:30:00.500\",\"score\":0.1,\"tags\":[\"a\"],\"v\":[0.5,1.0],\"body\":\"base64:SGVsbG8=\"}}\n"
                       "{\"type\":\"Note\",\"data\":{\"id\":\"note-2\",\"title\":\"two\",\"at\":null,\"score\":1e21,\"tags\":null,\"v\":null,\"body\":\"s3://bucket/b.bin\"}}\n");
   /* blobs project as null in query results */
-  EXPECT(0, "b\nnull\n", "query ./n1.omni -e 'query q() { match { $n: Note { title: \"one\" } } return { $n.body as b } }' --format csv");
-  assert_int_equal(og(&out, "init --schema notes.pg ./n2.omni && %s load --data n1.jsonl ./n2.omni",
+  OG_CLI_EXPECT(0, "b\nnull\n", "query ./n1.omni -e 'query q() { match { $n: Note { title: \"one\" } } return { $n.body as b } }' --format csv");
+  assert_int_equal(og_cli(&out, "init --schema notes.pg ./n2.omni && %s load --data n1.jsonl ./n2.omni",
                       og_test_bin_path("omnigraph")), 0);
   og_free(out);
-  assert_int_equal(og_stdout(&b, "export ./n2.omni"), 0);
+  assert_int_equal(og_cli_stdout(&b, "export ./n2.omni"), 0);
   assert_string_equal(a, b);
   og_free(a);
   og_free(b);
@@ -302,24 +258,24 @@ static void test_quickstart(void **state) {
   (void)state;
   char *out = NULL;
   const char *ex = og_test_source_path("examples/signals");
-  assert_int_equal(og(&out, "init --schema '%s/schema.pg' ./sig.omni && '%s' load --data '%s/data.jsonl' ./sig.omni", ex,
+  assert_int_equal(og_cli(&out, "init --schema '%s/schema.pg' ./sig.omni && '%s' load --data '%s/data.jsonl' ./sig.omni", ex,
                       og_test_bin_path("omnigraph"), ex), 0);
   og_free(out);
-  EXPECT(0, "adoption",
+  OG_CLI_EXPECT(0, "adoption",
          "query --store ./sig.omni -e 'query indicates() { match { $s: Signal { slug: \"s1\" }  $s indicates $p } return { $p.name } }'");
-  EXPECT(0, "1 rows from branch main via indicates",
+  OG_CLI_EXPECT(0, "1 rows from branch main via indicates",
          "query --store ./sig.omni --query '%s/queries.gq' --name indicates --params '{\"slug\":\"s1\"}'", ex);
-  EXPECT(0, "strong_signals", "query ./sig.omni --query '%s/queries.gq' --name strong_signals --params '{\"min\":0.5}' --format kv", ex);
-  EXPECT(0, "signals", "query ./sig.omni --query '%s/queries.gq' --name pattern_support", ex);
+  OG_CLI_EXPECT(0, "strong_signals", "query ./sig.omni --query '%s/queries.gq' --name strong_signals --params '{\"min\":0.5}' --format kv", ex);
+  OG_CLI_EXPECT(0, "signals", "query ./sig.omni --query '%s/queries.gq' --name pattern_support", ex);
 }
 
 static void test_config_and_aliases(void **state) {
   (void)state;
   char path[4200];
-  snprintf(path, sizeof path, "%s/queries", tmp);
+  snprintf(path, sizeof path, "%s/queries", og_cli_dir);
   mkdir(path, 0755);
-  write_file("queries/aliases.gq", QUERIES);
-  write_file("cfg.yaml",
+  og_cli_write("queries/aliases.gq", QUERIES);
+  og_cli_write("cfg.yaml",
              "graphs:\n  local:\n    uri: ./g.omni\n"
              "cli:\n  graph: local\n  output_format: csv\n  table_max_column_width: 9\n"
              "query:\n  roots: [queries]\n"
@@ -328,25 +284,25 @@ static void test_config_and_aliases(void **state) {
              "  people:\n    command: query\n    query: aliases.gq\n    name: all_people\n"
              "  add_person:\n    command: change\n    query: aliases.gq\n");
   /* D2: with cli.graph the positional is an alias arg; the alias's format */
-  EXPECT(0, "row 1\np.name: Alice", "read --config cfg.yaml --alias owner Alice");
+  OG_CLI_EXPECT(0, "row 1\np.name: Alice", "read --config cfg.yaml --alias owner Alice");
   /* D3: an arg that looks like a URL is an arg, not a URI */
-  EXPECT(0, "0 rows from branch main via get_person\n(no rows)", "read --config cfg.yaml --alias owner https://example.com");
+  OG_CLI_EXPECT(0, "0 rows from branch main via get_person\n(no rows)", "read --config cfg.yaml --alias owner https://example.com");
   /* D5, unknown alias, too many args */
-  EXPECT(1, "alias 'add_person' is a Change alias, not a Read alias", "query --config cfg.yaml --alias add_person");
-  EXPECT(1, "alias 'nope' not found", "query --config cfg.yaml --alias nope");
-  EXPECT(1, "alias 'owner' expects at most 1 args but got 2", "query --config cfg.yaml --alias owner Alice Bob");
+  OG_CLI_EXPECT(1, "alias 'add_person' is a Change alias, not a Read alias", "query --config cfg.yaml --alias add_person");
+  OG_CLI_EXPECT(1, "alias 'nope' not found", "query --config cfg.yaml --alias nope");
+  OG_CLI_EXPECT(1, "alias 'owner' expects at most 1 args but got 2", "query --config cfg.yaml --alias owner Alice Bob");
   /* explicit --params keys override alias args; --format overrides the alias's */
-  EXPECT(0, "Bob,25", "query --config cfg.yaml --alias owner Alice --params '{\"name\":\"Bob\"}' --format csv");
+  OG_CLI_EXPECT(0, "Bob,25", "query --config cfg.yaml --alias owner Alice --params '{\"name\":\"Bob\"}' --format csv");
   /* cli.output_format, query.roots, --target */
-  EXPECT(0, "p.name\nAlice\n", "query --config cfg.yaml --alias people");
-  EXPECT(0, "p.name,p.age\nAlice,30\n", "query --config cfg.yaml --query aliases.gq --name get_person --params '{\"name\":\"Alice\"}'");
-  EXPECT(0, "p.name,p.age\nAlice,30\n", "query --config cfg.yaml --target local --query aliases.gq --name get_person --params '{\"name\":\"Alice\"}'");
-  EXPECT(1, "graph 'nope' not found in omnigraph.yaml", "query --config cfg.yaml --target nope --alias people");
+  OG_CLI_EXPECT(0, "p.name\nAlice\n", "query --config cfg.yaml --alias people");
+  OG_CLI_EXPECT(0, "p.name,p.age\nAlice,30\n", "query --config cfg.yaml --query aliases.gq --name get_person --params '{\"name\":\"Alice\"}'");
+  OG_CLI_EXPECT(0, "p.name,p.age\nAlice,30\n", "query --config cfg.yaml --target local --query aliases.gq --name get_person --params '{\"name\":\"Alice\"}'");
+  OG_CLI_EXPECT(1, "graph 'nope' not found in omnigraph.yaml", "query --config cfg.yaml --target nope --alias people");
   /* table width from the config (9) */
-  EXPECT(0, "c        \n---------\nabcdefgh\xE2\x80\xA6", "query --config cfg.yaml -e 'query q() { match { $p: Person { name: \"Alice\" } } return { \"abcdefghijklmnop\" as c } }' --format table");
+  OG_CLI_EXPECT(0, "c        \n---------\nabcdefgh\xE2\x80\xA6", "query --config cfg.yaml -e 'query q() { match { $p: Person { name: \"Alice\" } } return { \"abcdefghijklmnop\" as c } }' --format table");
   /* export resolves the target through the config too */
-  EXPECT(0, "{\"type\":\"Company\",\"data\":{\"id\":\"Acme\",\"name\":\"Acme\"}}", "export --config cfg.yaml --type Company");
-  EXPECT(2, "unexpected argument", "query ./g.omni --query queries.gq --name all_people extra");
+  OG_CLI_EXPECT(0, "{\"type\":\"Company\",\"data\":{\"id\":\"Acme\",\"name\":\"Acme\"}}", "export --config cfg.yaml --type Company");
+  OG_CLI_EXPECT(2, "unexpected argument", "query ./g.omni --query queries.gq --name all_people extra");
 }
 
 /* One handle, several threads: queries share the topology cache. */
@@ -374,7 +330,7 @@ static void *query_thread(void *arg) {
 static void test_threads(void **state) {
   (void)state;
   char uri[4200];
-  snprintf(uri, sizeof uri, "%s/g.omni", tmp);
+  snprintf(uri, sizeof uri, "%s/g.omni", og_cli_dir);
   og_db *db = NULL;
   og_error err = OG_ERROR_INIT;
   OG_ASSERT_OK(og_db_open(&db, uri, OG_DB_READ_ONLY, &err), &err);
@@ -399,7 +355,7 @@ static void test_threads(void **state) {
 static void test_api(void **state) {
   (void)state;
   char uri[4200];
-  snprintf(uri, sizeof uri, "%s/g.omni", tmp);
+  snprintf(uri, sizeof uri, "%s/g.omni", og_cli_dir);
   og_db *db = NULL;
   og_error err = OG_ERROR_INIT;
   OG_ASSERT_OK(og_db_open(&db, uri, OG_DB_READ_ONLY, &err), &err);
