@@ -22,6 +22,9 @@ typedef struct og_optspec {
   const char *help;
 } og_optspec;
 
+/* Number of entries of a static og_optspec array. */
+#define OG_NSPECS(s) (sizeof(s) / sizeof((s)[0]))
+
 #define OG_ARGS_MAX_OPTS 32
 #define OG_ARGS_MAX_POS 16
 #define OG_ARGS_MAX_VALUES 64

@@ -33,6 +33,12 @@ int og_cli_fail(const og_error *err);
 /* Read a whole file (for --schema, --query, --data); fills err naming the path. */
 /* Pretty-print a JSON text with 2-space indent, keeping key order. */
 void og_cli_print_json(const char *json);
+/* The same for a jansson value (json_t *). */
+void og_cli_print_json_value(const void *json_value);
+/* Open a local graph (remote http(s) URIs are refused here); 0 or the exit
+ * code after printing the error. */
+struct og_db;
+int og_cli_open(const char *uri, unsigned flags, struct og_db **db);
 og_status og_cli_read_file(const char *path, char **out, og_error *err);
 
 /* Target resolution (target.c). Each returns 0 or the exit code after

@@ -10,18 +10,6 @@
 #include "omnigraph.h"
 #include "util/util.h"
 
-#define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
-
-static int open_db(const char *uri, unsigned flags, og_db **db) {
-  og_error err = OG_ERROR_INIT;
-  if (og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://")) {
-    og_err_set(&err, OG_EUNSUPPORTED, "remote graph URIs are not supported by this build yet");
-    return og_cli_fail(&err);
-  }
-  if (og_db_open(db, uri, flags, &err)) return og_cli_fail(&err);
-  return 0;
-}
-
 /* Parse an API JSON result (owned string), or NULL on a malformed one. */
 static json_t *parse(char *s) {
   json_t *v = json_loads(s, 0, NULL);
@@ -79,10 +67,10 @@ static int cmd_init(int argc, char **argv) {
   };
   const char *usage = "omnigraph init --schema <SCHEMA> <URI>";
   og_args a;
-  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  int rc = og_args_parse(&a, specs, OG_NSPECS(specs), argc, argv, 1, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(specs, NSPECS(specs), usage, "Create a graph from a schema.");
+    og_args_print_help(specs, OG_NSPECS(specs), usage, "Create a graph from a schema.");
     return 0;
   }
   const char *spath = og_args_get(&a, "schema");
@@ -139,10 +127,10 @@ struct graph_cmd {
 static int run_graph_cmd(const graph_cmd *c, int argc, char **argv) {
   og_args a;
   int npos = c->name_arg ? 2 : 1;
-  int rc = og_args_parse(&a, uri_specs, NSPECS(uri_specs), argc, argv, npos, c->usage);
+  int rc = og_args_parse(&a, uri_specs, OG_NSPECS(uri_specs), argc, argv, npos, c->usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(uri_specs, NSPECS(uri_specs), c->usage, c->about);
+    og_args_print_help(uri_specs, OG_NSPECS(uri_specs), c->usage, c->about);
     return 0;
   }
   if (c->name_arg && a.npos < 1)
@@ -151,7 +139,7 @@ static int run_graph_cmd(const graph_cmd *c, int argc, char **argv) {
   const char *uri = NULL;
   if ((rc = og_cli_resolve(&a, c->name_arg ? 1 : 0, &cfg, &uri))) return rc;
   og_db *db = NULL;
-  if ((rc = open_db(uri, c->open_flags, &db))) return rc;
+  if ((rc = og_cli_open(uri, c->open_flags, &db))) return rc;
   og_error err = OG_ERROR_INIT;
   rc = c->body(&a, cfg, uri, db, c->name_arg ? a.pos[0] : NULL, &err);
   og_db_close(db);
@@ -168,12 +156,6 @@ static void emit(const og_args *a, char *json, void (*human)(json_t *v)) {
   json_t *v = parse(json);
   if (v) human(v);
   json_decref(v);
-}
-
-static void print_json_object(json_t *o) {
-  char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-  if (s) printf("%s\n", s);
-  free(s);
 }
 
 /*==================== snapshot / schema show ====================*/
@@ -206,7 +188,7 @@ static int schema_show_body(const og_args *a, const og_config *cfg, const char *
   if (og_args_has(a, "json")) {
     json_t *o = json_object();
     json_object_set_new(o, "schema_source", json_string(src));
-    print_json_object(o);
+    og_cli_print_json_value(o);
     json_decref(o);
   } else {
     fputs(src, stdout);
@@ -230,7 +212,7 @@ static void branch_output(const og_args *a, const char *uri, const char *from, c
   if (from) json_object_set_new(o, "from", json_string(from));
   json_object_set_new(o, "name", json_string(name));
   json_object_set_new(o, "actor_id", actor ? json_string(actor) : json_null());
-  print_json_object(o);
+  og_cli_print_json_value(o);
   json_decref(o);
 }
 
@@ -353,10 +335,10 @@ static int cmd_commit_show(int argc, char **argv) { return run_graph_cmd(&commit
 static int cmd_verify(int argc, char **argv) {
   const char *usage = "omnigraph verify [--json] <URI>";
   og_args a;
-  int rc = og_args_parse(&a, uri_specs, NSPECS(uri_specs), argc, argv, 1, usage);
+  int rc = og_args_parse(&a, uri_specs, OG_NSPECS(uri_specs), argc, argv, 1, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(uri_specs, NSPECS(uri_specs), usage,
+    og_args_print_help(uri_specs, OG_NSPECS(uri_specs), usage,
                        "Check the integrity of every branch and retained version (read-only).");
     return 0;
   }

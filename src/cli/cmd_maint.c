@@ -9,8 +9,6 @@
 #include "omnigraph.h"
 #include "util/util.h"
 
-#define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
-
 /* The graph URI (positional, --uri, --target or cli.graph), local only. */
 static int resolve_local(const og_args *a, const char *op, const og_config **cfg,
                          const char **uri) {
@@ -21,12 +19,6 @@ static int resolve_local(const og_args *a, const char *op, const og_config **cfg
     og_err_set(&err, OG_EUNSUPPORTED, "%s is only supported against local graph URIs in this milestone", op);
     return og_cli_fail(&err);
   }
-  return 0;
-}
-
-static int open_db(const char *uri, og_db **db) {
-  og_error err = OG_ERROR_INIT;
-  if (og_db_open(db, uri, 0, &err)) return og_cli_fail(&err);
   return 0;
 }
 
@@ -43,17 +35,17 @@ static int cmd_optimize(int argc, char **argv) {
   };
   const char *usage = "omnigraph optimize [--branch <BRANCH>] [--json] <URI>";
   og_args a;
-  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  int rc = og_args_parse(&a, specs, OG_NSPECS(specs), argc, argv, 1, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(specs, NSPECS(specs), usage,
+    og_args_print_help(specs, OG_NSPECS(specs), usage,
                        "Compact small fragments and purge deleted rows of every table (content-preserving).");
     return 0;
   }
   const og_config *cfg = NULL;
   const char *uri = NULL;
   og_db *db = NULL;
-  if ((rc = resolve_local(&a, "optimize", &cfg, &uri)) || (rc = open_db(uri, &db))) return rc;
+  if ((rc = resolve_local(&a, "optimize", &cfg, &uri)) || (rc = og_cli_open(uri, 0, &db))) return rc;
   og_error err = OG_ERROR_INIT;
   char *json = NULL;
   og_optimize_db_opts o = {.branch = og_cli_branch(&a, NULL, cfg), .actor = og_cli_actor(&a, cfg)};
@@ -109,10 +101,10 @@ static int cmd_schema_apply(int argc, char **argv) {
   };
   const char *usage = "omnigraph schema apply --schema <SCHEMA> [--allow-data-loss] [--json] <URI>";
   og_args a;
-  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  int rc = og_args_parse(&a, specs, OG_NSPECS(specs), argc, argv, 1, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(specs, NSPECS(specs), usage,
+    og_args_print_help(specs, OG_NSPECS(specs), usage,
                        "Migrate the graph to a new schema in one atomic commit.");
     return 0;
   }
@@ -125,7 +117,7 @@ static int cmd_schema_apply(int argc, char **argv) {
   char *src = NULL;
   if (og_cli_read_file(spath, &src, &err)) return og_cli_fail(&err);
   og_db *db = NULL;
-  if ((rc = open_db(uri, &db))) {
+  if ((rc = og_cli_open(uri, 0, &db))) {
     og_free(src);
     return rc;
   }
@@ -173,10 +165,10 @@ static int cmd_cleanup(int argc, char **argv) {
   };
   const char *usage = "omnigraph cleanup (--keep <N> | --older-than <DUR>) [--confirm] [--json] <URI>";
   og_args a;
-  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  int rc = og_args_parse(&a, specs, OG_NSPECS(specs), argc, argv, 1, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(specs, NSPECS(specs), usage,
+    og_args_print_help(specs, OG_NSPECS(specs), usage,
                        "Delete table objects that no retained version of any branch references.");
     return 0;
   }
@@ -217,7 +209,7 @@ static int cmd_cleanup(int argc, char **argv) {
     return 0;
   }
   og_db *db = NULL;
-  if ((rc = open_db(uri, &db))) return rc;
+  if ((rc = og_cli_open(uri, 0, &db))) return rc;
   char *json = NULL;
   int exit_code = 0;
   if (og_db_cleanup(db, &o, &json, &err)) {

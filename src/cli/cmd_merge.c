@@ -8,24 +8,6 @@
 #include "omnigraph.h"
 #include "util/util.h"
 
-#define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
-
-static int open_graph(const char *uri, unsigned flags, og_db **db) {
-  og_error err = OG_ERROR_INIT;
-  if (og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://")) {
-    og_err_set(&err, OG_EUNSUPPORTED, "remote graph URIs are not supported by this build yet");
-    return og_cli_fail(&err);
-  }
-  if (og_db_open(db, uri, flags, &err)) return og_cli_fail(&err);
-  return 0;
-}
-
-static void print_pretty(json_t *o) {
-  char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-  if (s) printf("%s\n", s);
-  free(s);
-}
-
 /*==================== branch merge ====================*/
 
 static int cmd_branch_merge(int argc, char **argv) {
@@ -40,10 +22,10 @@ static int cmd_branch_merge(int argc, char **argv) {
   };
   const char *usage = "omnigraph branch merge <SOURCE> [--into <BRANCH>] [--json] [URI]";
   og_args a;
-  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 2, usage);
+  int rc = og_args_parse(&a, specs, OG_NSPECS(specs), argc, argv, 2, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(specs, NSPECS(specs), usage,
+    og_args_print_help(specs, OG_NSPECS(specs), usage,
                        "Merge a branch into another (three-way, row-level; one merge commit).");
     return 0;
   }
@@ -57,7 +39,7 @@ static int cmd_branch_merge(int argc, char **argv) {
   if ((rc = og_cli_resolve(&a, 1, &cfg, &uri))) return rc;
   const char *actor = og_cli_actor(&a, cfg);
   og_db *db = NULL;
-  if ((rc = open_graph(uri, 0, &db))) return rc;
+  if ((rc = og_cli_open(uri, 0, &db))) return rc;
   og_error err = OG_ERROR_INIT;
   og_merge_result r;
   og_status st = og_db_branch_merge(db, source, target, actor, &r, &err);
@@ -70,7 +52,7 @@ static int cmd_branch_merge(int argc, char **argv) {
       json_object_set_new(o, "actor_id", actor ? json_string(actor) : json_null());
       json_object_set_new(o, "graph_commit_id", r.commit_id[0] ? json_string(r.commit_id) : json_null());
       json_object_set_new(o, "manifest_version", json_integer((json_int_t)r.manifest_version));
-      print_pretty(o);
+      og_cli_print_json_value(o);
       json_decref(o);
     } else {
       printf("merged %s into %s: %s\n", source, target, og_merge_outcome_name(r.outcome));
@@ -82,7 +64,7 @@ static int cmd_branch_merge(int argc, char **argv) {
       json_object_set_new(o, "error", json_string(err.message));
       json_object_set_new(o, "code", json_string("conflict"));
       json_object_set_new(o, "merge_conflicts", list ? json_incref(list) : json_array());
-      print_pretty(o);
+      og_cli_print_json_value(o);
       json_decref(o);
       rc = og_status_exit(st);
     } else {
@@ -131,10 +113,10 @@ static int cmd_diff(int argc, char **argv) {
   };
   const char *usage = "omnigraph diff <FROM> <TO> [--type <TYPE>] [--from-base] [--json] [URI]";
   og_args a;
-  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 3, usage);
+  int rc = og_args_parse(&a, specs, OG_NSPECS(specs), argc, argv, 3, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(specs, NSPECS(specs), usage,
+    og_args_print_help(specs, OG_NSPECS(specs), usage,
                        "Entity-level changes between two versions (commit id, branch, or "
                        "branch@version).");
     return 0;
@@ -145,7 +127,7 @@ static int cmd_diff(int argc, char **argv) {
   const char *uri = NULL;
   if ((rc = og_cli_resolve(&a, 2, &cfg, &uri))) return rc;
   og_db *db = NULL;
-  if ((rc = open_graph(uri, OG_DB_READ_ONLY, &db))) return rc;
+  if ((rc = og_cli_open(uri, OG_DB_READ_ONLY, &db))) return rc;
   og_error err = OG_ERROR_INIT;
   char *out = NULL;
   og_status drc = og_args_has(&a, "from-base")

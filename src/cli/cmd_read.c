@@ -8,8 +8,6 @@
 #include "omnigraph.h"
 #include "util/util.h"
 
-#define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
-
 static int fail_msg(og_status code, const char *fmt, const char *arg) {
   og_error err = OG_ERROR_INIT;
   og_err_set(&err, code, fmt, arg);
@@ -91,10 +89,10 @@ static int cmd_query(int argc, char **argv) {
       "omnigraph query (--query <FILE> | -e <GQ> | --alias <ALIAS>) [--name <NAME>] [--params <JSON> | --params-file <FILE>] "
       "[--branch <BRANCH> | --snapshot <ID>] [--format <FORMAT> | --json] [URI] [ARGS]...";
   og_args a;
-  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, OG_ARGS_MAX_POS, usage);
+  int rc = og_args_parse(&a, specs, OG_NSPECS(specs), argc, argv, OG_ARGS_MAX_POS, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(specs, NSPECS(specs), usage, "Run a read query (alias: read).");
+    og_args_print_help(specs, OG_NSPECS(specs), usage, "Run a read query (alias: read).");
     return 0;
   }
   const char *qfile = og_args_get(&a, "query"), *qstr = og_args_get(&a, "query-string"),
@@ -276,10 +274,10 @@ static int cmd_export(int argc, char **argv) {
   };
   const char *usage = "omnigraph export [--branch <BRANCH>] [--type <TYPE>]... [--table <KEY>]... <URI>";
   og_args a;
-  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  int rc = og_args_parse(&a, specs, OG_NSPECS(specs), argc, argv, 1, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(specs, NSPECS(specs), usage, "Export a branch as NDJSON to stdout.");
+    og_args_print_help(specs, OG_NSPECS(specs), usage, "Export a branch as NDJSON to stdout.");
     return 0;
   }
   if (og_args_has(&a, "jsonl"))

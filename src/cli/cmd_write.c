@@ -9,8 +9,6 @@
 #include "omnigraph.h"
 #include "util/util.h"
 
-#define NSPECS(s) (sizeof(s) / sizeof((s)[0]))
-
 /* Query file resolution (surface.md §2.1): absolute as is, else relative to
  * the config's directory, else under each query.roots entry. */
 static char *resolve_query_file(const char *path, const og_config *cfg) {
@@ -46,12 +44,6 @@ static bool is_remote(const char *uri) {
   return og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://");
 }
 
-static void print_pretty(json_t *o) {
-  char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-  if (s) printf("%s\n", s);
-  free(s);
-}
-
 /*==================== load ====================*/
 
 static long file_read(void *ctx, char *buf, size_t cap) {
@@ -75,10 +67,10 @@ static int cmd_load(int argc, char **argv) {
   };
   const char *usage = "omnigraph load --data <PATH> [--mode overwrite|append|merge] [--branch <BRANCH>] [--json] <URI>";
   og_args a;
-  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  int rc = og_args_parse(&a, specs, OG_NSPECS(specs), argc, argv, 1, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(specs, NSPECS(specs), usage, "Load a JSONL file into a branch (one commit).");
+    og_args_print_help(specs, OG_NSPECS(specs), usage, "Load a JSONL file into a branch (one commit).");
     return 0;
   }
   const char *data = og_args_get(&a, "data");
@@ -114,7 +106,7 @@ static int cmd_load(int argc, char **argv) {
     json_object_set_new(o, "edges_loaded", json_integer((json_int_t)res.edges_loaded));
     json_object_set_new(o, "node_types_loaded", json_integer((json_int_t)res.node_types_loaded));
     json_object_set_new(o, "edge_types_loaded", json_integer((json_int_t)res.edge_types_loaded));
-    print_pretty(o);
+    og_cli_print_json_value(o);
     json_decref(o);
   } else {
     printf("loaded %s on branch %s with %s: %llu nodes across %zu node types, %llu edges across %zu edge types\n",
@@ -149,10 +141,10 @@ static int cmd_ingest(int argc, char **argv) {
   };
   const char *usage = "omnigraph ingest --data <PATH> --branch <BRANCH> [--from <BRANCH>] [--mode merge|append|overwrite] [--json] <URI>";
   og_args a;
-  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  int rc = og_args_parse(&a, specs, OG_NSPECS(specs), argc, argv, 1, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(specs, NSPECS(specs), usage, "Load a JSONL file into a branch, creating it first when missing.");
+    og_args_print_help(specs, OG_NSPECS(specs), usage, "Load a JSONL file into a branch, creating it first when missing.");
     return 0;
   }
   const char *data = og_args_get(&a, "data");
@@ -212,7 +204,7 @@ static int cmd_ingest(int argc, char **argv) {
     }
     json_object_set_new(o, "tables", tables);
     json_object_set_new(o, "actor_id", actor ? json_string(actor) : json_null());
-    print_pretty(o);
+    og_cli_print_json_value(o);
     json_decref(o);
   } else {
     printf("ingested %s into branch %s from %s with %s (%s)\n", uri, branch, from, og_load_mode_name(mode),
@@ -253,10 +245,10 @@ static int cmd_mutate(int argc, char **argv) {
       "omnigraph mutate (--query <FILE> [--name <NAME>] | -e <GQ>) [--params <JSON> | --params-file <FILE>] "
       "[--branch <BRANCH>] [--json] <URI>";
   og_args a;
-  int rc = og_args_parse(&a, specs, NSPECS(specs), argc, argv, 1, usage);
+  int rc = og_args_parse(&a, specs, OG_NSPECS(specs), argc, argv, 1, usage);
   if (rc) return rc;
   if (a.help) {
-    og_args_print_help(specs, NSPECS(specs), usage, "Run a mutation query (one atomic commit).");
+    og_args_print_help(specs, OG_NSPECS(specs), usage, "Run a mutation query (one atomic commit).");
     return 0;
   }
   const char *qfile = og_args_get(&a, "query"), *qstr = og_args_get(&a, "query-string");
@@ -323,7 +315,7 @@ static int cmd_mutate(int argc, char **argv) {
     json_object_set_new(o, "affected_nodes", json_integer((json_int_t)res.affected_nodes));
     json_object_set_new(o, "affected_edges", json_integer((json_int_t)res.affected_edges));
     json_object_set_new(o, "actor_id", actor ? json_string(actor) : json_null());
-    print_pretty(o);
+    og_cli_print_json_value(o);
     json_decref(o);
   } else {
     printf("changed %s via %s: %llu nodes, %llu edges\n", branch, res.query_name,

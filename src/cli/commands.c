@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "omnigraph.h"
 #include "util/util.h"
 
 #define OG_VERSION_STRING "0.6.2"
@@ -73,4 +74,20 @@ void og_cli_print_json(const char *json) {
   if (s) printf("%s\n", s);
   free(s);
   json_decref(v);
+}
+
+void og_cli_print_json_value(const void *json_value) {
+  char *s = json_dumps((const json_t *)json_value, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (s) printf("%s\n", s);
+  free(s);
+}
+
+int og_cli_open(const char *uri, unsigned flags, og_db **db) {
+  og_error err = OG_ERROR_INIT;
+  if (og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://")) {
+    og_err_set(&err, OG_EUNSUPPORTED, "remote graph URIs are not supported by this build yet");
+    return og_cli_fail(&err);
+  }
+  if (og_db_open(db, uri, flags, &err)) return og_cli_fail(&err);
+  return 0;
 }
