@@ -12,7 +12,6 @@ void og_jw_init(og_jw *w, og_buf *b, int indent) {
   w->indent = indent;
 }
 
-static void put_json_str(og_buf *b, const char *s, size_t n);
 
 static void jw_newline(og_jw *w) {
   og_buf_putc(w->b, '\n');
@@ -51,48 +50,14 @@ void og_jw_end_arr(og_jw *w) { jw_close(w, ']'); }
 
 void og_jw_key(og_jw *w, const char *k) {
   jw_pre(w);
-  put_json_str(w->b, k, strlen(k));
+  og_buf_put_json_str(w->b, k, strlen(k));
   og_buf_puts(w->b, w->indent ? ": " : ":");
   w->after_key = true;
 }
 
-/* Same escaping as og_buf_put_json_str (serde_json's), but copies runs of
- * plain bytes at once: IR rendering is on every schema compile. */
-static void put_json_str(og_buf *b, const char *s, size_t n) {
-  static const char hex[] = "0123456789abcdef";
-  size_t i = 0;
-  og_buf_putc(b, '"');
-  while (i < n) {
-    size_t j = i;
-    while (j < n) {
-      unsigned char c = (unsigned char)s[j];
-      if (c < 0x20 || c == '"' || c == '\\') break;
-      j++;
-    }
-    if (j > i) og_buf_put(b, s + i, j - i);
-    if (j == n) break;
-    unsigned char c = (unsigned char)s[j];
-    switch (c) {
-      case '"': og_buf_puts(b, "\\\""); break;
-      case '\\': og_buf_puts(b, "\\\\"); break;
-      case '\n': og_buf_puts(b, "\\n"); break;
-      case '\r': og_buf_puts(b, "\\r"); break;
-      case '\t': og_buf_puts(b, "\\t"); break;
-      case '\b': og_buf_puts(b, "\\b"); break;
-      case '\f': og_buf_puts(b, "\\f"); break;
-      default: {
-        char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        og_buf_put(b, e, 6);
-      }
-    }
-    i = j + 1;
-  }
-  og_buf_putc(b, '"');
-}
-
 void og_jw_strn(og_jw *w, const char *s, size_t n) {
   jw_pre(w);
-  put_json_str(w->b, s, n);
+  og_buf_put_json_str(w->b, s, n);
 }
 void og_jw_str(og_jw *w, const char *s) { og_jw_strn(w, s, strlen(s)); }
 void og_jw_null(og_jw *w) {

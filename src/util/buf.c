@@ -86,11 +86,22 @@ og_status og_buf_put_varint(og_buf *b, uint64_t v) {
   return og_buf_put(b, x, n);
 }
 
+/* serde_json's escaping; runs of plain bytes are copied at once (schema IR
+ * rendering and JSON output are hot). */
 og_status og_buf_put_json_str(og_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
+  size_t i = 0;
   og_buf_putc(b, '"');
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
+  while (i < n) {
+    size_t j = i;
+    while (j < n) {
+      unsigned char c = (unsigned char)s[j];
+      if (c < 0x20 || c == '"' || c == '\\') break;
+      j++;
+    }
+    if (j > i) og_buf_put(b, s + i, j - i);
+    if (j == n) break;
+    unsigned char c = (unsigned char)s[j];
     switch (c) {
     case '"': og_buf_puts(b, "\\\""); break;
     case '\\': og_buf_puts(b, "\\\\"); break;
@@ -99,14 +110,12 @@ og_status og_buf_put_json_str(og_buf *b, const char *s, size_t n) {
     case '\t': og_buf_puts(b, "\\t"); break;
     case '\b': og_buf_puts(b, "\\b"); break;
     case '\f': og_buf_puts(b, "\\f"); break;
-    default:
-      if (c < 0x20) {
-        char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        og_buf_put(b, e, 6);
-      } else {
-        og_buf_putc(b, (char)c);
-      }
+    default: {
+      char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+      og_buf_put(b, e, 6);
     }
+    }
+    i = j + 1;
   }
   return og_buf_putc(b, '"');
 }
