@@ -213,13 +213,32 @@ static void test_failpoints(void **state) {
   assert_int_equal(og_fp_hit(OG_FP_UTIL_SELFTEST, &e), OG_OK);
 }
 
+/* docs/failpoints.md lists exactly the catalogue (scripts/gen-failpoints-doc.sh). */
+static void test_failpoint_docs(void **state) {
+  (void)state;
+  char *doc = og_test_read_file(og_test_source_path("docs/failpoints.md"), NULL);
+  assert_non_null(doc);
+  size_t rows = 0;
+  for (const char *p = doc; (p = strstr(p, "\n| `")); p++) rows++;
+  for (int i = 0; i < OG_FP__COUNT; i++) {
+    char line[1024];
+    snprintf(line, sizeof line, "| `%s` | %s |", og_fp_name((og_fp_id)i), og_fp_outcome((og_fp_id)i));
+    if (!strstr(doc, line))
+      fail_msg("docs/failpoints.md lacks '%s' (run scripts/gen-failpoints-doc.sh)", line);
+  }
+  if (rows != OG_FP__COUNT)
+    fail_msg("docs/failpoints.md has %zu rows, the catalogue %d (run scripts/gen-failpoints-doc.sh)", rows,
+             (int)OG_FP__COUNT);
+  og_free(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_errors),   cmocka_unit_test(test_buf_and_cursor),
       cmocka_unit_test(test_arena),    cmocka_unit_test(test_map),
       cmocka_unit_test(test_hashes),   cmocka_unit_test(test_ulid),
       cmocka_unit_test(test_utf8),     cmocka_unit_test(test_alloc_fail),
-      cmocka_unit_test(test_failpoints),
+      cmocka_unit_test(test_failpoints),  cmocka_unit_test(test_failpoint_docs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
