@@ -203,6 +203,108 @@ static void compute_floors(scan *s, const og_cleanup_opts *o, uint64_t now) {
   }
 }
 
+/*==================== merge bases stay retained ====================*/
+
+/* The manifest of (branch, generation, version), or NULL (released history
+ * of an older run, or an unknown incarnation). */
+static const og_manifest *find_manifest(const scan *s, const og_commit_ref *r, size_t *inc_out) {
+  for (size_t i = 0; i < s->incs.count; i++) {
+    const inc *c = &s->incs.items[i];
+    if (c->gen != r->generation || strcmp(c->name, r->branch) != 0) continue;
+    size_t lo = 0, hi = c->ms.count;
+    while (lo < hi) { /* ms is ascending by version */
+      size_t mid = (lo + hi) / 2;
+      if (c->ms.items[mid]->version < r->version) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < c->ms.count && c->ms.items[lo]->version == r->version) {
+      *inc_out = i;
+      return c->ms.items[lo];
+    }
+    return NULL;
+  }
+  return NULL;
+}
+
+static uint64_t node_id(size_t inc_index, uint64_t version) {
+  return ((uint64_t)inc_index << 40) | version;
+}
+
+/* Every commit reachable from incarnation a's head, as node ids. */
+static og_status ancestors(const scan *s, size_t a, og_u64map *seen, og_error *err) {
+  OG_VEC(const og_manifest *) stack = OG_VEC_INIT;
+  const inc *c = &s->incs.items[a];
+  og_status rc = OG_OK;
+  if (!c->ms.count) return OG_OK;
+  if (OG_VEC_PUSH(&stack, c->ms.items[c->ms.count - 1]) || og_u64map_put(seen, node_id(a, c->head), 1)) {
+    rc = og_err_oom(err);
+    goto cleanup;
+  }
+  while (stack.count) {
+    const og_manifest *m = stack.items[--stack.count];
+    for (size_t k = 0; k < m->commit.nparents; k++) {
+      size_t pi = 0;
+      const og_manifest *p = find_manifest(s, &m->commit.parents[k], &pi);
+      if (!p || og_u64map_get(seen, node_id(pi, p->version), NULL)) continue;
+      if (og_u64map_put(seen, node_id(pi, p->version), 1) || OG_VEC_PUSH(&stack, p)) {
+        rc = og_err_oom(err);
+        goto cleanup;
+      }
+    }
+  }
+cleanup:
+  OG_VEC_FREE(&stack);
+  return rc;
+}
+
+typedef struct walk_item {
+  const og_manifest *m;
+  size_t inc;
+} walk_item;
+
+/* A later merge of two live branches reads their common ancestor's table
+ * versions, so cleanup must not release them: for every pair of live
+ * incarnations, the common ancestors first reached from b's head (the
+ * candidates og_graph_merge_base can pick) cap their incarnation's floor. */
+static og_status protect_merge_bases(scan *s, og_error *err) {
+  og_status rc = OG_OK;
+  OG_VEC(walk_item) stack = OG_VEC_INIT;
+  og_u64map anc = OG_U64MAP_INIT, seen = OG_U64MAP_INIT;
+  for (size_t a = 0; a < s->incs.count && !rc; a++) {
+    if (s->incs.items[a].deleted) continue;
+    og_u64map_dispose(&anc);
+    if ((rc = ancestors(s, a, &anc, err))) break;
+    for (size_t b = 0; b < s->incs.count && !rc; b++) {
+      inc *cb = &s->incs.items[b];
+      if (b == a || cb->deleted || !cb->ms.count) continue;
+      og_u64map_dispose(&seen);
+      stack.count = 0;
+      walk_item head = {cb->ms.items[cb->ms.count - 1], b};
+      if (OG_VEC_PUSH(&stack, head)) rc = og_err_oom(err);
+      while (stack.count && !rc) {
+        walk_item w = stack.items[--stack.count];
+        if (og_u64map_get(&anc, node_id(w.inc, w.m->version), NULL)) {
+          inc *ci = &s->incs.items[w.inc];
+          uint64_t cap = w.m->version > ci->floor_old ? w.m->version : ci->floor_old;
+          if (ci->floor_new > cap) ci->floor_new = cap; /* a common ancestor: keep it */
+          continue;                                     /* and do not walk below it */
+        }
+        for (size_t k = 0; k < w.m->commit.nparents && !rc; k++) {
+          walk_item p = {NULL, 0};
+          p.m = find_manifest(s, &w.m->commit.parents[k], &p.inc);
+          if (!p.m || og_u64map_get(&seen, node_id(p.inc, p.m->version), NULL)) continue;
+          if (og_u64map_put(&seen, node_id(p.inc, p.m->version), 1) || OG_VEC_PUSH(&stack, p))
+            rc = og_err_oom(err);
+        }
+      }
+    }
+  }
+  og_u64map_dispose(&anc);
+  og_u64map_dispose(&seen);
+  OG_VEC_FREE(&stack);
+  return rc;
+}
+
 /*==================== object sets ====================*/
 
 typedef struct objsets {
@@ -544,6 +646,7 @@ static og_status run_cleanup(og_store *st, const og_cleanup_opts *o, og_cleanup_
   if (rc != OG_OK) goto cleanup;
   for (size_t i = 0; i < s.incs.count; i++) out->manifests += s.incs.items[i].ms.count;
   compute_floors(&s, o, now);
+  if ((rc = protect_merge_bases(&s, err)) != OG_OK) goto cleanup;
   if ((rc = init_stats(&s, out, err)) != OG_OK) goto cleanup;
   if ((rc = build_live(st, &s, &os, err)) != OG_OK) goto cleanup;
   if ((rc = build_candidates(st, &s, &os, err)) != OG_OK) goto cleanup;

@@ -50,9 +50,31 @@ static void test_maint_cli(void **state) {
   OG_CLI_EXPECT(0, "objects removed: 0", "cleanup --older-than 1d --confirm ./g");
 }
 
+/* cleanup --keep 1 must not release the merge base of open branches: the
+ * merge after it still finds the common ancestor's table versions. */
+static void test_cleanup_keeps_merge_base(void **state) {
+  (void)state;
+  og_cli_write("mb.pg", "node Person { name: String @key  age: I32? }\n");
+  og_cli_write("mb.jsonl", "{\"type\":\"Person\",\"data\":{\"name\":\"Ann\",\"age\":1}}\n"
+                           "{\"type\":\"Person\",\"data\":{\"name\":\"Ben\",\"age\":2}}\n");
+  OG_CLI_EXPECT(0, "initialized", "init --schema mb.pg ./mb.omni");
+  OG_CLI_EXPECT(0, "loaded", "load --data mb.jsonl ./mb.omni");
+  OG_CLI_EXPECT(0, "created branch feat", "branch create --from main feat ./mb.omni");
+  for (int i = 0; i < 3; i++) {
+    OG_CLI_EXPECT(0, "changed main", "mutate -e 'query q() { insert Person { name: \"M%d\", age: 3 } }' ./mb.omni", i);
+    OG_CLI_EXPECT(0, "changed feat", "mutate --branch feat -e 'query q() { update Person set { age: %d } where name = \"Ann\" }' ./mb.omni", 10 + i);
+  }
+  OG_CLI_EXPECT(0, "", "cleanup --keep 1 --confirm ./mb.omni");
+  OG_CLI_EXPECT(0, "ok: ", "verify ./mb.omni");
+  OG_CLI_EXPECT(0, "merged feat into main: merged", "branch merge feat --into main ./mb.omni");
+  OG_CLI_EXPECT(0, "\"p.age\": 12", "query --json -e 'query q() { match { $p: Person { name: \"Ann\" } } return { $p.age } }' ./mb.omni");
+  OG_CLI_EXPECT(0, "ok: ", "verify ./mb.omni");
+}
+
 int main(void) {
   og_cli_dir = og_test_tmpdir("maintcli");
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_maint_cli)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_maint_cli),
+                                     cmocka_unit_test(test_cleanup_keeps_merge_base)};
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   og_test_rmtree(og_cli_dir);
   og_free(og_cli_dir);
