@@ -365,9 +365,11 @@ og_status og_manifest_decode(const char *key, const char *data, size_t len, og_m
   jrd r = {key, err, OG_OK};
   uint64_t fmt = 0;
   if (!ju64(&r, root, "format", &fmt)) goto bad;
-  if (fmt > OG_GRAPH_FORMAT || fmt == 0) {
+  if (fmt == 0) goto bad;
+  if (fmt > OG_GRAPH_FORMAT) {
     rc = og_err_set(err, OG_EUNSUPPORTED,
-                    "graph: manifest '%s' has format %" PRIu64 "; this build reads up to %d",
+                    "graph: manifest '%s' has format %" PRIu64 ", newer than this build reads (up to %d): "
+                    "upgrade omnigraph to open this graph",
                     key, fmt, OG_GRAPH_FORMAT);
     goto cleanup;
   }

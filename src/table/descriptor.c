@@ -85,7 +85,8 @@ og_status og_desc_decode(og_table *t, const uint8_t *data, size_t len, og_error 
   uint32_t fmt = og_get_u32le(data + 4);
   if (fmt != OG_TVER_FORMAT)
     return og_err_set(err, fmt > OG_TVER_FORMAT ? OG_EUNSUPPORTED : OG_ECORRUPT,
-                      "table: object '%s' has unsupported descriptor format %u", key, fmt);
+                      "table: object '%s' has descriptor format %u, which this build does not read%s", key, fmt,
+                      fmt > OG_TVER_FORMAT ? " (written by a newer omnigraph: upgrade omnigraph)" : "");
   if (og_hash64(data, len - 8) != og_get_u64le(data + len - 8))
     return og_err_set(err, OG_ECORRUPT, "table: corrupt object '%s': descriptor checksum mismatch", key);
   og_cursor c;

@@ -37,7 +37,8 @@ og_status og_dv_decode(const char *key, const uint8_t *data, size_t len, uint64_
     return og_err_set(err, OG_ECORRUPT, "table: corrupt object '%s': bad deletion-vector magic", key);
   if (fmt != OG_DV_FORMAT)
     return og_err_set(err, fmt > OG_DV_FORMAT ? OG_EUNSUPPORTED : OG_ECORRUPT,
-                      "table: object '%s' has unsupported deletion-vector format %u", key, fmt);
+                      "table: object '%s' has deletion-vector format %u, which this build does not read%s", key, fmt,
+                      fmt > OG_DV_FORMAT ? " (written by a newer omnigraph: upgrade omnigraph)" : "");
   if ((uint64_t)plen != len - DV_HEADER || og_hash64(data + DV_HEADER, plen) != h)
     return og_err_set(err, OG_ECORRUPT, "table: corrupt object '%s': deletion-vector checksum mismatch", key);
   const char *p = (const char *)data + DV_HEADER;

@@ -485,7 +485,8 @@ og_status og_footer_read(og_store *st, const char *key, og_footer **out, og_erro
   if (magic != OG_FRAG_MAGIC) { rc = corrupt(err, key, "bad magic (truncated?)"); goto cleanup; }
   if (fmt != OG_FRAG_FORMAT) {
     rc = og_err_set(err, fmt > OG_FRAG_FORMAT ? OG_EUNSUPPORTED : OG_ECORRUPT,
-                    "table: object '%s' has unsupported fragment format %u", key, fmt);
+                    "table: object '%s' has fragment format %u, which this build does not read%s", key, fmt,
+                      fmt > OG_FRAG_FORMAT ? " (written by a newer omnigraph: upgrade omnigraph)" : "");
     goto cleanup;
   }
   if ((uint64_t)flen + OG_FRAG_TRAILER > size) { rc = corrupt(err, key, "bad footer length"); goto cleanup; }

@@ -124,7 +124,8 @@ og_status og_kidx_parse(const char *key, og_buf *raw, uint64_t frag_rows, og_kid
   uint32_t fmt = og_get_u32le(d + 4);
   if (fmt != OG_KIDX_FORMAT)
     return og_err_set(err, fmt > OG_KIDX_FORMAT ? OG_EUNSUPPORTED : OG_ECORRUPT,
-                      "table: object '%s' has unsupported key-index format %u", key, fmt);
+                      "table: object '%s' has key-index format %u, which this build does not read%s", key, fmt,
+                      fmt > OG_KIDX_FORMAT ? " (written by a newer omnigraph: upgrade omnigraph)" : "");
   if (og_hash64(d, len - 8) != og_get_u64le(d + len - 8))
     return kcorrupt(err, key, "key-index checksum mismatch");
   uint64_t n = og_get_u64le(d + 8), kb = og_get_u64le(d + 16);
