@@ -5,6 +5,7 @@
  * and the concurrency suite (processes writing while some are kill -9'd).
  * With OG_SOAK=1 in the environment the concurrency suite runs for minutes. */
 #include "graph_fixture.h"
+#include "graph/graph_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -294,6 +295,57 @@ static void test_abandoned_write(void **state) {
   OG_ASSERT_OK(og_graph_recover(st, &ro, &r, &err), &err);
   assert_int_equal(r.rolled_back, 1);
   assert_true(r.objects_removed >= 3);
+  assert_clean(st);
+  og_graph_free(g);
+  og_store_free(st);
+}
+
+/* An intent of another host is live until its lease expires. */
+static void put_foreign_intent(og_store *st, const char *id, uint64_t lease_expiry) {
+  og_error err = OG_ERROR_INIT;
+  json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:[], s:{s:s, s:s, s:I, s:I, s:I}}",
+                        "format", 1, "kind", "write_intent", "id", id, "operation", "write",
+                        "state", "active", "branch", "main", "generation", (json_int_t)1,
+                        "base_version", (json_int_t)2, "started_ms",
+                        (json_int_t)og_ulid_time_ms(id), "keys", "owner", "host",
+                        "some-other-host", "boot_id", "x", "pid", (json_int_t)1, "start_ticks",
+                        (json_int_t)1, "lease_expiry_ms", (json_int_t)lease_expiry);
+  og_buf body = OG_BUF_INIT;
+  OG_ASSERT_OK(og_gseal(o, &body, &err), &err);
+  json_decref(o);
+  char key[64];
+  snprintf(key, sizeof key, "intents/%s", id);
+  OG_ASSERT_OK(og_store_put(st, key, body.ptr, body.len, &err), &err);
+  og_buf_dispose(&body);
+}
+
+static void test_other_host_lease(void **state) {
+  (void)state;
+  og_error err = OG_ERROR_INIT;
+  og_store *st = fx_memory();
+  og_graph *g = fx_init(st);
+  char id[OG_ULID_LEN + 1];
+  assert_int_equal(og_ulid_new(id), OG_OK);
+  put_foreign_intent(st, id, og_now_ms() + 60000);
+  /* an object of that writer */
+  og_graph_write *w = NULL;
+  OG_ASSERT_OK(og_graph_write_begin(g, "main", &w, &err), &err);
+  OG_ASSERT_OK(fx_stage_append(w, "node:Person", "remote", 2, 0, &err), &err);
+  og_recover_opts ro = {UINT64_MAX};
+  og_recover_result r;
+  size_t objs = count_keys(st, "t/");
+  OG_ASSERT_OK(og_graph_recover(st, &ro, &r, &err), &err);
+  assert_int_equal(r.live, 2); /* the foreign one and ours */
+  assert_int_equal(count_keys(st, "t/"), objs);
+  og_graph_write_free(w); /* abandoned: ours is dead now */
+  OG_ASSERT_OK(og_graph_recover(st, &ro, &r, &err), &err);
+  assert_int_equal(r.live, 1);
+  assert_int_equal(r.deferred, 1); /* the foreign writer's window overlaps ours */
+  /* its lease expires: both are resolved */
+  put_foreign_intent(st, id, og_now_ms() - 1);
+  OG_ASSERT_OK(og_graph_recover(st, &ro, &r, &err), &err);
+  assert_int_equal(r.live, 0);
+  assert_int_equal(r.rolled_back, 2);
   assert_clean(st);
   og_graph_free(g);
   og_store_free(st);
@@ -652,6 +704,7 @@ int main(void) {
       cmocka_unit_test(test_crash_inside_recovery),
       cmocka_unit_test(test_live_writer_untouched),
       cmocka_unit_test(test_abandoned_write),
+      cmocka_unit_test(test_other_host_lease),
       cmocka_unit_test(test_intent_cost),
       cmocka_unit_test(test_fault_suite),
       cmocka_unit_test(test_concurrency_with_kills),
