@@ -126,6 +126,13 @@ static og_status intent_encode(const og_gintent *in, const char *state, og_buf *
                         (json_int_t)p->start_ticks, "lease_expiry_ms",
                         (json_int_t)in->lease_expiry);
   if (!o) return og_err_oom(err);
+  /* a finished write (abandoned / sweep) made nothing after this moment:
+   * recovery need not wait out the clock skew for it */
+  if (strcmp(state, "active") != 0 &&
+      json_object_set_new(o, "ended_ms", json_integer((json_int_t)og_now_ms())) != 0) {
+    json_decref(o);
+    return og_err_oom(err);
+  }
   json_t *keys = json_array();
   if (!keys || json_object_set_new(o, "keys", keys) != 0) {
     json_decref(o);
@@ -581,14 +588,23 @@ og_status og_graph_recover(og_store *st, const og_recover_opts *opts, og_recover
     res.live = iv.count;
     goto done;
   }
-  /* A writer that starts after we looked may run on a clock up to `skew`
-   * behind ours: wait that long and look again, so everything younger than
-   * (second look - skew) is covered by an intent we have seen. */
-  if (skew) sleep_ms(skew + 1);
+  /* The window [lo, hi) with hi = t1 - skew must pass every object of a
+   * dead writer: those of a crashed one carry times <= t0, those of a write
+   * that ended (abandoned / sweep) times <= its ended_ms (+ skew for another
+   * host's clock). A writer that starts after the second look below may run
+   * on a clock up to `skew` behind ours: its objects are still >= hi. */
+  uint64_t need = 0;
+  for (size_t i = 0; i < iv.count; i++) {
+    rintent *r = &iv.items[i];
+    if (r->live) continue;
+    uint64_t ended = r->j ? ju64f(r->j, "ended_ms") : 0;
+    uint64_t n = ended ? ended + skew : t0;
+    if (n > need) need = n;
+  }
   uint64_t t1 = og_now_ms();
-  /* objects of dead writers carry times <= t0: the window must pass it */
-  while (t1 <= t0 + skew) {
-    sleep_ms(1);
+  while (t1 <= need + skew) {
+    uint64_t gap = need + skew + 1 - t1;
+    sleep_ms(gap < 1 ? 1 : gap);
     t1 = og_now_ms();
   }
   {
