@@ -21,7 +21,8 @@ extern "C" {
 
 /* The recovery audit log, oldest first, as JSON:
  *  {"records":[{"intent":ULID,"outcome":"rolled_forward"|"rolled_back",
- *    "operation":..,"committed_operation":..,"branch":..,"generation":n,
+ *    "operation":..,"committed_operation":..,"committed_actor":..,
+ *    "branch":..,"generation":n,
  *    "base_version":n,"committed_version":n,"owner":{host,boot_id,pid,
  *    start_ticks,lease_expiry_ms},"actor":"omnigraph:recovery",
  *    "recovered_by":{host,pid},"reason":..,"time_ms":n,

@@ -268,6 +268,7 @@ typedef struct rintent {
   uint64_t committed_version;
   const char *committed_operation; /* borrowed from a tail manifest copy */
   char *committed_op_own;
+  char *committed_actor;   /* the committed write's actor */
   uint64_t commit_time;
   bool resolvable;
   json_t *removed;     /* keys attributed to this intent */
@@ -329,6 +330,7 @@ static void rintents_dispose(rintent_vec *v) {
   for (size_t i = 0; i < v->count; i++) {
     og_free(v->items[i].key);
     og_free(v->items[i].committed_op_own);
+    og_free(v->items[i].committed_actor);
     json_decref(v->items[i].j);
     json_decref(v->items[i].removed);
   }
@@ -503,6 +505,8 @@ static og_status scan_tail(og_store *st, uint64_t since, uint64_t skew, rintent_
           r->commit_time = m->commit.time_ms;
           r->committed_op_own = og_strdup(m->commit.operation);
           r->committed_operation = r->committed_op_own;
+          og_free(r->committed_actor);
+          r->committed_actor = og_strdup(m->commit.actor ? m->commit.actor : "");
           if (head) og_graph_write_hint(st, m->branch, m->generation, m->version);
         }
       }
@@ -531,7 +535,9 @@ static og_status write_audit(og_store *st, const rintent *r, uint64_t now, og_er
       OG_RECOVERY_ACTOR, "recovered_by", "host", me->host, "pid", (json_int_t)me->pid,
       "time_ms", (json_int_t)now, "objects_removed", r->removed);
   if (!o) return og_err_oom(err);
-  if (json_object_set_new(o, "reason", json_string(r->why ? r->why : "")) != 0) {
+  if (json_object_set_new(o, "reason", json_string(r->why ? r->why : "")) != 0 ||
+      json_object_set_new(o, "committed_actor",
+                          r->committed_actor ? json_string(r->committed_actor) : json_null()) != 0) {
     json_decref(o);
     return og_err_oom(err);
   }

@@ -162,6 +162,8 @@ static void test_crash_after_commit_rolls_forward(void **state) {
     assert_int_equal(l.count, 1);
     assert_string_equal(l.items[0].outcome, "rolled_forward");
     assert_non_null(strstr(l.items[0].json, "\"committed_version\":3"));
+    assert_non_null(strstr(l.items[0].json, "\"committed_actor\":\"tester\""));
+    assert_non_null(strstr(l.items[0].json, "\"committed_operation\":\"load\""));
     og_recovery_list_dispose(&l);
     og_store_free(st);
     og_test_rmtree(dir);
