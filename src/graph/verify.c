@@ -241,6 +241,21 @@ static og_status check_leftovers(vctx *v, size_t *orphans, size_t *intents, og_e
     }
     og_keylist_dispose(&kl);
   }
+  /* a branch record whose incarnation has no version 1: a branch create
+   * that failed between its two puts */
+  og_keylist bl = {0};
+  if (rc == OG_OK && (rc = og_store_list(v->st, OG_GK_BRANCHES, &bl, err)) == OG_OK) {
+    for (size_t i = 0; i < bl.count; i++) {
+      const char *seg = bl.keys[i] + strlen(OG_GK_BRANCHES), *last = strrchr(bl.keys[i], '/');
+      if (last && last[1] == '.') continue;
+      char lk[1100];
+      snprintf(lk, sizeof lk, OG_GK_LOG "%s/%020d", seg, 1);
+      if (og_map_sget(&v->commits, lk, NULL)) continue;
+      warning(v, bl.keys[i], "orphan object: branch record of a branch that was never created");
+      (*orphans)++;
+    }
+  }
+  og_keylist_dispose(&bl);
   og_intent_list il = {0};
   if (rc == OG_OK && (rc = og_graph_intents(v->st, &il, err)) == OG_OK) {
     for (size_t i = 0; i < il.count; i++) {
