@@ -604,7 +604,8 @@ og_status og_graph_recover(og_store *st, const og_recover_opts *opts, og_recover
     rintent *r = &iv.items[i];
     if (r->live) continue;
     uint64_t ended = r->j ? ju64f(r->j, "ended_ms") : 0;
-    uint64_t n = ended ? ended + skew : t0;
+    bool here = r->j && strcmp(jstrf(json_object_get(r->j, "owner"), "host"), self_proc()->host) == 0;
+    uint64_t n = ended ? ended + (here ? 0 : skew) : t0;
     if (n > need) need = n;
   }
   uint64_t t1 = og_now_ms();
