@@ -218,7 +218,7 @@ og_status og_graph_publish(og_store *st, const char *key, const og_buf *body,
 void og_graph_write_hint(og_store *st, const char *branch, uint64_t gen, uint64_t version) {
   og_buf k = OG_BUF_INIT, b = OG_BUF_INIT;
   if (og_gkey_head(&k, branch) == OG_OK && og_ghint_encode(gen, version, &b, NULL) == OG_OK)
-    (void)og_store_put(st, k.ptr, b.ptr, b.len, NULL); /* best effort: a lagging hint is fine */
+    (void)og_store_put_hint(st, k.ptr, b.ptr, b.len, NULL); /* a lagging or lost hint is fine */
   og_buf_dispose(&k);
   og_buf_dispose(&b);
 }

@@ -149,7 +149,8 @@ static og_status intent_put(og_store *st, const og_gintent *in, const char *stat
                             og_error *err) {
   og_buf body = OG_BUF_INIT;
   og_status rc = intent_encode(in, state, &body, err);
-  if (rc == OG_OK) rc = og_store_put(st, in->key, body.ptr, body.len, err);
+  /* not durable: a lost intent only leaves garbage for cleanup (docs/durability.md) */
+  if (rc == OG_OK) rc = og_store_put_hint(st, in->key, body.ptr, body.len, err);
   og_buf_dispose(&body);
   return rc;
 }

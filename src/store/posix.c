@@ -148,7 +148,7 @@ static og_status write_all(int fd, const void *data, size_t len, int *e_out) {
 /* Create, fill and fsync a uniquely named temp file beside `key`. On success
  * `tmp` holds its root-relative path; on failure nothing is left behind. */
 static og_status write_temp(posix_store *ps, const char *key, const void *data, size_t len,
-                            char *tmp, og_error *err) {
+                            bool sync, char *tmp, og_error *err) {
   char dir[PATH_BUF];
   dir_of(key, dir);
   int fd = -1;
@@ -167,7 +167,7 @@ static og_status write_temp(posix_store *ps, const char *key, const void *data, 
   if (fd < 0) return sys_fail(ps, err, EEXIST, "create temp file for", key);
   int e = 0;
   og_status rc = write_all(fd, data, len, &e);
-  if (rc == OG_OK) {
+  if (rc == OG_OK && sync) {
     if (fsync_retry(fd) != 0) {
       e = errno;
       rc = OG_EIO;
@@ -276,14 +276,15 @@ static og_status posix_head(og_store *s, const char *key, uint64_t *size_out, og
 
 /*==================== writes ====================*/
 
-static og_status posix_put(og_store *s, const char *key, const void *data, size_t len,
-                           og_error *err) {
+/* put, or (durable == false) put_hint: the same rename, no fsyncs. */
+static og_status replace(og_store *s, const char *key, const void *data, size_t len, bool durable,
+                         og_error *err) {
   posix_store *ps = (posix_store *)s;
   char tmp[PATH_BUF], dir[PATH_BUF];
   og_status rc;
   bool have_tmp = false;
   if ((rc = ensure_parents(ps, key, err)) != OG_OK) goto cleanup;
-  if ((rc = write_temp(ps, key, data, len, tmp, err)) != OG_OK) goto cleanup;
+  if ((rc = write_temp(ps, key, data, len, durable, tmp, err)) != OG_OK) goto cleanup;
   have_tmp = true;
   if ((rc = OG_FAILPOINT(OG_FP_STORE_PUT_BEFORE_RENAME, err)) != OG_OK) goto cleanup;
   if (renameat(ps->root_fd, tmp, ps->root_fd, key) != 0) {
@@ -295,10 +296,20 @@ static og_status posix_put(og_store *s, const char *key, const void *data, size_
   }
   have_tmp = false;
   dir_of(key, dir);
-  rc = fsync_dir(ps, dir, key, err);
+  if (durable) rc = fsync_dir(ps, dir, key, err);
 cleanup:
   if (have_tmp) unlinkat(ps->root_fd, tmp, 0);
   return rc;
+}
+
+static og_status posix_put(og_store *s, const char *key, const void *data, size_t len,
+                           og_error *err) {
+  return replace(s, key, data, len, true, err);
+}
+
+static og_status posix_put_hint(og_store *s, const char *key, const void *data, size_t len,
+                                og_error *err) {
+  return replace(s, key, data, len, false, err);
 }
 
 /* Create `key` from `tmp` unless it exists: 0, or an errno (EEXIST = lost). */
@@ -332,7 +343,7 @@ static og_status posix_put_if_absent(og_store *s, const char *key, const void *d
                     ps->base.desc);
     goto cleanup;
   }
-  if ((rc = write_temp(ps, key, data, len, tmp, err)) != OG_OK) goto cleanup;
+  if ((rc = write_temp(ps, key, data, len, true, tmp, err)) != OG_OK) goto cleanup;
   have_tmp = true;
   if ((rc = OG_FAILPOINT(OG_FP_STORE_PIA_BEFORE_LINK, err)) != OG_OK) goto cleanup;
   bool linked = false;
@@ -506,6 +517,7 @@ static const og_store_vtab posix_vtab = {
     .get_range = posix_get_range,
     .head = posix_head,
     .put = posix_put,
+    .put_hint = posix_put_hint,
     .put_if_absent = posix_put_if_absent,
     .list = posix_list,
     .del = posix_delete,

@@ -206,6 +206,16 @@ og_status og_store_put(og_store *s, const char *key, const void *data, size_t le
   return rc;
 }
 
+og_status og_store_put_hint(og_store *s, const char *key, const void *data, size_t len,
+                            og_error *err) {
+  if (!og_store_key_valid(key)) return bad_key(err, "put", key);
+  if (len && !data) return og_err_set(err, OG_EINVAL, "store: put '%s': NULL data", key);
+  COUNT(s, puts);
+  og_status rc = (s->vt->put_hint ? s->vt->put_hint : s->vt->put)(s, key, data ? data : "", len, err);
+  if (rc == OG_OK) ADD(s, bytes_written, len);
+  return rc;
+}
+
 og_status og_store_put_if_absent(og_store *s, const char *key, const void *data, size_t len,
                                  og_error *err) {
   if (!og_store_key_valid(key)) return bad_key(err, "put_if_absent", key);

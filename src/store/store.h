@@ -72,6 +72,14 @@ og_status og_store_head(og_store *s, const char *key, uint64_t *size_out, og_err
 og_status og_store_put(og_store *s, const char *key, const void *data, size_t len, og_error *err);
 og_status og_store_put_if_absent(og_store *s, const char *key, const void *data, size_t len,
                                  og_error *err);
+/* Like put (an atomic replace: readers see the old or the new bytes), but
+ * NOT durable: after a power loss the key may hold the old bytes, the new
+ * bytes, or be absent or torn. Only for objects that are hints — checksummed,
+ * never trusted, and whose loss costs nothing but work or garbage (head
+ * hints, write intents). Counted as a put. Backends without a cheaper path
+ * fall back to put. */
+og_status og_store_put_hint(og_store *s, const char *key, const void *data, size_t len,
+                            og_error *err);
 og_status og_store_list(og_store *s, const char *prefix, og_keylist *out, og_error *err);
 og_status og_store_delete(og_store *s, const char *key, og_error *err);
 

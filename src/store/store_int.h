@@ -25,6 +25,8 @@ typedef struct og_store_vtab {
   og_status (*put)(og_store *s, const char *key, const void *data, size_t len, og_error *err);
   og_status (*put_if_absent)(og_store *s, const char *key, const void *data, size_t len,
                              og_error *err);
+  /* Optional: put without durability (og_store_put_hint); NULL = use put. */
+  og_status (*put_hint)(og_store *s, const char *key, const void *data, size_t len, og_error *err);
   /* Appends matching keys to `out` in any order; the frontend sorts. */
   og_status (*list)(og_store *s, const char *prefix, og_keylist *out, og_error *err);
   og_status (*del)(og_store *s, const char *key, og_error *err);
