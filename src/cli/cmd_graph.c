@@ -365,6 +365,13 @@ static int cmd_verify(int argc, char **argv) {
       printf("problem: %s: %s\n", json_string_value(json_object_get(p, "key")),
              json_string_value(json_object_get(p, "problem")));
     }
+    /* leftovers of crashed or running writers: not corruption (recovery and
+     * cleanup reclaim them), so warnings that do not change the exit code */
+    json_int_t orphans = json_integer_value(json_object_get(v, "orphans"));
+    json_int_t intents = json_integer_value(json_object_get(v, "intents"));
+    if (orphans || intents)
+      printf("warning: %lld orphan object(s), %lld write intent(s) left (see `omnigraph recovery intents`)\n",
+             (long long)orphans, (long long)intents);
     json_decref(v);
   }
   og_string_free(report);
