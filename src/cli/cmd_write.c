@@ -53,6 +53,30 @@ static long file_read(void *ctx, char *buf, size_t cap) {
   return (long)n;
 }
 
+/* The shared front of load and ingest: --data, --mode (default `mode`),
+ * the graph target and the opened data file. 0, or the exit code after the
+ * error was printed. */
+static int load_front(const og_args *a, const char *usage, const char *op, og_load_mode *mode,
+                      const og_config **cfg, const char **uri, FILE **f) {
+  const char *data = og_args_get(a, "data");
+  if (!data)
+    return og_args_usage_error(usage, "the following required arguments were not provided: --data <PATH>");
+  og_error err = OG_ERROR_INIT;
+  const char *mname = og_args_get(a, "mode");
+  if (mname && og_load_mode_parse(mname, mode, &err))
+    return og_args_usage_error(usage, "invalid value '%s' for '--mode <MODE>' [possible values: overwrite, append, merge]",
+                               mname);
+  int rc = og_cli_resolve(a, 0, cfg, uri);
+  if (rc) return rc;
+  if (is_remote(*uri))
+    return fail_msg(OG_EUNSUPPORTED, "%s is only supported against local graph URIs in this milestone", op);
+  if (!(*f = fopen(data, "rb"))) {
+    og_err_set(&err, errno == ENOENT ? OG_ENOTFOUND : OG_EIO, "%s: %s", data, strerror(errno));
+    return og_cli_fail(&err);
+  }
+  return 0;
+}
+
 static int cmd_load(int argc, char **argv) {
   static const og_optspec specs[] = {
       {"data", 0, true, false, "PATH", "JSONL data file"},
@@ -73,24 +97,12 @@ static int cmd_load(int argc, char **argv) {
     og_args_print_help(specs, OG_NSPECS(specs), usage, "Load a JSONL file into a branch (one commit).");
     return 0;
   }
-  const char *data = og_args_get(&a, "data");
-  if (!data)
-    return og_args_usage_error(usage, "the following required arguments were not provided: --data <PATH>");
   og_load_mode mode = OG_LOAD_OVERWRITE;
-  og_error err = OG_ERROR_INIT;
-  const char *mname = og_args_get(&a, "mode");
-  if (mname && og_load_mode_parse(mname, &mode, &err))
-    return og_args_usage_error(usage, "invalid value '%s' for '--mode <MODE>' [possible values: overwrite, append, merge]",
-                               mname);
   const og_config *cfg = NULL;
   const char *uri = NULL;
-  if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
-  if (is_remote(uri)) return fail_msg(OG_EUNSUPPORTED, "%s", "load is only supported against local graph URIs in this milestone");
-  FILE *f = fopen(data, "rb");
-  if (!f) {
-    og_err_set(&err, errno == ENOENT ? OG_ENOTFOUND : OG_EIO, "%s: %s", data, strerror(errno));
-    return og_cli_fail(&err);
-  }
+  FILE *f = NULL;
+  if ((rc = load_front(&a, usage, "load", &mode, &cfg, &uri, &f))) return rc;
+  og_error err = OG_ERROR_INIT;
   og_db *db = NULL;
   og_load_result res = {0};
   const char *branch = og_cli_branch(&a, NULL, cfg);
@@ -147,26 +159,14 @@ static int cmd_ingest(int argc, char **argv) {
     og_args_print_help(specs, OG_NSPECS(specs), usage, "Load a JSONL file into a branch, creating it first when missing.");
     return 0;
   }
-  const char *data = og_args_get(&a, "data");
-  if (!data)
-    return og_args_usage_error(usage, "the following required arguments were not provided: --data <PATH>");
   og_load_mode mode = OG_LOAD_MERGE;
-  og_error err = OG_ERROR_INIT;
-  const char *mname = og_args_get(&a, "mode");
-  if (mname && og_load_mode_parse(mname, &mode, &err))
-    return og_args_usage_error(usage, "invalid value '%s' for '--mode <MODE>' [possible values: overwrite, append, merge]",
-                               mname);
   const og_config *cfg = NULL;
   const char *uri = NULL;
-  if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
-  if (is_remote(uri)) return fail_msg(OG_EUNSUPPORTED, "%s", "ingest against a remote URI is not supported by this build yet");
+  FILE *f = NULL;
+  if ((rc = load_front(&a, usage, "ingest", &mode, &cfg, &uri, &f))) return rc;
+  og_error err = OG_ERROR_INIT;
   const char *branch = og_cli_branch(&a, NULL, cfg), *from = og_cli_branch(&a, "from", cfg);
   const char *actor = og_cli_actor(&a, cfg);
-  FILE *f = fopen(data, "rb");
-  if (!f) {
-    og_err_set(&err, errno == ENOENT ? OG_ENOTFOUND : OG_EIO, "%s: %s", data, strerror(errno));
-    return og_cli_fail(&err);
-  }
   og_db *db = NULL;
   og_load_result res = {0};
   bool created = false;
