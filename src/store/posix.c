@@ -472,7 +472,7 @@ static og_status walk(walk_ctx *c, const char *rel, og_error *err) {
       if ((rc = walk(c, child, err)) != OG_OK) break;
     } else if (type == DT_REG && c->out) {
       if (clen < c->prefix_len || memcmp(child, c->prefix, c->prefix_len) != 0) continue;
-      if (!og_store_key_valid(child)) continue; /* stray file, not an object */
+      if (!og_store_key_plain(child)) continue; /* stray file, not an object */
       if (og_keylist__push(c->out, child, clen)) {
         rc = og_err_oom(err);
         break;

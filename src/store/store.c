@@ -82,13 +82,12 @@ void og_store_stats_reset(og_store *s) {
 
 /*==================== keys ====================*/
 
-bool og_store_key_valid(const char *key) {
-  if (!key) return false;
-  size_t n = strlen(key);
+/* Plain object keys: the rules of store.h; '#' is reserved for slices. */
+static bool plain_key_valid(const char *key, size_t n) {
   if (n == 0 || n > OG_STORE_KEY_MAX) return false;
   const char *seg = key;
   for (size_t i = 0; i <= n; i++) {
-    unsigned char c = (unsigned char)key[i];
+    unsigned char c = i < n ? (unsigned char)key[i] : '\0';
     if (c == '/' || c == '\0') {
       size_t len = (size_t)(key + i - seg);
       if (len == 0 || len > OG_STORE_SEGMENT_MAX) return false;
@@ -100,10 +99,52 @@ bool og_store_key_valid(const char *key) {
       seg = key + i + 1;
       continue;
     }
-    if (c < 0x20 || c > 0x7e || c == '\\') return false;
+    if (c < 0x20 || c > 0x7e || c == '\\' || c == '#') return false;
   }
   return true;
 }
+
+/* A canonical decimal u64 (no sign, no leading zero unless "0"). */
+static bool parse_dec(const char *p, size_t n, uint64_t *out) {
+  if (n == 0 || n > 20 || (n > 1 && p[0] == '0')) return false;
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] < '0' || p[i] > '9') return false;
+    uint64_t d = (uint64_t)(p[i] - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return true;
+}
+
+bool og_store_slice_parse(const char *key, size_t *base_len, uint64_t *offset, uint64_t *len) {
+  if (!key) return false;
+  const char *hash = strchr(key, '#');
+  if (!hash) return false;
+  const char *plus = strchr(hash + 1, '+');
+  uint64_t off = 0, n = 0;
+  if (!plus || !parse_dec(hash + 1, (size_t)(plus - hash - 1), &off) ||
+      !parse_dec(plus + 1, strlen(plus + 1), &n) || off > UINT64_MAX - n)
+    return false;
+  if (!plain_key_valid(key, (size_t)(hash - key)) || strlen(key) > OG_STORE_KEY_MAX) return false;
+  if (base_len) *base_len = (size_t)(hash - key);
+  if (offset) *offset = off;
+  if (len) *len = n;
+  return true;
+}
+
+og_status og_store_slice_key(og_buf *out, const char *base, uint64_t offset, uint64_t len) {
+  og_buf_printf(out, "%s#%llu+%llu", base, (unsigned long long)offset, (unsigned long long)len);
+  return out->oom ? OG_ENOMEM : OG_OK;
+}
+
+bool og_store_key_valid(const char *key) {
+  if (!key) return false;
+  return plain_key_valid(key, strlen(key)) || og_store_slice_parse(key, NULL, NULL, NULL);
+}
+
+bool og_store_key_plain(const char *key) { return key && plain_key_valid(key, strlen(key)); }
 
 bool og_store_prefix_valid(const char *prefix) {
   if (!prefix) return false;
@@ -118,7 +159,7 @@ bool og_store_prefix_valid(const char *prefix) {
   memcpy(tmp, prefix, n);
   tmp[n] = 'x';
   tmp[n + 1] = '\0';
-  return og_store_key_valid(tmp);
+  return plain_key_valid(tmp, n + 1);
 }
 
 static og_status bad_key(og_error *err, const char *op, const char *key) {
@@ -167,11 +208,36 @@ static void buf_restore(og_buf *out, size_t len) {
   }
 }
 
+/* A slice key resolved: the base key copied into `base` (NUL-terminated). */
+typedef struct slice {
+  char base[OG_STORE_KEY_MAX + 1];
+  uint64_t off, len;
+} slice;
+
+static bool slice_of(const char *key, slice *sl) {
+  size_t bl = 0;
+  if (!og_store_slice_parse(key, &bl, &sl->off, &sl->len)) return false;
+  memcpy(sl->base, key, bl);
+  sl->base[bl] = '\0';
+  return true;
+}
+
 og_status og_store_get(og_store *s, const char *key, og_buf *out, og_error *err) {
-  if (!og_store_key_valid(key)) return bad_key(err, "get", key);
-  COUNT(s, gets);
+  slice sl;
+  bool is_slice = !og_store_key_plain(key) && slice_of(key, &sl);
+  if (!is_slice && !og_store_key_plain(key)) return bad_key(err, "get", key);
   size_t before = out->len;
-  og_status rc = s->vt->get(s, key, out, err);
+  og_status rc;
+  if (is_slice) {
+    COUNT(s, get_ranges);
+    rc = s->vt->get_range(s, sl.base, sl.off, sl.len, out, err);
+    if (rc == OG_OK && out->len - before != sl.len)
+      rc = og_err_set(err, OG_ECORRUPT, "store: slice '%.200s' reaches past the end of '%.200s'",
+                      key, sl.base);
+  } else {
+    COUNT(s, gets);
+    rc = s->vt->get(s, key, out, err);
+  }
   if (rc == OG_OK) ADD(s, bytes_read, out->len - before);
   else buf_restore(out, before);
   return rc;
@@ -179,17 +245,32 @@ og_status og_store_get(og_store *s, const char *key, og_buf *out, og_error *err)
 
 og_status og_store_get_range(og_store *s, const char *key, uint64_t offset, uint64_t len,
                              og_buf *out, og_error *err) {
-  if (!og_store_key_valid(key)) return bad_key(err, "get_range", key);
+  slice sl;
+  bool is_slice = !og_store_key_plain(key) && slice_of(key, &sl);
+  if (!is_slice && !og_store_key_plain(key)) return bad_key(err, "get_range", key);
   COUNT(s, get_ranges);
   size_t before = out->len;
-  og_status rc = s->vt->get_range(s, key, offset, len, out, err);
+  og_status rc;
+  if (is_slice) {
+    /* clipped to the slice, as a range of a plain object is to the object */
+    uint64_t n = offset >= sl.len ? 0 : (len < sl.len - offset ? len : sl.len - offset);
+    rc = n ? s->vt->get_range(s, sl.base, sl.off + offset, n, out, err) : OG_OK;
+  } else {
+    rc = s->vt->get_range(s, key, offset, len, out, err);
+  }
   if (rc == OG_OK) ADD(s, bytes_read, out->len - before);
   else buf_restore(out, before);
   return rc;
 }
 
 og_status og_store_head(og_store *s, const char *key, uint64_t *size_out, og_error *err) {
-  if (!og_store_key_valid(key)) return bad_key(err, "head", key);
+  slice sl;
+  if (!og_store_key_plain(key)) {
+    if (!slice_of(key, &sl)) return bad_key(err, "head", key);
+    /* no I/O: a slice's presence shows when it is read */
+    if (size_out) *size_out = sl.len;
+    return OG_OK;
+  }
   COUNT(s, heads);
   uint64_t size = 0;
   og_status rc = s->vt->head(s, key, &size, err);
@@ -198,7 +279,7 @@ og_status og_store_head(og_store *s, const char *key, uint64_t *size_out, og_err
 }
 
 og_status og_store_put(og_store *s, const char *key, const void *data, size_t len, og_error *err) {
-  if (!og_store_key_valid(key)) return bad_key(err, "put", key);
+  if (!og_store_key_plain(key)) return bad_key(err, "put", key);
   if (len && !data) return og_err_set(err, OG_EINVAL, "store: put '%s': NULL data", key);
   COUNT(s, puts);
   og_status rc = s->vt->put(s, key, data ? data : "", len, err);
@@ -208,7 +289,7 @@ og_status og_store_put(og_store *s, const char *key, const void *data, size_t le
 
 og_status og_store_put_hint(og_store *s, const char *key, const void *data, size_t len,
                             og_error *err) {
-  if (!og_store_key_valid(key)) return bad_key(err, "put", key);
+  if (!og_store_key_plain(key)) return bad_key(err, "put", key);
   if (len && !data) return og_err_set(err, OG_EINVAL, "store: put '%s': NULL data", key);
   COUNT(s, puts);
   og_status rc = (s->vt->put_hint ? s->vt->put_hint : s->vt->put)(s, key, data ? data : "", len, err);
@@ -218,7 +299,7 @@ og_status og_store_put_hint(og_store *s, const char *key, const void *data, size
 
 og_status og_store_put_if_absent(og_store *s, const char *key, const void *data, size_t len,
                                  og_error *err) {
-  if (!og_store_key_valid(key)) return bad_key(err, "put_if_absent", key);
+  if (!og_store_key_plain(key)) return bad_key(err, "put_if_absent", key);
   if (len && !data) return og_err_set(err, OG_EINVAL, "store: put_if_absent '%s': NULL data", key);
   COUNT(s, put_if_absents);
   og_status rc = s->vt->put_if_absent(s, key, data ? data : "", len, err);
@@ -243,7 +324,7 @@ og_status og_store_list(og_store *s, const char *prefix, og_keylist *out, og_err
 }
 
 og_status og_store_delete(og_store *s, const char *key, og_error *err) {
-  if (!og_store_key_valid(key)) return bad_key(err, "delete", key);
+  if (!og_store_key_plain(key)) return bad_key(err, "delete", key);
   COUNT(s, deletes);
   return s->vt->del(s, key, err);
 }

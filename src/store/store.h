@@ -94,13 +94,54 @@ void og_store_stats_get(og_store *s, og_store_stats *out);
 void og_store_stats_reset(og_store *s);
 /* Human description ("posix:/abs/dir", "memory", "fault(posix:...)"). */
 const char *og_store_describe(og_store *s);
-/* Key rules: 1..1024 bytes of printable ASCII (0x20..0x7e) except backslash;
- * segments separated by single '/', none empty (so no leading, trailing or
- * doubled '/'), none "." or "..", none longer than 255 bytes, none starting
- * with ".tmp-" (reserved for the posix backend's temp files). */
+/* Key rules: 1..1024 bytes of printable ASCII (0x20..0x7e) except backslash
+ * and '#'; segments separated by single '/', none empty (so no leading,
+ * trailing or doubled '/'), none "." or "..", none longer than 255 bytes, none
+ * starting with ".tmp-" (reserved for the posix backend's temp files).
+ *
+ * Slices. "<key>#<offset>+<length>" (canonical decimals) names bytes
+ * [offset, offset+length) of object <key>: an object embedded in another
+ * (the graph layer embeds small table objects in the manifest that commits
+ * them). Slices are read-only names: get, get_range and head accept them
+ * (get = a ranged read that must return exactly `length` bytes, else
+ * OG_ECORRUPT; head answers `length` without I/O); put, put_if_absent and
+ * delete refuse them, list never returns them. og_store_key_valid accepts
+ * both forms, og_store_key_plain only object keys. */
 bool og_store_key_valid(const char *key);
+bool og_store_key_plain(const char *key);
+/* Split a slice key; false when `key` is not a valid slice. */
+bool og_store_slice_parse(const char *key, size_t *base_len, uint64_t *offset, uint64_t *len);
+/* Append "<base>#<offset>+<len>" to out. */
+og_status og_store_slice_key(og_buf *out, const char *base, uint64_t offset, uint64_t len);
 /* A list prefix is valid when it is "" or could begin a valid key. */
 bool og_store_prefix_valid(const char *prefix);
+
+/*==================== pack: a write's held-back objects ====================*/
+
+/* A store over `base` for one write (pack.c). A put / put_if_absent of an
+ * object that `hold` accepts (called with the key, its size and the bytes
+ * held so far) is kept in memory: readable through the pack at once,
+ * invisible to every other handle, never durable. Every other create goes to
+ * `base`, after `before_create` ran once (its error fails that create: the
+ * graph layer writes its write intent there). Reads of other keys, list and
+ * put_hint are forwarded. The owner embeds the held objects in the object
+ * that commits the write, or writes them out under new keys. */
+typedef struct og_pack_opts {
+  bool (*hold)(void *ctx, const char *key, size_t len, size_t held_bytes);
+  og_status (*before_create)(void *ctx, og_error *err);
+  void *ctx;
+} og_pack_opts;
+og_status og_store_open_pack(og_store **out, og_store *base, const og_pack_opts *o,
+                             og_error *err);
+/* The bytes of held object `key` (borrowed until the pack is freed); false
+ * when `key` is not held (or `pack` is not a pack). */
+bool og_store_pack_held(og_store *pack, const char *key, const void **data, size_t *len);
+size_t og_store_pack_held_bytes(og_store *pack);
+/* The base store (borrowed); `pack` itself when it is not a pack. */
+og_store *og_store_pack_base(og_store *pack);
+/* Run before_create now if it has not run (a no-op for other stores). */
+og_status og_store_pack_ensure_created(og_store *pack, og_error *err);
+bool og_store_pack_created(og_store *pack);
 
 /*==================== fault-injecting wrapper ====================*/
 
