@@ -60,6 +60,26 @@ const char *og_cli_branch(const og_args *a, const char *flag, const struct og_co
 const char *og_cli_actor(const og_args *a, const struct og_config *cfg);
 extern const char *og_cli_global_actor; /* set by main() from a global --as */
 
+/* The query source and params of query and mutate (query_src.c; surface.md
+ * §2.1). og_cli_qsrc_args takes --query, -e, --params and --params-file and
+ * refuses their conflicts (usage errors, exit 2); `alias` is query's
+ * --alias value (NULL for mutate). A caller may then set `file` (an
+ * alias's query file). og_cli_qsrc_check refuses no source or an empty -e;
+ * og_cli_qsrc_load resolves and reads the query file (query.roots),
+ * reads --params-file and checks the params are a JSON object, setting `gq`
+ * and `params`. Each returns 0 or the exit code after printing the error;
+ * og_cli_qsrc_dispose frees what load read. */
+typedef struct og_cli_qsrc {
+  const char *file, *text, *params_json, *params_file; /* the arguments */
+  const char *gq;     /* after load: the query source text */
+  const char *params; /* after load: the params object text, or NULL */
+  char *src_, *params_text_, *path_; /* owned */
+} og_cli_qsrc;
+int og_cli_qsrc_args(og_cli_qsrc *q, const og_args *a, const char *usage, const char *alias);
+int og_cli_qsrc_check(const og_cli_qsrc *q);
+int og_cli_qsrc_load(og_cli_qsrc *q, const struct og_config *cfg);
+void og_cli_qsrc_dispose(og_cli_qsrc *q);
+
 int og_cmd_version(int argc, char **argv);
 int og_cmd_lint(int argc, char **argv);
 int og_cmd_schema_plan(int argc, char **argv);

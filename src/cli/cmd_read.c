@@ -18,11 +18,6 @@ static bool is_remote(const char *uri) {
   return og_str_startswith(uri, "http://") || og_str_startswith(uri, "https://");
 }
 
-static bool blank(const char *s) {
-  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
-  return !*s;
-}
-
 /*==================== query ====================*/
 
 /* Scalar `aliases.<alias>.<key>` of the config, or NULL. */
@@ -30,32 +25,6 @@ static const char *alias_get(const og_config *cfg, const char *alias, const char
   char path[512];
   snprintf(path, sizeof path, "aliases.%s.%s", alias, key);
   return cfg ? og_config_get(cfg, path) : NULL;
-}
-
-/* Query file resolution (surface §2.1): absolute as is, else <base>/<path>,
- * else <base>/<root>/<path> for each query.roots entry. Owned result. */
-static char *resolve_query_file(const og_config *cfg, const char *path) {
-  if (path[0] == '/') return og_strdup(path);
-  const char *base = cfg ? og_config_base_dir(cfg) : ".";
-  char buf[8192];
-  FILE *f;
-  snprintf(buf, sizeof buf, "%s/%s", base, path);
-  if ((f = fopen(buf, "rb"))) {
-    fclose(f);
-    return og_strdup(buf);
-  }
-  size_t n = cfg ? og_config_list_len(cfg, "query.roots") : 0;
-  for (size_t i = 0; i < n; i++) {
-    const char *root = og_config_list_get(cfg, "query.roots", i);
-    if (!root) continue;
-    if (root[0] == '/') snprintf(buf, sizeof buf, "%s/%s", root, path);
-    else snprintf(buf, sizeof buf, "%s/%s/%s", base, root, path);
-    if ((f = fopen(buf, "rb"))) {
-      fclose(f);
-      return og_strdup(buf);
-    }
-  }
-  return NULL;
 }
 
 /* graphs.<name>.uri resolved against the config, or NULL. Owned. */
@@ -95,16 +64,9 @@ static int cmd_query(int argc, char **argv) {
     og_args_print_help(specs, OG_NSPECS(specs), usage, "Run a read query (alias: read).");
     return 0;
   }
-  const char *qfile = og_args_get(&a, "query"), *qstr = og_args_get(&a, "query-string"),
-             *alias = og_args_get(&a, "alias");
-  if (qfile && (qstr || alias))
-    return og_args_usage_error(usage, "the argument '--query <FILE>' cannot be used with '%s'",
-                               qstr ? "--query-string <GQ>" : "--alias <ALIAS>");
-  if (qstr && alias)
-    return og_args_usage_error(usage, "the argument '--query-string <GQ>' cannot be used with '--alias <ALIAS>'");
-  const char *pjson = og_args_get(&a, "params"), *pfile = og_args_get(&a, "params-file");
-  if (pjson && pfile)
-    return og_args_usage_error(usage, "the argument '--params <JSON>' cannot be used with '--params-file <FILE>'");
+  const char *alias = og_args_get(&a, "alias");
+  og_cli_qsrc q;
+  if ((rc = og_cli_qsrc_args(&q, &a, usage, alias))) return rc;
   const char *branch = og_args_get(&a, "branch"), *snapshot = og_args_get(&a, "snapshot");
   if (branch && snapshot)
     return og_args_usage_error(usage, "the argument '--branch <BRANCH>' cannot be used with '--snapshot <ID>'");
@@ -125,12 +87,10 @@ static int cmd_query(int argc, char **argv) {
     if (!og_config_keys_len(cfg, path)) return fail_msg(OG_ENOTFOUND, "alias '%s' not found", alias);
     if (cmd && (!strcmp(cmd, "change") || !strcmp(cmd, "mutate")))
       return fail_msg(OG_EINVAL, "alias '%s' is a Change alias, not a Read alias", alias);
-    qfile = alias_get(cfg, alias, "query");
-    if (!qfile) return fail_msg(OG_EINVAL, "alias '%s' has no query file", alias);
+    q.file = alias_get(cfg, alias, "query");
+    if (!q.file) return fail_msg(OG_EINVAL, "alias '%s' has no query file", alias);
   }
-  if (!qfile && !qstr)
-    return fail_msg(OG_EINVAL, "%s", "exactly one of --query, --query-string, or --alias must be provided");
-  if (qstr && blank(qstr)) return fail_msg(OG_EINVAL, "%s", "--query-string must not be empty");
+  if ((rc = og_cli_qsrc_check(&q))) return rc;
   /* output format: --json, --format, the alias's format, cli.output_format, table */
   if (og_args_has(&a, "json")) fmt = OG_FORMAT_JSON;
   else if (!fname) {
@@ -182,40 +142,19 @@ static int cmd_query(int argc, char **argv) {
     if (!branch) branch = og_cli_branch(&a, "branch", cfg);
   }
   og_error err = OG_ERROR_INIT;
-  char *src = NULL, *params_text = NULL, *text = NULL, *qpath = NULL, *merged = NULL;
+  char *text = NULL, *merged = NULL;
   og_db *db = NULL;
   og_result *res = NULL;
   if (is_remote(uri)) {
     rc = fail_msg(OG_EUNSUPPORTED, "%s", "query against a remote URI is not supported by this build yet");
     goto cleanup;
   }
-  if (qfile) {
-    if (!(qpath = resolve_query_file(cfg, qfile))) {
-      rc = fail_msg(OG_ENOTFOUND, "query file '%s' not found", qfile);
-      goto cleanup;
-    }
-    if (og_cli_read_file(qpath, &src, &err)) {
-      rc = og_cli_fail(&err);
-      goto cleanup;
-    }
-  }
-  if (pfile && og_cli_read_file(pfile, &params_text, &err)) {
-    rc = og_cli_fail(&err);
-    goto cleanup;
-  }
-  const char *ptext = pfile ? params_text : pjson;
-  json_t *pv = NULL;
-  if (ptext) {
-    pv = json_loads(ptext, JSON_DECODE_ANY, NULL);
-    if (!json_is_object(pv)) {
-      json_decref(pv);
-      rc = fail_msg(OG_EINVAL, "%s", "params JSON must be an object");
-      goto cleanup;
-    }
-  }
+  if ((rc = og_cli_qsrc_load(&q, cfg))) goto cleanup;
+  const char *ptext = q.params;
   if (nargs > 0) {
     /* alias args by declared name (JSON when it parses, else a string);
      * explicit --params keys win */
+    json_t *pv = ptext ? json_loads(ptext, JSON_DECODE_ANY, NULL) : NULL;
     json_t *obj = json_object();
     for (int i = 0; i < nargs; i++) {
       const char *v = a.pos[first_arg + i];
@@ -224,18 +163,18 @@ static int cmd_query(int argc, char **argv) {
       json_object_set_new(obj, og_config_list_get(cfg, apath, (size_t)i), jv);
     }
     if (pv) json_object_update(obj, pv);
+    json_decref(pv);
     char *d = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(obj);
     merged = d ? og_strdup(d) : NULL;
     free(d);
     ptext = merged;
   }
-  json_decref(pv);
   og_query_opts qo = {.name = og_args_get(&a, "name"), .params_json = ptext, .branch = branch,
                       .snapshot = snapshot};
   if (!qo.name && alias) qo.name = alias_get(cfg, alias, "name");
-  const char *gq = qfile ? src : qstr;
-  if (og_db_open(&db, uri, OG_DB_READ_ONLY, &err) || og_db_query(db, gq, strlen(gq), &qo, &res, &err) ||
+  if (og_db_open(&db, uri, OG_DB_READ_ONLY, &err) ||
+      og_db_query(db, q.gq, strlen(q.gq), &qo, &res, &err) ||
       og_result_render(res, fmt, &ro, &text, &err)) {
     rc = og_cli_fail(&err);
     goto cleanup;
@@ -245,9 +184,7 @@ cleanup:
   og_string_free(text);
   og_result_free(res);
   og_db_close(db);
-  og_free(src);
-  og_free(params_text);
-  og_free(qpath);
+  og_cli_qsrc_dispose(&q);
   og_free(merged);
   og_free(owned_uri);
   return rc;

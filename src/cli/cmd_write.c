@@ -9,31 +9,6 @@
 #include "omnigraph.h"
 #include "util/util.h"
 
-/* Query file resolution (surface.md §2.1): absolute as is, else relative to
- * the config's directory, else under each query.roots entry. */
-static char *resolve_query_file(const char *path, const og_config *cfg) {
-  FILE *f;
-  if (path[0] == '/' || !cfg) return og_strdup(path);
-  const char *base = og_config_base_dir(cfg);
-  og_buf b = OG_BUF_INIT;
-  og_buf_printf(&b, "%s/%s", base && *base ? base : ".", path);
-  if (b.ptr && (f = fopen(b.ptr, "rb"))) {
-    fclose(f);
-    return og_buf_detach(&b, NULL);
-  }
-  size_t n = og_config_list_len(cfg, "query.roots");
-  for (size_t i = 0; i < n; i++) {
-    og_buf_clear(&b);
-    og_buf_printf(&b, "%s/%s/%s", base && *base ? base : ".", og_config_list_get(cfg, "query.roots", i), path);
-    if (b.ptr && (f = fopen(b.ptr, "rb"))) {
-      fclose(f);
-      return og_buf_detach(&b, NULL);
-    }
-  }
-  og_buf_dispose(&b);
-  return og_strdup(path);
-}
-
 static int fail_msg(og_status code, const char *fmt, const char *arg) {
   og_error err = OG_ERROR_INIT;
   og_err_set(&err, code, fmt, arg);
@@ -251,60 +226,22 @@ static int cmd_mutate(int argc, char **argv) {
     og_args_print_help(specs, OG_NSPECS(specs), usage, "Run a mutation query (one atomic commit).");
     return 0;
   }
-  const char *qfile = og_args_get(&a, "query"), *qstr = og_args_get(&a, "query-string");
-  if (qfile && qstr)
-    return og_args_usage_error(usage, "the argument '--query <FILE>' cannot be used with '--query-string <GQ>'");
-  const char *pjson = og_args_get(&a, "params"), *pfile = og_args_get(&a, "params-file");
-  if (pjson && pfile)
-    return og_args_usage_error(usage, "the argument '--params <JSON>' cannot be used with '--params-file <FILE>'");
-  if (!qfile && !qstr)
-    return fail_msg(OG_EINVAL, "%s", "exactly one of --query, --query-string, or --alias must be provided");
-  if (qstr) {
-    const char *p = qstr;
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-    if (!*p) return fail_msg(OG_EINVAL, "%s", "--query-string must not be empty");
-  }
+  og_cli_qsrc q;
+  if ((rc = og_cli_qsrc_args(&q, &a, usage, NULL)) || (rc = og_cli_qsrc_check(&q))) return rc;
   const og_config *cfg = NULL;
   const char *uri = NULL;
   if ((rc = og_cli_resolve(&a, 0, &cfg, &uri))) return rc;
   if (is_remote(uri))
     return fail_msg(OG_EUNSUPPORTED, "%s", "mutate against a remote URI is not supported by this build yet");
   og_error err = OG_ERROR_INIT;
-  char *src = NULL, *params_text = NULL, *qpath = NULL;
   og_db *db = NULL;
   og_mutate_result res = {0};
-  if (qfile) {
-    qpath = resolve_query_file(qfile, cfg);
-    FILE *f = qpath ? fopen(qpath, "rb") : NULL;
-    if (!f) {
-      rc = fail_msg(OG_ENOTFOUND, "query file '%s' not found", qfile);
-      goto cleanup;
-    }
-    fclose(f);
-    if (og_cli_read_file(qpath, &src, &err)) {
-      rc = og_cli_fail(&err);
-      goto cleanup;
-    }
-  }
-  if (pfile && og_cli_read_file(pfile, &params_text, &err)) {
-    rc = og_cli_fail(&err);
-    goto cleanup;
-  }
-  const char *ptext = pfile ? params_text : pjson;
-  if (ptext) {
-    json_t *pv = json_loads(ptext, JSON_DECODE_ANY, NULL);
-    bool obj = json_is_object(pv);
-    json_decref(pv);
-    if (!obj) {
-      rc = fail_msg(OG_EINVAL, "%s", "params JSON must be an object");
-      goto cleanup;
-    }
-  }
+  if ((rc = og_cli_qsrc_load(&q, cfg))) goto cleanup;
   const char *branch = og_cli_branch(&a, NULL, cfg);
   const char *actor = og_cli_actor(&a, cfg);
-  og_mutate_opts mo = {.branch = branch, .query_name = og_args_get(&a, "name"), .params_json = ptext, .actor = actor};
-  const char *gq = qfile ? src : qstr;
-  if (og_db_open(&db, uri, 0, &err) || og_db_mutate(db, gq, strlen(gq), &mo, &res, &err)) {
+  og_mutate_opts mo = {.branch = branch, .query_name = og_args_get(&a, "name"), .params_json = q.params,
+                      .actor = actor};
+  if (og_db_open(&db, uri, 0, &err) || og_db_mutate(db, q.gq, strlen(q.gq), &mo, &res, &err)) {
     rc = og_cli_fail(&err);
     goto cleanup;
   }
@@ -325,9 +262,7 @@ static int cmd_mutate(int argc, char **argv) {
 cleanup:
   og_mutate_result_dispose(&res);
   og_db_close(db);
-  og_free(src);
-  og_free(params_text);
-  og_free(qpath);
+  og_cli_qsrc_dispose(&q);
   return rc;
 }
 

@@ -147,6 +147,15 @@ static void test_mutate(void **state) {
   mkdir(qdir, 0755);
   og_cli_write("queries/deep.gq", "query deep() { insert Company { name: \"Deep\" } }\n");
   OG_CLI_EXPECT(0, "changed main via deep: 1 nodes", "mutate --query deep.gq");
+  /* an absolute query.roots entry (query_src.c, shared with query) */
+  snprintf(qdir, sizeof qdir, "%s/absq", og_cli_dir);
+  mkdir(qdir, 0755);
+  og_cli_write("absq/abs.gq", "query abs() { insert Company { name: \"Abs\" } }\n");
+  char yaml[8192];
+  snprintf(yaml, sizeof yaml, "graphs:\n  local:\n    uri: ./graph.omni\ncli:\n  graph: local\nquery:\n  roots: ['%s']\n", qdir);
+  og_cli_write("abs.yaml", yaml);
+  OG_CLI_EXPECT(0, "changed main via abs: 1 nodes", "mutate --config abs.yaml --query abs.gq");
+  OG_CLI_EXPECT(1, "query file 'abs.gq' not found", "mutate --query abs.gq");
   OG_CLI_EXPECT(0, "with append: 1 nodes", "load --data more.jsonl --mode append");
 }
 
