@@ -469,29 +469,7 @@ static void ir_props(og_jw *w, const og_type *t) {
     og_jw_key(w, "prop_id");
     og_jw_u64(w, p->prop_id);
     og_jw_key(w, "prop_type");
-    og_jw_obj(w);
-    og_jw_key(w, "scalar");
-    if (p->type.scalar == OG_SC_VECTOR) {
-      og_jw_obj(w);
-      og_jw_key(w, "Vector");
-      og_jw_u64(w, p->type.dim);
-      og_jw_end_obj(w);
-    } else {
-      og_jw_str(w, og_scalar_name(p->type.scalar));
-    }
-    og_jw_key(w, "nullable");
-    og_jw_bool(w, p->type.nullable);
-    og_jw_key(w, "list");
-    og_jw_bool(w, p->type.list);
-    og_jw_key(w, "enum_values");
-    if (p->type.n_enum) {
-      og_jw_arr(w);
-      for (size_t k = 0; k < p->type.n_enum; k++) og_jw_str(w, p->type.enum_values[k]);
-      og_jw_end_arr(w);
-    } else {
-      og_jw_null(w);
-    }
-    og_jw_end_obj(w);
+    og_jw_proptype(w, &p->type);
     og_jw_key(w, "annotations");
     ir_annots(w, p->annots, p->n_annots);
     og_jw_end_obj(w);
@@ -499,56 +477,9 @@ static void ir_props(og_jw *w, const og_type *t) {
   og_jw_end_arr(w);
 }
 
-static void ir_bound(og_jw *w, const og_bound *b) {
-  if (!b->present) {
-    og_jw_null(w);
-    return;
-  }
-  og_jw_obj(w);
-  if (b->is_float) {
-    og_jw_key(w, "Float");
-    og_jw_f64(w, b->f);
-  } else {
-    og_jw_key(w, "Integer");
-    og_jw_i64(w, b->i);
-  }
-  og_jw_end_obj(w);
-}
-
 static void ir_cons(og_jw *w, const og_type *t) {
   og_jw_arr(w);
-  for (size_t i = 0; i < t->n_cons; i++) {
-    const og_constraint *c = &t->cons[i];
-    og_jw_obj(w);
-    switch (c->kind) {
-      case OG_CK_KEY:
-      case OG_CK_UNIQUE:
-      case OG_CK_INDEX:
-        og_jw_key(w, c->kind == OG_CK_KEY ? "Key" : c->kind == OG_CK_UNIQUE ? "Unique" : "Index");
-        og_jw_arr(w);
-        for (size_t k = 0; k < c->n_cols; k++) og_jw_str(w, c->cols[k]);
-        og_jw_end_arr(w);
-        break;
-      case OG_CK_RANGE:
-        og_jw_key(w, "Range");
-        og_jw_obj(w);
-        og_jw_kstr(w, "property", c->cols[0]);
-        og_jw_key(w, "min");
-        ir_bound(w, &c->min);
-        og_jw_key(w, "max");
-        ir_bound(w, &c->max);
-        og_jw_end_obj(w);
-        break;
-      case OG_CK_CHECK:
-        og_jw_key(w, "Check");
-        og_jw_obj(w);
-        og_jw_kstr(w, "property", c->cols[0]);
-        og_jw_kstr(w, "pattern", c->pattern);
-        og_jw_end_obj(w);
-        break;
-    }
-    og_jw_end_obj(w);
-  }
+  for (size_t i = 0; i < t->n_cons; i++) og_jw_constraint(w, &t->cons[i]);
   og_jw_end_arr(w);
 }
 

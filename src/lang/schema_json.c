@@ -87,3 +87,75 @@ void og_jw_kstr(og_jw *w, const char *k, const char *s) {
   if (s) og_jw_str(w, s);
   else og_jw_null(w);
 }
+
+/*==================== schema IR pieces ====================*/
+
+void og_jw_proptype(og_jw *w, const og_proptype *t) {
+  og_jw_obj(w);
+  og_jw_key(w, "scalar");
+  if (t->scalar == OG_SC_VECTOR) {
+    og_jw_obj(w);
+    og_jw_key(w, "Vector");
+    og_jw_u64(w, t->dim);
+    og_jw_end_obj(w);
+  } else {
+    og_jw_str(w, og_scalar_name(t->scalar));
+  }
+  og_jw_key(w, "nullable");
+  og_jw_bool(w, t->nullable);
+  og_jw_key(w, "list");
+  og_jw_bool(w, t->list);
+  og_jw_key(w, "enum_values");
+  if (t->n_enum) {
+    og_jw_arr(w);
+    for (size_t i = 0; i < t->n_enum; i++) og_jw_str(w, t->enum_values[i]);
+    og_jw_end_arr(w);
+  } else {
+    og_jw_null(w);
+  }
+  og_jw_end_obj(w);
+}
+
+static void jw_bound(og_jw *w, const og_bound *b) {
+  if (!b->present) {
+    og_jw_null(w);
+    return;
+  }
+  og_jw_obj(w);
+  og_jw_key(w, b->is_float ? "Float" : "Integer");
+  if (b->is_float) og_jw_f64(w, b->f);
+  else og_jw_i64(w, b->i);
+  og_jw_end_obj(w);
+}
+
+void og_jw_constraint(og_jw *w, const og_constraint *c) {
+  og_jw_obj(w);
+  switch (c->kind) {
+    case OG_CK_KEY:
+    case OG_CK_UNIQUE:
+    case OG_CK_INDEX:
+      og_jw_key(w, c->kind == OG_CK_KEY ? "Key" : c->kind == OG_CK_UNIQUE ? "Unique" : "Index");
+      og_jw_arr(w);
+      for (size_t i = 0; i < c->n_cols; i++) og_jw_str(w, c->cols[i]);
+      og_jw_end_arr(w);
+      break;
+    case OG_CK_RANGE:
+      og_jw_key(w, "Range");
+      og_jw_obj(w);
+      og_jw_kstr(w, "property", c->cols[0]);
+      og_jw_key(w, "min");
+      jw_bound(w, &c->min);
+      og_jw_key(w, "max");
+      jw_bound(w, &c->max);
+      og_jw_end_obj(w);
+      break;
+    case OG_CK_CHECK:
+      og_jw_key(w, "Check");
+      og_jw_obj(w);
+      og_jw_kstr(w, "property", c->cols[0]);
+      og_jw_kstr(w, "pattern", c->pattern);
+      og_jw_end_obj(w);
+      break;
+  }
+  og_jw_end_obj(w);
+}

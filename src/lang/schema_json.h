@@ -5,6 +5,7 @@
 #ifndef OG_LANG_SCHEMA_JSON_H
 #define OG_LANG_SCHEMA_JSON_H
 
+#include "lang/schema.h"
 #include "util/util.h"
 
 typedef struct og_jw {
@@ -30,5 +31,11 @@ void og_jw_u64(og_jw *w, uint64_t v);
 void og_jw_f64(og_jw *w, double v);
 /* key + string/null value */
 void og_jw_kstr(og_jw *w, const char *k, const char *s_or_null);
+
+/* Schema IR pieces shared by the IR rendering (catalog.c) and migration
+ * plans (plan.c): a property type {"scalar","nullable","list","enum_values"}
+ * and one constraint ({"Key":[..]}, {"Range":{"property","min","max"}}, ...). */
+void og_jw_proptype(og_jw *w, const og_proptype *t);
+void og_jw_constraint(og_jw *w, const og_constraint *c);
 
 #endif
