@@ -207,11 +207,13 @@ int main(int argc, char **argv) {
     ops += s0.gets + s0.get_ranges + s0.heads + s0.puts + s0.put_if_absents + s0.lists;
     og_mutate_result_dispose(&mr);
   }
-  qsort(lat, (size_t)R, sizeof *lat, cmp_d);
-  qsort(clat, (size_t)R, sizeof *clat, cmp_d);
-  printf("single-row insert (og_db_mutate, %d runs): wall p50 %.3f ms p90 %.3f ms; cpu p50 %.3f ms; per insert: "
-         "%.1f store ops, %.1f puts, %.1f fsyncs\n",
-         R, lat[R / 2], lat[R * 9 / 10], clat[R / 2], (double)ops / R, (double)puts / R, (double)fsyncs / R);
+  if (R > 0) { /* R = 0: the loads only */
+    qsort(lat, (size_t)R, sizeof *lat, cmp_d);
+    qsort(clat, (size_t)R, sizeof *clat, cmp_d);
+    printf("single-row insert (og_db_mutate, %d runs): wall p50 %.3f ms p90 %.3f ms; cpu p50 %.3f ms; per insert: "
+           "%.1f store ops, %.1f puts, %.1f fsyncs\n",
+           R, lat[R / 2], lat[R * 9 / 10], clat[R / 2], (double)ops / R, (double)puts / R, (double)fsyncs / R);
+  }
   free(lat);
   free(clat);
   og_db_close(db);

@@ -15,6 +15,8 @@
 #define DEFAULT_CHUNK 262144
 #define MAX_UNIQUE 16
 
+typedef OG_VEC(uint64_t) u64vec;
+
 typedef struct deferred {
   uint64_t row;  /* 1-based row of the edge type */
   uint64_t rec;
@@ -22,6 +24,32 @@ typedef struct deferred {
   char *id;      /* in the type's arena */
   bool is_dst;
 } deferred;
+
+/* Endpoint resolution of one edge chunk (see resolve_begin), reused chunk
+ * after chunk: fresh scratch of this size per chunk cost page faults that
+ * showed up in profiles. */
+typedef struct epside {
+  size_t m;        /* endpoints that need phase B */
+  bool all;        /* ... every row of the chunk (rows[] unused) */
+  size_t cap;
+  size_t *rows;    /* else: their batch rows */
+  /* phase B scratch */
+  const char **keys;
+  size_t *lens;
+  uint32_t *ref;   /* per endpoint: index into the distinct lookups, or a cached answer */
+  size_t qcap;
+  const char **qkeys;
+  size_t *qlens;
+  uint64_t *qhash;
+  uint64_t *qfound;
+} epside;
+
+typedef struct epwork {
+  epside s[2];     /* 0 src, 1 dst */
+  bool probe[2];
+  struct probe *pr[2]; /* the committed table each side is looked up in */
+  uint64_t first_row; /* 1-based type row of batch row 0 */
+} epwork;
 
 typedef struct ltype {
   const og_type *t;
@@ -33,9 +61,9 @@ typedef struct ltype {
   int *prop_col;   /* table column of each catalog property */
   og_value *vals;  /* one row, by table column */
   og_batch bufs[2]; /* double buffer: one fills while the writer writes the other */
+  epwork wk;        /* edges: endpoint work of the chunk being flushed */
   int cur_buf;
-  OG_VEC(uint64_t) rec;
-  OG_VEC(uint64_t) line;
+  u64vec rec, line; /* record number and first line of each buffered row */
   OG_VEC(uint8_t) explicit_id;
   uint64_t rows;    /* rows of this type seen so far */
   uint64_t flushed; /* rows already written */
@@ -63,7 +91,6 @@ typedef struct writer {
   struct ltype *T;     /* job: apply `batch` (+ `dels`) onto T->cur */
   og_batch *batch;
   OG_VEC(uint64_t) dels;
-  struct epwork *wk;   /* edge chunks: endpoint resolution, phase B (or NULL) */
   uint32_t frag_rows;
   og_status rc;        /* sticky */
   og_error err;
@@ -77,12 +104,19 @@ typedef struct loader {
   og_catalog *owned_cat;
   OG_VEC(ltype *) types; /* first-appearance order */
   og_map by_key;         /* table key → ltype* */
-  og_map probes;         /* table key → og_table* (committed tables not in the input) */
+  og_map probes;         /* table key → probe* (committed tables not in the input) */
   og_arena rowarena;     /* per-chunk scratch for converted values */
   og_buf tmp;
   size_t chunk;
   writer bg;
   char ulid[OG_ULID_LEN + 1]; /* last generated id (see next_ulid) */
+  /* records of one type come in runs: the last type name's catalog entry
+   * and the last ltype spare a catalog lookup and a key format per record */
+  char last_name[256];
+  size_t last_len;
+  bool last_is_edge;
+  const og_type *last_t;
+  ltype *last_T;
 } loader;
 
 #define BATCH(T) (&(T)->bufs[(T)->cur_buf])
@@ -124,6 +158,8 @@ static og_status at_record(og_status rc, og_error *err, uint64_t rec, uint64_t l
   return rc;
 }
 
+static void epwork_dispose(epwork *wk);
+
 static void ltype_free(ltype *T) {
   if (!T) return;
   og_table_free(T->base);
@@ -132,6 +168,7 @@ static void ltype_free(ltype *T) {
   og_free(T->vals);
   og_batch_dispose(&T->bufs[0]);
   og_batch_dispose(&T->bufs[1]);
+  epwork_dispose(&T->wk);
   OG_VEC_FREE(&T->rec);
   OG_VEC_FREE(&T->line);
   OG_VEC_FREE(&T->explicit_id);
@@ -142,12 +179,40 @@ static void ltype_free(ltype *T) {
   og_free(T);
 }
 
+/* Capacity for `rows` rows in b's scalar columns (a guess for string
+ * bytes), so a chunk fills without reallocating and copying as it grows.
+ * Reserved pages that are never filled cost address space only. Best
+ * effort: a failed reservation leaves the growth to the pushes. */
+static void reserve_rows(og_batch *b, size_t rows) {
+  for (size_t c = 0; c < b->ncols; c++) {
+    og_column *col = &b->cols[c];
+    size_t w = og_coltype_width(col->type);
+    if (col->type == OG_COL_STRING || col->type == OG_COL_BLOB) {
+      w = 16;
+      if (og_array_reserve((void **)&col->offsets.items, &col->offsets.cap, rows + 1,
+                           sizeof *col->offsets.items))
+        return;
+    }
+    if (!w) continue; /* lists, vectors */
+    if (og_buf_grow(&col->data, w * rows) || og_buf_grow(&col->validity, rows / 8 + 1)) {
+      col->data.oom = col->validity.oom = false; /* not sticky: the pushes retry */
+      return;
+    }
+    col->data.ptr[col->data.len] = '\0'; /* og_buf: NUL-terminated when allocated */
+    col->validity.ptr[col->validity.len] = '\0';
+  }
+}
+
 static og_status get_type(loader *L, const og_type *t, ltype **out, og_error *err) {
+  if (L->last_T && L->last_T->t == t) {
+    *out = L->last_T;
+    return OG_OK;
+  }
   char key[320];
   og_exec_table_key(t, key, sizeof key);
   void *found;
   if (og_map_sget(&L->by_key, key, &found)) {
-    *out = found;
+    *out = L->last_T = found;
     return OG_OK;
   }
   og_status rc;
@@ -178,6 +243,14 @@ static og_status get_type(loader *L, const og_type *t, ltype **out, og_error *er
   }
   if ((rc = og_batch_init(&T->bufs[0], T->schema, err)) || (rc = og_batch_init(&T->bufs[1], T->schema, err)))
     goto fail;
+  {
+    size_t rows = L->chunk < DEFAULT_CHUNK ? L->chunk : DEFAULT_CHUNK;
+    reserve_rows(&T->bufs[0], rows);
+    reserve_rows(&T->bufs[1], rows);
+    (void)og_array_reserve((void **)&T->rec.items, &T->rec.cap, rows, sizeof *T->rec.items);
+    (void)og_array_reserve((void **)&T->line.items, &T->line.cap, rows, sizeof *T->line.items);
+    (void)og_array_reserve((void **)&T->explicit_id.items, &T->explicit_id.cap, rows, 1);
+  }
   T->nuniq = og_write_unique_sets(t, T->schema, T->uniq, MAX_UNIQUE);
   if ((rc = OG_VEC_PUSH(&L->types, T))) {
     rc = og_err_oom(err);
@@ -188,29 +261,69 @@ static og_status get_type(loader *L, const og_type *t, ltype **out, og_error *er
     rc = og_err_oom(err);
     goto fail;
   }
-  *out = T;
+  *out = L->last_T = T;
   return OG_OK;
 fail:
   ltype_free(T);
   return rc;
 }
 
-/* A committed table of the pinned head that the input does not load. */
-static og_status probe_table(loader *L, const char *key, og_table **out, og_error *err) {
+/* A committed table of the pinned head that endpoints are looked up in,
+ * with its cache of answers (see resolve_finish). */
+typedef struct kslot {
+  uint64_t h;
+  uint32_t off; /* of the key (u32 length, bytes) in keys; 0 = empty slot */
+  uint32_t val; /* HIT_FOUND / HIT_MISSING, or within a chunk a pending lookup */
+} kslot;
+
+/* An exact cache key → answer (open addressing on 64-bit hashes, keys in
+ * one buffer): cheaper than og_map (no allocation per key, one compact
+ * slot array) on the hot path of edge loads. */
+typedef struct kcache {
+  kslot *slots;
+  size_t cap, count;
+  og_buf keys;
+} kcache;
+
+typedef struct probe {
+  og_table *t;
+  kcache hits;
+} probe;
+
+static void probe_free(probe *p) {
+  if (!p) return;
+  og_table_free(p->t);
+  og_free(p->hits.slots);
+  og_buf_dispose(&p->hits.keys);
+  og_free(p);
+}
+
+static og_status probe_get(loader *L, const char *key, probe **out, og_error *err) {
   void *found;
   if (og_map_sget(&L->probes, key, &found)) {
     *out = found;
     return OG_OK;
   }
-  og_table *t = NULL;
-  og_status rc = og_snapshot_table(L->snap, key, &t, err);
-  if (rc) return rc;
-  if (og_map_sput(&L->probes, key, t)) {
-    og_table_free(t);
+  probe *p = og_calloc(1, sizeof *p);
+  if (!p) return og_err_oom(err);
+  og_status rc = og_snapshot_table(L->snap, key, &p->t, err);
+  if (rc) {
+    og_free(p);
+    return rc;
+  }
+  if (og_map_sput(&L->probes, key, p)) {
+    probe_free(p);
     return og_err_oom(err);
   }
-  *out = t;
+  *out = p;
   return OG_OK;
+}
+
+static og_status probe_table(loader *L, const char *key, og_table **out, og_error *err) {
+  probe *p;
+  og_status rc = probe_get(L, key, &p, err);
+  if (!rc) *out = p->t;
+  return rc;
 }
 
 static ltype *find_loaded(loader *L, const char *kind, const char *name) {
@@ -457,9 +570,9 @@ static og_status node_record(loader *L, const og_type *t, const og_jdoc *doc,
   return push_row(L, T, rec, line, explicit_id, err);
 }
 
-static og_status edge_record(loader *L, const og_type *t, const og_jdoc *doc, const og_jnode *obj,
-                             const og_jnode *data, uint64_t rec, uint64_t line, og_error *err) {
-  const og_jnode *from = og_jobj_get(doc, obj, "from"), *to = og_jobj_get(doc, obj, "to");
+static og_status edge_record(loader *L, const og_type *t, const og_jdoc *doc, const og_jnode *from,
+                             const og_jnode *to, const og_jnode *data, uint64_t rec, uint64_t line,
+                             og_error *err) {
   if (!from || from->k != OG_J_STR) return og_err_set(err, OG_EINVAL, "edge missing 'from'");
   if (!to || to->k != OG_J_STR) return og_err_set(err, OG_EINVAL, "edge missing 'to'");
   ltype *T;
@@ -492,30 +605,57 @@ static const char *jname(const og_jnode *j, char *buf, size_t cap) {
   return buf;
 }
 
+/* The catalog type a record names (NULL when unknown), through the
+ * one-entry cache of the last name. */
+static const og_type *record_type(loader *L, const og_jnode *j, bool is_edge) {
+  if (L->last_t && L->last_is_edge == is_edge && j->slen == L->last_len && j->slen < sizeof L->last_name &&
+      memcmp(j->s, L->last_name, j->slen) == 0)
+    return L->last_t;
+  char name[256];
+  jname(j, name, sizeof name);
+  const og_type *t = is_edge ? og_catalog_edge(L->cat, name) : og_catalog_node(L->cat, name);
+  if (!t && is_edge) t = og_catalog_edge_ci(L->cat, name);
+  if (t && j->slen < sizeof L->last_name) {
+    memcpy(L->last_name, j->s, j->slen);
+    L->last_len = j->slen;
+    L->last_is_edge = is_edge;
+    L->last_t = t;
+  }
+  return t;
+}
+
 static og_status classify(loader *L, const og_jdoc *doc, uint64_t rec, uint64_t line, og_error *err) {
   const og_jnode *root = og_jdoc_root(doc);
-  const og_jnode *type = og_jobj_get(doc, root, "type");
-  const og_jnode *edge = og_jobj_get(doc, root, "edge");
-  const og_jnode *data = og_jobj_get(doc, root, "data");
+  /* one pass over the top-level members; the last of a repeated key wins
+   * (og_jobj_get's rule) */
+  const og_jnode *type = NULL, *edge = NULL, *data = NULL, *from = NULL, *to = NULL;
+  if (root->k == OG_J_OBJ)
+    for (const og_jnode *m = og_jnode_at(doc, root->first); m; m = og_jnode_at(doc, m->next)) {
+      if (m->klen == 4) {
+        if (memcmp(m->key, "type", 4) == 0) type = m;
+        else if (memcmp(m->key, "edge", 4) == 0) edge = m;
+        else if (memcmp(m->key, "data", 4) == 0) data = m;
+        else if (memcmp(m->key, "from", 4) == 0) from = m;
+      } else if (m->klen == 2 && memcmp(m->key, "to", 2) == 0) {
+        to = m;
+      }
+    }
   if (data && data->k != OG_J_OBJ) data = NULL;
   og_status rc;
-  char name[256];
   if (type && type->k == OG_J_STR) {
-    const og_type *t = og_catalog_node(L->cat, jname(type, name, sizeof name));
+    const og_type *t = record_type(L, type, false);
     if (!t)
       return at_record(og_err_set(err, OG_EINVAL, "unknown node type '%.*s'",
                                   (int)(type->slen > 200 ? 200 : type->slen), type->s),
                        err, rec, line);
     rc = node_record(L, t, doc, data, rec, line, err);
   } else if (edge && edge->k == OG_J_STR) {
-    jname(edge, name, sizeof name);
-    const og_type *t = og_catalog_edge(L->cat, name);
-    if (!t) t = og_catalog_edge_ci(L->cat, name);
+    const og_type *t = record_type(L, edge, true);
     if (!t)
       return at_record(og_err_set(err, OG_EINVAL, "unknown edge type '%.*s'",
                                   (int)(edge->slen > 200 ? 200 : edge->slen), edge->s),
                        err, rec, line);
-    rc = edge_record(L, t, doc, root, data, rec, line, err);
+    rc = edge_record(L, t, doc, from, to, data, rec, line, err);
   } else {
     return at_record(og_err_set(err, OG_EINVAL, "expected 'type' or 'edge' field"), err, rec, line);
   }
@@ -525,8 +665,6 @@ static og_status classify(loader *L, const og_jdoc *doc, uint64_t rec, uint64_t 
 }
 
 /*==================== flush ====================*/
-
-typedef OG_VEC(uint64_t) u64vec;
 
 static og_status all_rowids(og_table *t, u64vec *out, og_error *err) {
   static const uint32_t none = 0;
@@ -553,97 +691,218 @@ static og_status defer_endpoint(ltype *T, uint64_t row, uint64_t rec, uint64_t l
   return OG_VEC_PUSH(&T->deferred, d) ? og_err_oom(err) : OG_OK;
 }
 
-/* Endpoint resolution of one edge chunk, in two phases. Phase A (main
- * thread, it owns the pending id sets) drops endpoints found among this
- * load's nodes and lists the others; phase B (the writer thread, or inline)
- * looks those up among the committed rows (except in overwrite, where a
- * type that is in the input must not be looked up there) and defers what is
- * still missing to the end of the input. Phase B is the only writer of
- * T->deferred while the load runs. */
-typedef struct epwork {
-  size_t m[2];
-  size_t *rows[2]; /* batch rows whose endpoint (0 src, 1 dst) needs phase B */
-  uint64_t *rec[2], *line[2];
-  bool probe[2];
-  uint64_t first_row; /* 1-based type row of batch row 0 */
-} epwork;
+/* Endpoint resolution of one edge chunk, in two phases, both on the main
+ * thread. Phase A (before the chunk is handed to the writer) drops
+ * endpoints found among this load's nodes and lists the others; phase B
+ * (right after, while the writer writes the chunk: both only read the
+ * batch) looks those up among the committed rows (except in overwrite,
+ * where a type that is in the input must not be looked up there) and defers
+ * what is still missing to the end of the input. Phase B used to run on the
+ * writer thread; with the fragment encoding there, the writer was the
+ * longer of the two threads. */
 
-static void epwork_free(epwork *wk) {
-  if (!wk) return;
+static void epwork_dispose(epwork *wk) {
   for (int s = 0; s < 2; s++) {
-    og_free(wk->rows[s]);
-    og_free(wk->rec[s]);
-    og_free(wk->line[s]);
+    epside *e = &wk->s[s];
+    og_free(e->rows);
+    og_free(e->keys);
+    og_free(e->lens);
+    og_free(e->ref);
+    og_free(e->qkeys);
+    og_free(e->qlens);
+    og_free(e->qhash);
+    og_free(e->qfound);
   }
-  og_free(wk);
+  memset(wk, 0, sizeof *wk);
+}
+
+/* Room for n entries in every per-row array of e (phase A and B alike). */
+static og_status epside_reserve(epside *e, size_t n) {
+  if (n <= e->cap) return OG_OK;
+  size_t ncap = e->cap ? e->cap : 1024;
+  while (ncap < n) ncap *= 2;
+#define RE(f) do { void *np = og_realloc(e->f, ncap * sizeof *e->f); if (!np) return OG_ENOMEM; e->f = np; } while (0)
+  RE(rows); RE(keys); RE(lens); RE(ref);
+#undef RE
+  e->cap = ncap;
+  return OG_OK;
+}
+
+static og_status epside_reserve_q(epside *e, size_t n) {
+  if (n <= e->qcap) return OG_OK;
+  size_t ncap = e->qcap ? e->qcap : 1024;
+  while (ncap < n) ncap *= 2;
+#define RE(f) do { void *np = og_realloc(e->f, ncap * sizeof *e->f); if (!np) return OG_ENOMEM; e->f = np; } while (0)
+  RE(qkeys); RE(qlens); RE(qhash); RE(qfound);
+#undef RE
+  e->qcap = ncap;
+  return OG_OK;
 }
 
 static og_status resolve_begin(loader *L, ltype *T, epwork **out, og_error *err) {
   size_t n = og_batch_rows(BATCH(T));
+  epwork *wk = &T->wk;
   *out = NULL;
-  epwork *wk = og_calloc(1, sizeof *wk);
-  if (!wk) return og_err_oom(err);
   wk->first_row = T->flushed + 1;
   for (int side = 0; side < 2; side++) {
     const char *tname = side ? T->t->to_type : T->t->from_type;
     ltype *N = find_loaded(L, "node", tname);
-    const og_column *col = &BATCH(T)->cols[1 + side];
-    wk->rows[side] = og_malloc((n ? n : 1) * sizeof(size_t));
-    wk->rec[side] = og_malloc((n ? n : 1) * sizeof(uint64_t));
-    wk->line[side] = og_malloc((n ? n : 1) * sizeof(uint64_t));
-    if (!wk->rows[side] || !wk->rec[side] || !wk->line[side]) {
-      epwork_free(wk);
-      return og_err_oom(err);
-    }
+    epside *e = &wk->s[side];
+    if (epside_reserve(e, n)) return og_err_oom(err);
     size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-      size_t len;
-      const char *p = og_column_get_bytes(col, i, &len);
-      void *dummy;
-      if (N && og_map_get(&N->ids, p, len, &dummy)) continue;
-      wk->rows[side][m] = i;
-      wk->rec[side][m] = T->rec.items[i];
-      wk->line[side][m] = T->line.items[i];
-      m++;
+    e->all = !N;
+    if (!N) {
+      m = n; /* nothing of this type in the input (yet): every endpoint goes on */
+    } else {
+      const og_column *col = &BATCH(T)->cols[1 + side];
+      for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const char *p = og_column_get_bytes(col, i, &len);
+        void *dummy;
+        if (!og_map_get(&N->ids, p, len, &dummy)) e->rows[m++] = i;
+      }
     }
-    wk->m[side] = m;
+    e->m = m;
     /* overwrite: a type not (yet) in the input is looked up among the
      * committed rows; if it shows up later, recheck_committed_hits redoes
      * those rows against the input's ids */
     wk->probe[side] = L->req->mode != OG_LOAD_OVERWRITE || !N;
     if (m && wk->probe[side] && L->req->mode == OG_LOAD_OVERWRITE) T->probed[side] = true;
+    wk->pr[side] = NULL;
+    if (m && wk->probe[side]) {
+      char key[320];
+      snprintf(key, sizeof key, "node:%s", tname);
+      og_status rc = probe_get(L, key, &wk->pr[side], err);
+      if (rc) return rc;
+    }
   }
   *out = wk;
   return OG_OK;
 }
 
-static og_status resolve_finish(loader *L, ltype *T, const og_batch *b, const epwork *wk, og_error *err) {
+/*---- answers of committed tables (see probe) ----*/
+
+#define HIT_FOUND UINT32_MAX
+#define HIT_MISSING (UINT32_MAX - 1)
+/* entries and key bytes per table and side: bounds the caches' memory
+ * (2 x (32 MiB of slots + 32 MiB of keys) per probed table at most) */
+#define PROBE_CACHE_MAX ((size_t)1 << 20)
+#define PROBE_CACHE_BYTES ((size_t)1 << 25)
+
+/* The slot of key (hash h): its entry, or the empty slot it would take. */
+static kslot *kc_find(const kcache *c, const char *k, size_t n, uint64_t h) {
+  size_t mask = c->cap - 1;
+  for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+    kslot *s = &c->slots[i];
+    if (!s->off) return s;
+    if (s->h != h) continue;
+    uint32_t len;
+    memcpy(&len, c->keys.ptr + s->off, sizeof len);
+    if (len == n && memcmp(c->keys.ptr + s->off + sizeof len, k, n) == 0) return s;
+  }
+}
+
+/* Room for n entries at a load factor of at most 1/2. */
+static og_status kc_reserve(kcache *c, size_t n) {
+  if (n * 2 <= c->cap) return OG_OK;
+  size_t ncap = c->cap ? c->cap : 1024;
+  while (ncap < n * 2) ncap *= 2;
+  kslot *ns = og_calloc(ncap, sizeof *ns);
+  if (!ns) return OG_ENOMEM;
+  for (size_t i = 0; i < c->cap; i++) {
+    if (!c->slots[i].off) continue;
+    size_t j = (size_t)c->slots[i].h & (ncap - 1);
+    while (ns[j].off) j = (j + 1) & (ncap - 1);
+    ns[j] = c->slots[i];
+  }
+  og_free(c->slots);
+  c->slots = ns;
+  c->cap = ncap;
+  return OG_OK;
+}
+
+/* Add key (absent) with value v. Returns false when the cache is full (the
+ * key then simply stays unanswered), OG_ENOMEM via *rc. */
+static bool kc_add(kcache *c, const char *k, size_t n, uint64_t h, uint32_t v, og_status *rc) {
+  *rc = OG_OK;
+  if (c->count >= PROBE_CACHE_MAX || c->keys.len + n + 4 > PROBE_CACHE_BYTES) return false;
+  if ((*rc = kc_reserve(c, c->count + 1))) return false;
+  if (!c->keys.len) og_buf_putc(&c->keys, 0); /* offset 0 marks an empty slot */
+  uint32_t len = (uint32_t)n;
+  size_t off = c->keys.len;
+  og_buf_put(&c->keys, &len, sizeof len);
+  og_buf_put(&c->keys, k, n);
+  if (c->keys.oom) {
+    *rc = OG_ENOMEM;
+    return false;
+  }
+  kslot *s = kc_find(c, k, n, h);
+  s->h = h;
+  s->off = (uint32_t)off;
+  s->val = v;
+  c->count++;
+  return true;
+}
+
+/* Phase B of one side (0 src, 1 dst) of the chunk in b: the distinct
+ * endpoints without a cached answer are looked up in one batch. */
+static og_status resolve_side(ltype *T, const og_batch *b, epwork *wk, int side, og_error *err) {
   og_status rc = OG_OK;
-  for (int side = 0; side < 2 && !rc; side++) {
-    size_t m = wk->m[side];
-    if (!m) continue;
-    const og_column *col = &b->cols[1 + side];
-    const char **keys = og_malloc(m * sizeof *keys);
-    size_t *lens = og_malloc(m * sizeof *lens);
-    uint64_t *found = og_malloc(m * sizeof *found);
-    if (!keys || !lens || !found) rc = og_err_oom(err);
-    for (size_t k = 0; k < m && !rc; k++) keys[k] = og_column_get_bytes(col, wk->rows[side][k], &lens[k]);
-    if (!rc && wk->probe[side]) {
-      char key[320];
-      snprintf(key, sizeof key, "node:%s", side ? T->t->to_type : T->t->from_type);
-      og_table *nt = NULL;
-      if (!(rc = probe_table(L, key, &nt, err))) rc = og_table_lookup_many(nt, keys, lens, m, found, err);
+  epside *e = &wk->s[side];
+  size_t m = e->m;
+  if (!m) return OG_OK;
+  const og_column *col = &b->cols[1 + side];
+  for (size_t k = 0; k < m; k++) e->keys[k] = og_column_get_bytes(col, e->all ? k : e->rows[k], &e->lens[k]);
+  if (wk->probe[side]) {
+    probe *pr = wk->pr[side];
+    kcache *c = &pr->hits;
+    if (!c->cap) {
+      /* at most one entry per committed row: size it once, not by doublings */
+      size_t rows = (size_t)og_table_row_count(pr->t);
+      size_t want = rows < m ? rows : m;
+      if (kc_reserve(c, want < PROBE_CACHE_MAX ? want : PROBE_CACHE_MAX)) return og_err_oom(err);
     }
-    for (size_t k = 0; k < m && !rc; k++) {
-      if (wk->probe[side] && found[k] != UINT64_MAX) continue;
-      rc = defer_endpoint(T, wk->first_row + wk->rows[side][k], wk->rec[side][k], wk->line[side][k], keys[k],
-                          lens[k], side == 1, err);
+    /* the distinct keys without an answer yet, each looked up once */
+    size_t q = 0;
+    for (size_t k = 0; k < m; k++) {
+      uint64_t h = og_hash64(e->keys[k], e->lens[k]);
+      if (c->cap) {
+        const kslot *s = kc_find(c, e->keys[k], e->lens[k], h);
+        if (s->off) {
+          e->ref[k] = s->val;
+          continue;
+        }
+      }
+      if (epside_reserve_q(e, q + 1)) return og_err_oom(err);
+      e->qkeys[q] = e->keys[k];
+      e->qlens[q] = e->lens[k];
+      e->qhash[q] = h;
+      e->ref[k] = (uint32_t)q;
+      (void)kc_add(c, e->keys[k], e->lens[k], h, (uint32_t)q, &rc);
+      if (rc) return og_err_oom(err);
+      q++;
     }
-    og_free(keys);
-    og_free(lens);
-    og_free(found);
+    if (q && (rc = og_table_lookup_many(pr->t, e->qkeys, e->qlens, q, e->qfound, err))) return rc;
+    for (size_t k = 0; k < m; k++)
+      if (e->ref[k] < HIT_MISSING) e->ref[k] = e->qfound[e->ref[k]] != UINT64_MAX ? HIT_FOUND : HIT_MISSING;
+    for (size_t j = 0; j < q && c->cap; j++) {
+      kslot *s = kc_find(c, e->qkeys[j], e->qlens[j], e->qhash[j]);
+      /* pending answers (value < HIT_MISSING) are this chunk's own */
+      if (s->off && s->val == j) s->val = e->qfound[j] != UINT64_MAX ? HIT_FOUND : HIT_MISSING;
+    }
+  }
+  for (size_t k = 0; k < m && !rc; k++) {
+    if (wk->probe[side] && e->ref[k] == HIT_FOUND) continue;
+    size_t row = e->all ? k : e->rows[k];
+    rc = defer_endpoint(T, wk->first_row + row, T->rec.items[row], T->line.items[row], e->keys[k],
+                        e->lens[k], side == 1, err);
   }
   return rc;
+}
+
+static og_status resolve_finish(ltype *T, const og_batch *b, epwork *wk, og_error *err) {
+  og_status rc = resolve_side(T, b, wk, 0, err);
+  return rc ? rc : resolve_side(T, b, wk, 1, err);
 }
 
 static void *writer_main(void *arg) {
@@ -657,16 +916,12 @@ static void *writer_main(void *arg) {
     og_table_change chg = {.deletes = w->dels.items, .ndeletes = w->dels.count, .inserts = w->batch};
     og_table_write_opts wo = {.max_fragment_rows = w->frag_rows};
     og_table *nt = NULL;
-    og_status rc = w->wk ? resolve_finish(w->L, T, w->batch, w->wk, &w->err) : OG_OK;
-    if (!rc) rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, &w->err);
+    og_status rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, &w->err);
     if (!rc) {
       og_table_free(T->cur);
       T->cur = nt;
     }
-    og_batch_clear(w->batch);
-    w->dels.count = 0;
-    epwork_free(w->wk);
-    w->wk = NULL;
+    w->dels.count = 0; /* the batch is cleared by the main thread, when it reuses it */
     pthread_mutex_lock(&w->mu);
     if (rc && !w->rc) w->rc = rc;
     w->busy = false;
@@ -700,30 +955,44 @@ static void writer_stop(loader *L) {
   pthread_mutex_destroy(&w->mu);
   pthread_cond_destroy(&w->cv);
   OG_VEC_FREE(&w->dels);
-  epwork_free(w->wk);
-  w->wk = NULL;
   w->started = false;
 }
 
+/* Give the (empty, idle) batch `dst` the capacity `src` grew to (string
+ * bytes beyond reserve_rows' guess), so the next chunk fills it without
+ * reallocating and copying as it grows. Best effort. */
+static void reserve_like(og_batch *dst, const og_batch *src) {
+  for (size_t c = 0; c < dst->ncols && c < src->ncols; c++) {
+    og_column *d = &dst->cols[c];
+    const og_column *s = &src->cols[c];
+    og_buf *db[2] = {&d->data, &d->validity};
+    const og_buf *sb[2] = {&s->data, &s->validity};
+    for (int i = 0; i < 2; i++) {
+      if (db[i]->cap < sb[i]->len + 1 && !og_buf_grow(db[i], sb[i]->len - db[i]->len))
+        db[i]->ptr[db[i]->len] = '\0';
+      db[i]->oom = false; /* not sticky: the pushes retry */
+    }
+    (void)og_array_reserve((void **)&d->offsets.items, &d->offsets.cap, s->offsets.count, sizeof *d->offsets.items);
+    (void)og_array_reserve((void **)&d->elem_offsets.items, &d->elem_offsets.cap, s->elem_offsets.count,
+                           sizeof *d->elem_offsets.items);
+  }
+}
+
 /* Hand T's current buffer (and the deletes) to the writer and switch T to
- * its other buffer. Falls back to writing inline if no thread can start. */
+ * its other buffer; then run phase B of the chunk's src endpoints here.
+ * Falls back to writing inline if no thread can start. */
 static og_status writer_submit(loader *L, ltype *T, u64vec *dels, epwork *wk, uint32_t frag_rows,
                                og_error *err) {
   writer *w = &L->bg;
   og_status rc = writer_wait(L, err);
-  if (rc) {
-    epwork_free(wk);
-    return rc;
-  }
+  if (rc) return rc;
   if (!w->started) {
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     if (pthread_create(&w->th, NULL, writer_main, w) != 0) {
       pthread_mutex_destroy(&w->mu);
       pthread_cond_destroy(&w->cv);
-      rc = wk ? resolve_finish(L, T, BATCH(T), wk, err) : OG_OK;
-      epwork_free(wk);
-      if (rc) return rc;
+      if (wk && (rc = resolve_finish(T, BATCH(T), wk, err))) return rc;
       og_table_change chg = {.deletes = dels->items, .ndeletes = dels->count, .inserts = BATCH(T)};
       og_table_write_opts wo = {.max_fragment_rows = frag_rows};
       og_table *nt = NULL;
@@ -735,10 +1004,10 @@ static og_status writer_submit(loader *L, ltype *T, u64vec *dels, epwork *wk, ui
     }
     w->started = true;
   }
+  reserve_like(&T->bufs[T->cur_buf ^ 1], BATCH(T));
   pthread_mutex_lock(&w->mu);
   w->L = L;
   w->T = T;
-  w->wk = wk;
   w->batch = BATCH(T);
   /* swap the delete list in (the writer's old one is empty) */
   u64vec tmp = {w->dels.items, w->dels.count, w->dels.cap};
@@ -750,8 +1019,12 @@ static og_status writer_submit(loader *L, ltype *T, u64vec *dels, epwork *wk, ui
   w->busy = true;
   pthread_cond_broadcast(&w->cv);
   pthread_mutex_unlock(&w->mu);
+  const og_batch *sent = BATCH(T);
   T->cur_buf ^= 1;
-  return OG_OK;
+  og_batch_clear(BATCH(T)); /* written (we waited above): refill it */
+  /* phase B of the chunk just handed over, while the writer writes it
+   * (both only read it) */
+  return wk ? resolve_finish(T, sent, wk, err) : OG_OK;
 }
 
 static og_status flush(loader *L, ltype *T, og_error *err) {
@@ -777,7 +1050,11 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
     if ((rc = all_rowids(T->base, &dels, err))) goto cleanup;
     T->truncated = true;
   }
-  if (L->req->mode != OG_LOAD_OVERWRITE) {
+  size_t nexplicit = 0;
+  if (L->req->mode != OG_LOAD_OVERWRITE)
+    for (size_t i = 0; i < n; i++) nexplicit += T->explicit_id.items[i];
+  /* rows without an explicit id (generated ULIDs) are always inserts */
+  if (nexplicit) {
     keys = og_calloc(n, sizeof *keys);
     lens = og_calloc(n, sizeof *lens);
     rows = og_calloc(n, sizeof *rows);
@@ -866,11 +1143,9 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
    * posix), so fewer, larger fragments are what makes bulk loads fast */
   uint32_t frag_rows = (uint32_t)(L->chunk > 65536 ? L->chunk : 65536);
   if (!split) {
-    rc = writer_submit(L, T, &dels, wk, frag_rows, err);
-    wk = NULL; /* the writer owns it now */
-    if (rc) goto cleanup;
+    if ((rc = writer_submit(L, T, &dels, wk, frag_rows, err))) goto cleanup;
   } else {
-    if (wk && (rc = resolve_finish(L, T, BATCH(T), wk, err))) goto cleanup;
+    if (wk && (rc = resolve_finish(T, BATCH(T), wk, err))) goto cleanup;
     og_table_write_opts wo = {.max_fragment_rows = frag_rows};
     if ((rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, err))) goto cleanup;
     og_table_free(T->cur);
@@ -880,7 +1155,6 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
   T->flushed += n;
   T->rec.count = T->line.count = T->explicit_id.count = 0;
 cleanup:
-  epwork_free(wk);
   OG_VEC_FREE(&dels);
   OG_VEC_FREE(&upd_ids);
   og_free(keys);
@@ -1129,7 +1403,7 @@ cleanup:
   og_map_dispose(&L.by_key);
   size_t pos = 0;
   og_map_entry *me;
-  while ((me = og_map_next(&L.probes, &pos))) og_table_free(me->value);
+  while ((me = og_map_next(&L.probes, &pos))) probe_free(me->value);
   og_map_dispose(&L.probes);
   og_graph_write_free(L.w);
   og_catalog_free(L.owned_cat);
