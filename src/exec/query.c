@@ -808,7 +808,7 @@ static og_status get_graph(xctx *c, const og_type *edge, og_csr **out) {
   og_table *et = NULL;
   if ((rc = og_snapshot_table(c->snap, key, &et, c->err))) return rc;
   og_csr *g = NULL;
-  rc = og_xcache_csr(c->cache, et, src->table, dst->table, &g, c->err);
+  rc = og_xcache_csr(c->cache, et, src->table, dst->table, 0, &g, c->err);
   og_table_free(et);
   if (rc) return rc;
   src->ids = g->src; /* same versions: the CSR keeps them alive until the query ends */
@@ -842,7 +842,8 @@ static uint32_t next_stamp(xctx *c) {
   return c->stamp;
 }
 
-/* Adjacency seen from the expansion's source side. */
+/* Adjacency seen from the expansion's source side. Only the lists asked
+ * for (adj_need) are set: each direction of a CSR is built on first need. */
 typedef struct adj {
   const og_nodeidx *from, *to; /* dense spaces of source and target */
   const uint64_t *off;
@@ -852,6 +853,8 @@ typedef struct adj {
   const uint32_t *rtgt;
   size_t from_space;    /* source space size, dangling ids included */
   bool same;
+  bool fwd_dir;         /* the op follows edges from src to dst */
+  og_csr *g;
 } adj;
 
 static og_status get_adj(xctx *c, const og_qir_op *op, adj *a) {
@@ -860,27 +863,33 @@ static og_status get_adj(xctx *c, const og_qir_op *op, adj *a) {
   og_csr *g = NULL;
   og_status rc = get_graph(c, e, &g);
   if (rc) return rc;
+  memset(a, 0, sizeof *a);
+  a->g = g;
   a->same = g->same;
-  if (op->dir == OG_QDIR_OUT) {
-    a->from = g->src;
-    a->to = g->dst;
-    a->off = g->out_off;
-    a->tgt = g->out_tgt;
-    a->any = g->out_any;
-    a->roff = g->in_off;
-    a->rtgt = g->in_tgt;
-    a->from_space = g->nsrc;
-  } else {
-    a->from = g->dst;
-    a->to = g->src;
-    a->off = g->in_off;
-    a->tgt = g->in_tgt;
-    a->any = g->in_any;
-    a->roff = g->out_off;
-    a->rtgt = g->out_tgt;
-    a->from_space = g->ndst;
-  }
+  a->fwd_dir = op->dir == OG_QDIR_OUT;
+  a->from = a->fwd_dir ? g->src : g->dst;
+  a->to = a->fwd_dir ? g->dst : g->src;
+  a->from_space = a->fwd_dir ? g->nsrc : g->ndst;
   return scratch(c, (g->nsrc > g->ndst ? g->nsrc : g->ndst) + 1);
+}
+
+/* Make the forward (off/tgt/any) and/or reverse (roff/rtgt) lists available. */
+static og_status adj_need(xctx *c, adj *a, bool fwd, bool rev) {
+  unsigned out = fwd ? (a->fwd_dir ? OG_CSR_OUT : OG_CSR_IN) : 0;
+  unsigned in = rev ? (a->fwd_dir ? OG_CSR_IN : OG_CSR_OUT) : 0;
+  og_status rc = og_csr_need(c->cache, a->g, out | in, c->err);
+  if (rc) return rc;
+  const og_csr *g = a->g;
+  if (out) {
+    a->off = a->fwd_dir ? g->out_off : g->in_off;
+    a->tgt = a->fwd_dir ? g->out_tgt : g->in_tgt;
+    a->any = a->fwd_dir ? g->out_any : g->in_any;
+  }
+  if (in) {
+    a->roff = a->fwd_dir ? g->in_off : g->out_off;
+    a->rtgt = a->fwd_dir ? g->in_tgt : g->out_tgt;
+  }
+  return OG_OK;
 }
 
 static uint32_t dense_of(const og_nodeidx *n, uint64_t rid) {
@@ -912,8 +921,9 @@ static og_status op_expand(xctx *c, const og_qir_op *op, xrows *io, const bool *
     return oom(c);
   }
   uint32_t maxh = op->max_hops ? op->max_hops : 1, minh = op->min_hops ? op->min_hops : 1;
-  bool pulled = false;
-  if (acc && maxh == 1 && io->n * 8 >= a.from->n) {
+  bool pulled = false, pull = acc && maxh == 1 && io->n * 8 >= a.from->n;
+  rc = io->n ? adj_need(c, &a, !pull, pull) : OG_OK; /* (no rows: no lists read) */
+  if (pull && !rc) {
     pulled = true;
     /* dense frontier: pull each destination's sum over its in-list (reads
      * of the source weights instead of scattered read-modify-writes) */
@@ -1125,7 +1135,7 @@ static og_status op_anti(xctx *c, const og_qir_op *op, xrows *io) {
     /* fast path: keep a row iff its node has no neighbour at all (dangling
      * and self-loop edges count, data.md §9.7) */
     adj a;
-    if ((rc = get_adj(c, e, &a))) goto cleanup;
+    if ((rc = get_adj(c, e, &a)) || (rc = adj_need(c, &a, true, false))) goto cleanup;
     for (size_t i = 0; i < io->n; i++) {
       uint32_t sd = dense_of(a.from, ROW(io, i)[s]);
       keep[i] = sd == UINT32_MAX || !a.any[sd];
@@ -1134,7 +1144,7 @@ static og_status op_anti(xctx *c, const og_qir_op *op, xrows *io) {
              ROW(io, 0)[s] != UNBOUND && ROW(io, 0)[d] == UNBOUND) {
     /* a multi-hop existence test: stop each search at its first destination */
     adj a;
-    if ((rc = get_adj(c, e, &a))) goto cleanup;
+    if ((rc = get_adj(c, e, &a)) || (rc = adj_need(c, &a, true, false))) goto cleanup;
     for (size_t i = 0; i < io->n && !rc; i++) {
       uint32_t sd = dense_of(a.from, ROW(io, i)[s]);
       bool found = false;
