@@ -34,8 +34,6 @@ typedef struct epside {
   size_t cap;
   size_t *rows;    /* else: their batch rows */
   /* phase B scratch */
-  const char **keys;
-  size_t *lens;
   uint32_t *ref;   /* per endpoint: index into the distinct lookups, or a cached answer */
   size_t qcap;
   const char **qkeys;
@@ -705,8 +703,6 @@ static void epwork_dispose(epwork *wk) {
   for (int s = 0; s < 2; s++) {
     epside *e = &wk->s[s];
     og_free(e->rows);
-    og_free(e->keys);
-    og_free(e->lens);
     og_free(e->ref);
     og_free(e->qkeys);
     og_free(e->qlens);
@@ -722,7 +718,7 @@ static og_status epside_reserve(epside *e, size_t n) {
   size_t ncap = e->cap ? e->cap : 1024;
   while (ncap < n) ncap *= 2;
 #define RE(f) do { void *np = og_realloc(e->f, ncap * sizeof *e->f); if (!np) return OG_ENOMEM; e->f = np; } while (0)
-  RE(rows); RE(keys); RE(lens); RE(ref);
+  RE(rows); RE(ref);
 #undef RE
   e->cap = ncap;
   return OG_OK;
@@ -784,8 +780,8 @@ static og_status resolve_begin(loader *L, ltype *T, epwork **out, og_error *err)
 
 #define HIT_FOUND UINT32_MAX
 #define HIT_MISSING (UINT32_MAX - 1)
-/* entries and key bytes per table and side: bounds the caches' memory
- * (2 x (32 MiB of slots + 32 MiB of keys) per probed table at most) */
+/* entries and key bytes per probed table: bounds a cache's memory (32 MiB
+ * of slots + 32 MiB of keys at most); beyond, keys are looked up uncached */
 #define PROBE_CACHE_MAX ((size_t)1 << 20)
 #define PROBE_CACHE_BYTES ((size_t)1 << 25)
 
@@ -852,7 +848,7 @@ static og_status resolve_side(ltype *T, const og_batch *b, epwork *wk, int side,
   size_t m = e->m;
   if (!m) return OG_OK;
   const og_column *col = &b->cols[1 + side];
-  for (size_t k = 0; k < m; k++) e->keys[k] = og_column_get_bytes(col, e->all ? k : e->rows[k], &e->lens[k]);
+#define ROW(k) (e->all ? (k) : e->rows[k])
   if (wk->probe[side]) {
     probe *pr = wk->pr[side];
     kcache *c = &pr->hits;
@@ -860,32 +856,53 @@ static og_status resolve_side(ltype *T, const og_batch *b, epwork *wk, int side,
       /* at most one entry per committed row: size it once, not by doublings */
       size_t rows = (size_t)og_table_row_count(pr->t);
       size_t want = rows < m ? rows : m;
-      if (kc_reserve(c, want < PROBE_CACHE_MAX ? want : PROBE_CACHE_MAX)) return og_err_oom(err);
+      if (kc_reserve(c, want < PROBE_CACHE_MAX ? want : PROBE_CACHE_MAX) || kc_reserve(c, 1))
+        return og_err_oom(err);
     }
-    /* the distinct keys without an answer yet, each looked up once */
+    /* Each endpoint's answer from the cache; the distinct keys without one
+     * go to one batch lookup. The cache probes are random accesses: the
+     * keys of the next AHEAD endpoints are hashed in advance (a ring) so
+     * that their slots, and then their stored keys, are prefetched. */
+    enum { AHEAD = 16 };
+    struct { const char *p; size_t n; uint64_t h; } ring[AHEAD];
+    for (size_t k = 0; k < m && k < AHEAD; k++) {
+      ring[k].p = og_column_get_bytes(col, ROW(k), &ring[k].n);
+      ring[k].h = og_hash64(ring[k].p, ring[k].n);
+    }
     size_t q = 0;
     for (size_t k = 0; k < m; k++) {
-      uint64_t h = og_hash64(e->keys[k], e->lens[k]);
-      if (c->cap) {
-        const kslot *s = kc_find(c, e->keys[k], e->lens[k], h);
-        if (s->off) {
-          e->ref[k] = s->val;
-          continue;
-        }
+      size_t mask = c->cap - 1;
+      const char *p = ring[k % AHEAD].p;
+      size_t n = ring[k % AHEAD].n;
+      uint64_t h = ring[k % AHEAD].h;
+      if (k + AHEAD < m) {
+        size_t i = k % AHEAD;
+        ring[i].p = og_column_get_bytes(col, ROW(k + AHEAD), &ring[i].n);
+        ring[i].h = og_hash64(ring[i].p, ring[i].n);
+        __builtin_prefetch(&c->slots[ring[i].h & mask]);
+      }
+      if (k + AHEAD / 2 < m) {
+        const kslot *ps = &c->slots[ring[(k + AHEAD / 2) % AHEAD].h & mask];
+        if (ps->off) __builtin_prefetch(c->keys.ptr + ps->off);
+      }
+      const kslot *s = kc_find(c, p, n, h);
+      if (s->off) {
+        e->ref[k] = s->val;
+        continue;
       }
       if (epside_reserve_q(e, q + 1)) return og_err_oom(err);
-      e->qkeys[q] = e->keys[k];
-      e->qlens[q] = e->lens[k];
+      e->qkeys[q] = p;
+      e->qlens[q] = n;
       e->qhash[q] = h;
       e->ref[k] = (uint32_t)q;
-      (void)kc_add(c, e->keys[k], e->lens[k], h, (uint32_t)q, &rc);
+      (void)kc_add(c, p, n, h, (uint32_t)q, &rc);
       if (rc) return og_err_oom(err);
       q++;
     }
     if (q && (rc = og_table_lookup_many(pr->t, e->qkeys, e->qlens, q, e->qfound, err))) return rc;
     for (size_t k = 0; k < m; k++)
       if (e->ref[k] < HIT_MISSING) e->ref[k] = e->qfound[e->ref[k]] != UINT64_MAX ? HIT_FOUND : HIT_MISSING;
-    for (size_t j = 0; j < q && c->cap; j++) {
+    for (size_t j = 0; j < q; j++) {
       kslot *s = kc_find(c, e->qkeys[j], e->qlens[j], e->qhash[j]);
       /* pending answers (value < HIT_MISSING) are this chunk's own */
       if (s->off && s->val == j) s->val = e->qfound[j] != UINT64_MAX ? HIT_FOUND : HIT_MISSING;
@@ -893,10 +910,11 @@ static og_status resolve_side(ltype *T, const og_batch *b, epwork *wk, int side,
   }
   for (size_t k = 0; k < m && !rc; k++) {
     if (wk->probe[side] && e->ref[k] == HIT_FOUND) continue;
-    size_t row = e->all ? k : e->rows[k];
-    rc = defer_endpoint(T, wk->first_row + row, T->rec.items[row], T->line.items[row], e->keys[k],
-                        e->lens[k], side == 1, err);
+    size_t row = ROW(k), n;
+    const char *p = og_column_get_bytes(col, row, &n);
+    rc = defer_endpoint(T, wk->first_row + row, T->rec.items[row], T->line.items[row], p, n, side == 1, err);
   }
+#undef ROW
   return rc;
 }
 

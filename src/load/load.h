@@ -14,14 +14,18 @@
  *
  * Threads: the caller's thread frames, parses (load/jdom.h), converts and
  * validates records into a type's batch; a full batch goes to one
- * background writer thread, which resolves the chunk's edge endpoints
- * against committed rows and writes the fragment, while the caller fills the
+ * background writer thread, which encodes and writes the fragment
+ * (og_table_apply), while the caller checks the chunk's edge endpoints
+ * against the committed rows (both only read the batch) and then fills the
  * type's second batch. At most one chunk is in flight; the caller waits for
- * it before reading a running table version (merge) and at the end.
+ * it before reusing a batch, reading a running table version (merge) and at
+ * the end.
  *
  * Invariants:
  *  - Memory: at most 2 x chunk_rows buffered rows per type, plus per-type id
- *    sets (and @unique key sets), never the whole input.
+ *    sets (and @unique key sets) and, per committed node table that edge
+ *    endpoints are checked against, a cache of answers (bounded: at most
+ *    2^20 keys, 32 MiB of key bytes), never the whole input.
  *  - Only types present in the input are touched (all modes).
  *  - Ids are unique in every table the load writes: duplicates inside the
  *    input are errors (merge: the last row with an explicit id wins for
