@@ -52,8 +52,13 @@ static og_status resolve_snapshot(og_db *db, const char *id, og_snapshot **out, 
     }
     return og_err_set(err, OG_EINVAL, "invalid snapshot id '%s'", id);
   }
-  og_status rc = og_graph_snapshot_commit(db->graph, id, out, err);
-  if (rc == OG_ENOTFOUND) og_err_set(err, OG_ENOTFOUND, "snapshot '%s' not found", id);
+  og_error e = OG_ERROR_INIT;
+  og_status rc = og_graph_snapshot_commit(db->graph, id, out, &e);
+  /* an unknown commit; a commit whose version cleanup released keeps its
+   * own message (details name the retention floor) */
+  if (rc == OG_ENOTFOUND && !strstr(e.details, "\"retention_floor\""))
+    og_err_set(&e, OG_ENOTFOUND, "snapshot '%s' not found", id);
+  if (rc != OG_OK && err) *err = e;
   return rc;
 }
 

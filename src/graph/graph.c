@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "graph/graph_int.h"
+#include "graph/maint.h"
 
 /*==================== probes and head lookup ====================*/
 
@@ -496,6 +497,42 @@ const og_manifest *og_snapshot_manifest(const og_snapshot *s) { return s->m; }
 uint64_t og_snapshot_version(const og_snapshot *s) { return s->m->version; }
 const char *og_snapshot_branch(const og_snapshot *s) { return s->m->branch; }
 
+/* Cleanup releases versions below a retention floor (docs/maintenance.md):
+ * their manifests stay, their table objects may be gone. A past version is
+ * checked before it is read, so time travel to it fails at once with the
+ * reason instead of at the first table open; the head is always retained
+ * and pays nothing. One list of the incarnation's floors. */
+static og_status check_retained(og_store *st, const char *branch, uint64_t gen,
+                                uint64_t version, og_error *err) {
+  uint64_t floor = 1;
+  og_status rc = og_graph_floors_of(st, branch, gen, NULL, &floor, NULL, err);
+  if (rc != OG_OK || version >= floor) return rc;
+  og_err_set(err, OG_ENOTFOUND,
+             "version %" PRIu64 " of branch '%s' was released by cleanup (retention floor %" PRIu64
+             ")", version, branch, floor);
+  og_err_details(err, "{\"branch\":\"%s\",\"version\":%" PRIu64 ",\"retention_floor\":%" PRIu64 "}",
+                 branch, version, floor);
+  return OG_ENOTFOUND;
+}
+
+/* A table that cannot be opened may have been released alone (a hard schema
+ * drop raises a table floor): say so instead of "no such object". Only on
+ * that error path. */
+static void explain_released_table(og_snapshot *s, const char *table_key, og_error *err) {
+  uint64_t vf = 1, tf = 1;
+  const og_manifest *m = s->m;
+  if (og_graph_floors_of(s->st, m->branch, m->generation, table_key, &vf, &tf, NULL) != OG_OK)
+    return;
+  uint64_t floor = vf > tf ? vf : tf;
+  if (m->version >= floor) return;
+  og_err_set(err, OG_ENOTFOUND,
+             "table '%s' of version %" PRIu64 " of branch '%s' was released by cleanup "
+             "(retention floor %" PRIu64 ")", table_key, m->version, m->branch, floor);
+  og_err_details(err,
+                 "{\"branch\":\"%s\",\"version\":%" PRIu64 ",\"table\":\"%s\",\"retention_floor\":%" PRIu64 "}",
+                 m->branch, m->version, table_key, floor);
+}
+
 og_status og_snapshot_table(og_snapshot *s, const char *table_key, og_table **out,
                             og_error *err) {
   og_status rc = OG_OK;
@@ -510,6 +547,7 @@ og_status og_snapshot_table(og_snapshot *s, const char *table_key, og_table **ou
     og_table *t = NULL;
     rc = s->tc ? og_gtcache_get(s->tc, s->st, e->descriptor, &t, err)
                : og_table_open(s->st, e->descriptor, &t, err);
+    if (rc == OG_ENOTFOUND) explain_released_table(s, table_key, err);
     if (rc != OG_OK) goto cleanup;
     if (og_table_version(t) != e->table_version ||
         og_table_content_version(t) != e->content_version ||
@@ -568,7 +606,7 @@ og_status og_graph_snapshot(og_graph *g, const char *branch, uint64_t version,
     rc = og_err_set(err, OG_ENOTFOUND,
                     "version %" PRIu64 " of branch '%s' not found (head is %" PRIu64 ")",
                     version, branch, h.version);
-  } else {
+  } else if ((rc = check_retained(g->st, branch, h.gen, version, err)) == OG_OK) {
     rc = og_manifest_load_at(g->st, branch, h.gen, version, &m, err);
     if (rc == OG_ENOTFOUND)
       rc = og_err_set(err, OG_ENOTFOUND,
@@ -726,6 +764,10 @@ og_status og_graph_snapshot_commit(og_graph *g, const char *commit_id, og_snapsh
   *out = NULL;
   og_status rc = og_graph_show_commit(g, commit_id, &m, err);
   if (rc != OG_OK) return rc;
+  if ((rc = check_retained(g->st, m->branch, m->generation, m->version, err)) != OG_OK) {
+    og_manifest_free(m);
+    return rc;
+  }
   if ((rc = og_snapshot_wrap(g->st, m, out, err)) == OG_OK) og_snapshot_attach(*out, g);
   return rc;
 }

@@ -146,8 +146,11 @@ bool og_graph_branch_name_valid(const char *name);
 /*==================== snapshots, time travel, history ====================*/
 
 /* version 0 = the head (fresh lookup, never cached). A past version of a
- * live branch is read directly (one get). OG_ENOTFOUND for an unknown or
- * deleted branch or a version beyond the head. */
+ * live branch is read directly (one list of its retention floors, one get).
+ * OG_ENOTFOUND for an unknown or deleted branch, a version beyond the head,
+ * or a version cleanup released ("... was released by cleanup (retention
+ * floor f)", details {"branch","version","retention_floor"}; also for
+ * og_graph_snapshot_commit). */
 og_status og_graph_snapshot(og_graph *g, const char *branch, uint64_t version,
                             og_snapshot **out, og_error *err);
 /* Snapshot of the commit with this id (scans the logs: not a hot path). */

@@ -127,6 +127,15 @@ og_status og_graph_floor_table(og_store *st, const char *branch, const char *tab
 og_status og_graph_floor_get(og_store *st, const char *branch, uint64_t *version_out,
                              og_error *err);
 
+/* The retention floors of incarnation (branch, gen), read with one list of
+ * floor/<enc>@<gen>/: *floor_out = its version floor (versions below it were
+ * released by cleanup), and when table_key is given *table_floor_out = that
+ * table's floor (its entries below it were released); 1 when none. Used by
+ * og_graph_snapshot to refuse a released version. */
+og_status og_graph_floors_of(og_store *st, const char *branch, uint64_t gen,
+                             const char *table_key, uint64_t *floor_out,
+                             uint64_t *table_floor_out, og_error *err);
+
 /* og_graph_verify that honours retention floors: problems that only concern
  * released table entries (their descriptors or objects were cleaned) are
  * dropped from the report; everything else is reported as by

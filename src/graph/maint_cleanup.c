@@ -756,25 +756,44 @@ og_status og_graph_floor_table(og_store *st, const char *branch, const char *tab
   return rc;
 }
 
-og_status og_graph_floor_get(og_store *st, const char *branch, uint64_t *version_out,
-                             og_error *err) {
-  inc c;
-  og_ghead h = {0};
+og_status og_graph_floors_of(og_store *st, const char *branch, uint64_t gen,
+                             const char *table_key, uint64_t *floor_out,
+                             uint64_t *table_floor_out, og_error *err) {
   og_keylist kl = {0};
   og_buf p = OG_BUF_INIT;
-  *version_out = 1;
-  og_status rc = live_inc(st, branch, &c, &h, err);
-  if (rc != OG_OK) return rc;
-  og_buf_printf(&p, "%s%s/v/", OG_MAINT_FLOOR_PREFIX, c.seg);
-  if (p.oom) rc = og_err_oom(err);
-  else rc = og_store_list(st, p.ptr, &kl, err);
-  for (size_t i = 0; rc == OG_OK && i < kl.count; i++) {
+  og_status rc = OG_OK;
+  *floor_out = 1;
+  if (table_floor_out) *table_floor_out = 1;
+  og_buf_puts(&p, OG_MAINT_FLOOR_PREFIX);
+  og_gkey_name(&p, branch);
+  og_buf_printf(&p, "@%" PRIu64 "/", gen);
+  if (p.oom) { rc = og_err_oom(err); goto cleanup; }
+  /* one list of the incarnation's floors: "v/<n>" and "t/<table_key>/<n>" */
+  if ((rc = og_store_list(st, p.ptr, &kl, err)) != OG_OK) goto cleanup;
+  size_t tkl = table_key ? strlen(table_key) : 0;
+  for (size_t i = 0; i < kl.count; i++) {
+    const char *rest = kl.keys[i] + p.len;
     uint64_t v = 0;
-    if (parse_u64s(kl.keys[i] + p.len, &v) && v > *version_out) *version_out = v;
+    if (strncmp(rest, "v/", 2) == 0) {
+      if (parse_u64s(rest + 2, &v) && v > *floor_out) *floor_out = v;
+    } else if (table_floor_out && strncmp(rest, "t/", 2) == 0 &&
+               strncmp(rest + 2, table_key, tkl) == 0 && rest[2 + tkl] == '/') {
+      if (parse_u64s(rest + 3 + tkl, &v) && v > *table_floor_out) *table_floor_out = v;
+    }
   }
+cleanup:
   og_keylist_dispose(&kl);
   og_buf_dispose(&p);
-  og_free(c.seg);
+  return rc;
+}
+
+og_status og_graph_floor_get(og_store *st, const char *branch, uint64_t *version_out,
+                             og_error *err) {
+  og_ghead h = {0};
+  *version_out = 1;
+  og_status rc = og_graph_resolve(st, branch, false, &h, err);
+  if (rc != OG_OK) return rc;
+  rc = og_graph_floors_of(st, branch, h.gen, NULL, version_out, NULL, err);
   og_manifest_free(h.m);
   return rc;
 }

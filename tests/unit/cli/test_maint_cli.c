@@ -64,8 +64,23 @@ static void test_cleanup_keeps_merge_base(void **state) {
     OG_CLI_EXPECT(0, "changed main", "mutate -e 'query q() { insert Person { name: \"M%d\", age: 3 } }' ./mb.omni", i);
     OG_CLI_EXPECT(0, "changed feat", "mutate --branch feat -e 'query q() { update Person set { age: %d } where name = \"Ann\" }' ./mb.omni", 10 + i);
   }
+  char *log = NULL;
+  if (og_cli_stdout(&log, "commit list --json ./mb.omni")) fail_msg("commit list: %s", log);
+  const char *c2 = strstr(log, "\"graph_commit_id\": \"");
+  assert_non_null(c2); /* version 1 (init) */
+  c2 = strstr(c2 + 1, "\"graph_commit_id\": \"");
+  assert_non_null(c2); /* version 2 (the load) */
+  char v2[64];
+  snprintf(v2, sizeof v2, "%.26s", c2 + strlen("\"graph_commit_id\": \""));
+  og_free(log);
+  OG_CLI_EXPECT(0, "Ann", "query --snapshot %s -e 'query q() { match { $p: Person } return { $p.name } }' ./mb.omni", v2);
   OG_CLI_EXPECT(0, "", "cleanup --keep 1 --confirm ./mb.omni");
   OG_CLI_EXPECT(0, "ok: ", "verify ./mb.omni");
+  /* time travel below the floor (version 2 is the merge base of feat, so
+   * main's floor stops at it; version 1 is released) */
+  OG_CLI_EXPECT(1, "Error: version 1 of branch 'main' was released by cleanup (retention floor 2)",
+                "query --snapshot manifest:main:v1 -e 'query q() { match { $p: Person } return { $p.name } }' ./mb.omni");
+  OG_CLI_EXPECT(0, "Ann", "query --snapshot %s -e 'query q() { match { $p: Person } return { $p.name } }' ./mb.omni", v2);
   OG_CLI_EXPECT(0, "merged feat into main: merged", "branch merge feat --into main ./mb.omni");
   OG_CLI_EXPECT(0, "\"p.age\": 12", "query --json -e 'query q() { match { $p: Person { name: \"Ann\" } } return { $p.age } }' ./mb.omni");
   OG_CLI_EXPECT(0, "ok: ", "verify ./mb.omni");

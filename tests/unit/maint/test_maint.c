@@ -449,6 +449,7 @@ static void test_cleanup_retention(void **state) {
   og_snapshot *s2 = NULL;
   OG_ASSERT_OK(og_graph_snapshot(og_db__graph(db), "main", 2, &s2, &err), &err);
   char *v2desc = og_strdup(og_manifest_find(og_snapshot_manifest(s2), "node:Person")->descriptor);
+  char *v2commit = og_strdup(og_snapshot_manifest(s2)->commit.commit_id);
   og_snapshot_free(s2);
 
   /* missing policy */
@@ -480,6 +481,26 @@ static void test_cleanup_retention(void **state) {
   uint64_t floor = 0;
   OG_ASSERT_OK(og_graph_floor_get(db->store, "main", &floor, &err), &err);
   assert_int_equal(floor, h - 1);
+  /* time travel to a released version refuses at once, by version and by
+   * commit id, naming the floor; the oldest retained version still opens */
+  char want[200];
+  snprintf(want, sizeof want,
+           "version 2 of branch 'main' was released by cleanup (retention floor %llu)",
+           (unsigned long long)floor);
+  assert_int_equal(og_graph_snapshot(og_db__graph(db), "main", 2, &s2, &err), OG_ENOTFOUND);
+  assert_null(s2);
+  assert_string_equal(err.message, want);
+  assert_non_null(strstr(err.details, "\"retention_floor\":"));
+  assert_int_equal(og_graph_snapshot_commit(og_db__graph(db), v2commit, &s2, &err), OG_ENOTFOUND);
+  assert_string_equal(err.message, want);
+  og_query_opts qo = {.snapshot = v2commit};
+  og_result *qr = NULL;
+  const char *rq = "query q() { match { $p: Person } return { $p.name } }";
+  assert_int_equal(og_db_query(db, rq, strlen(rq), &qo, &qr, &err), OG_ENOTFOUND);
+  assert_null(qr);
+  assert_string_equal(err.message, want);
+  OG_ASSERT_OK(og_graph_snapshot(og_db__graph(db), "main", h - 1, &s2, &err), &err);
+  og_snapshot_free(s2);
   /* the log is intact: history still lists every commit */
   char *log = NULL;
   OG_ASSERT_OK(og_db_commit_list_json(db, "main", &log, &err), &err);
@@ -505,6 +526,7 @@ static void test_cleanup_retention(void **state) {
   og_free(at_h1);
   og_free(at_h);
   og_free(v2desc);
+  og_free(v2commit);
   og_db_close(db);
   og_free(uri);
 }
@@ -641,8 +663,12 @@ static void test_hard_drop(void **state) {
   OG_ASSERT_OK(og_db_open(&db, uri, 0, &err), &err);
   og_table *t = NULL;
   OG_ASSERT_OK(og_graph_snapshot(og_db__graph(db), "main", v0, &snap, &err), &err);
-  /* pre-drop versions of the dropped data are purged */
-  assert_int_not_equal(og_snapshot_table(snap, "node:Person", &t, &err), OG_OK);
+  /* pre-drop versions of the dropped data are purged, and opening them says why */
+  assert_int_equal(og_snapshot_table(snap, "node:Person", &t, &err), OG_ENOTFOUND);
+  char want[200];
+  snprintf(want, sizeof want, "table 'node:Person' of version %llu of branch 'main' was released by cleanup",
+           (unsigned long long)v0);
+  if (!strstr(err.message, want)) fail_msg("got '%s', want '%s'", err.message, want);
   og_table_free(t);
   t = NULL;
   assert_int_not_equal(og_snapshot_table(snap, "edge:WorksAt", &t, &err), OG_OK);
