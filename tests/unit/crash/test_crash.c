@@ -5,8 +5,8 @@
  * crash the graph must reopen to exactly the before-state or the after-state,
  * `verify` must pass, a second look must change nothing, and a follow-up
  * write must succeed. The same is done with `error` armed: the command fails
- * cleanly and the graph is again before or after. Writers that the CLI does
- * not offer yet are skipped; the suite grows with the CLI.
+ * cleanly and the graph is again before or after. CTest runs the writers in
+ * shards; a separate run checks that every catalogued failpoint is reached.
  */
 #include "og_test.h"
 
@@ -29,14 +29,13 @@ static int sh(char **out, const char *fmt, ...) {
 
 static const char *OG(void) { return og_test_bin_path("omnigraph"); }
 
+static char *help_text; /* `omnigraph --help`, read once */
+
 static bool cli_has(const char *command) {
-  char *out = NULL;
-  sh(&out, "'%s' --help", OG());
+  if (!help_text) sh(&help_text, "'%s' --help", OG());
   char needle[64];
   snprintf(needle, sizeof needle, "\n  %s ", command);
-  bool has = strstr(out, needle) != NULL;
-  og_free(out);
-  return has;
+  return help_text && strstr(help_text, needle) != NULL;
 }
 
 /* Logical state of the graph in dir: branches, and per branch the manifest
@@ -187,7 +186,9 @@ static void check_recovered(const char *w, const char *fp, const char *dir, cons
   og_free(s1);
 }
 
-static void run_writer(const writer *w) {
+/* Runs w once with tracing to learn its failpoints (recorded in `reached`),
+ * then, unless trace_only, once per (failpoint, hit) with crash and error. */
+static void run_writer(const writer *w, bool trace_only) {
   char tmpl[4096], work[4096], trace[4096];
   snprintf(tmpl, sizeof tmpl, "%s/%s-template", tmp, w->name);
   snprintf(work, sizeof work, "%s/%s-work", tmp, w->name);
@@ -223,7 +224,7 @@ static void run_writer(const writer *w) {
     char tag[256];
     snprintf(tag, sizeof tag, "|%s|", name);
     if (!reached.ptr || !strstr(reached.ptr, tag)) og_buf_puts(&reached, tag);
-    for (int mode = 0; mode < 2; mode++) {
+    for (int mode = 0; mode < 2 && !trace_only; mode++) {
       const char *action = mode == 0 ? "crash" : "error";
       clone_template(tmpl, work);
       int rc = sh(&out, "cd '%s' && OMNIGRAPH_FAILPOINTS='%s=%s@%llu' '%s' %s", work, name, action, hit,
@@ -239,30 +240,35 @@ static void run_writer(const writer *w) {
       points++;
     }
   }
-  print_message("  %s: %d crash/error runs\n", w->name, points);
+  if (trace_only) points = 1;
+  else print_message("  %s: %d crash/error runs\n", w->name, points);
   assert_true(points > 0);
   og_free(tr);
   og_free(before);
   og_free(after);
 }
 
-static void test_crash_every_writer(void **state_) {
+/* The suite is sharded (argv: <shard> <of>) so CTest runs the shards side by
+ * side, each under its own timeout; `--coverage` only traces every writer. */
+static int shard, shards = 1;
+static bool coverage_only;
+
+static void test_crash_writers(void **state_) {
   (void)state_;
-  int ran = 0;
   for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {
-    if (writers[i].needs && !cli_has(writers[i].needs)) {
-      print_message("  %s: skipped (no `omnigraph %s` yet)\n", writers[i].name, writers[i].needs);
-      continue;
-    }
-    run_writer(&writers[i]);
-    ran++;
+    if ((int)(i % (size_t)shards) != shard) continue;
+    if (writers[i].needs && !cli_has(writers[i].needs))
+      fail_msg("%s: the CLI has no `omnigraph %s`", writers[i].name, writers[i].needs);
+    run_writer(&writers[i], false);
   }
-  assert_true(ran >= 3);
-  print_message("  failpoints reached: %s\n", reached.ptr ? reached.ptr : "");
-  /* Every catalogued failpoint is passed by some writer (DESIGN.md §4): a
-   * point no test reaches is a point nobody knows the outcome of. Only the
-   * util self-test point is exempt. */
-  assert_int_equal(ran, (int)(sizeof writers / sizeof writers[0]));
+}
+
+/* Every catalogued failpoint is passed by some writer (DESIGN.md §4): a
+ * point no test reaches is a point nobody knows the outcome of. Only the
+ * util self-test point is exempt. */
+static void test_every_failpoint_reached(void **state_) {
+  (void)state_;
+  for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) run_writer(&writers[i], true);
   for (int i = 0; i < OG_FP__COUNT; i++) {
     const char *name = og_fp_name((og_fp_id)i);
     if (!strcmp(name, "util.selftest")) continue;
@@ -272,12 +278,24 @@ static void test_crash_every_writer(void **state_) {
   }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc == 2 && !strcmp(argv[1], "--coverage")) coverage_only = true;
+  else if (argc == 3) {
+    shard = atoi(argv[1]);
+    shards = atoi(argv[2]);
+    if (shards < 1 || shard < 0 || shard >= shards) {
+      fprintf(stderr, "usage: %s [<shard> <of> | --coverage]\n", argv[0]);
+      return 2;
+    }
+  }
   /* one host: no clock skew to wait out before recovery deletes orphans */
   setenv("OMNIGRAPH_RECOVERY_SKEW_MS", "0", 1);
   tmp = og_test_tmpdir("crash");
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_crash_every_writer)};
-  int rc = cmocka_run_group_tests(tests, NULL, NULL);
+  const struct CMUnitTest writers_test[] = {cmocka_unit_test(test_crash_writers)};
+  const struct CMUnitTest coverage_test[] = {cmocka_unit_test(test_every_failpoint_reached)};
+  int rc = coverage_only ? cmocka_run_group_tests(coverage_test, NULL, NULL)
+                         : cmocka_run_group_tests(writers_test, NULL, NULL);
+  og_free(help_text);
   og_test_rmtree(tmp);
   og_free(tmp);
   og_buf_dispose(&reached);
