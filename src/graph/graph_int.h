@@ -49,6 +49,16 @@ og_manifest *og_manifest_new(void);
 og_arena *og_manifest_arena(og_manifest *m);
 char *og_manifest_strdup(og_manifest *m, const char *s);
 og_status og_manifest_encode(const og_manifest *m, og_buf *out, og_error *err);
+/* A manifest object that carries embedded objects: [embedded bytes][sealed
+ * JSON][u64 embedded length, u64 xxh3(embedded), u32 format, u32 "OGMC"].
+ * Objects embedded at offset o with length n are named by the slice key
+ * "<manifest key>#o+n" (docs/format-graph.md). No embedded bytes → a plain
+ * sealed manifest, as og_manifest_encode writes. */
+#define OG_GMC_MAGIC 0x434d474fu /* "OGMC" */
+#define OG_GMC_FORMAT 1u
+#define OG_GMC_TRAILER 24u
+og_status og_manifest_encode_container(const og_manifest *m, const og_buf *embedded, og_buf *out,
+                                       og_error *err);
 og_status og_manifest_decode(const char *key, const char *data, size_t len, og_manifest **out,
                              og_error *err);
 /* Deep copy (optionally with room for `extra_tables` more table entries). */
@@ -155,13 +165,22 @@ typedef struct og_gintent {
   char *schema_key;       /* a schema object this write is about to create */
   char *record_key;       /* the branch record a branch create writes */
   uint64_t lease_expiry;
+  bool written;           /* the intent object exists (og_gintent_write) */
 } og_gintent;
 uint64_t og_gintent_lease_ms(void);
-/* Write the intent (durable before any object of the write). */
+/* An intent named now (its ULID time bounds every object the write will
+ * create) but not yet written: a write that may create nothing but its
+ * commit object writes it only before its first other object. */
+og_status og_gintent_prepare(const char *op, const char *branch, uint64_t gen, uint64_t base,
+                             const char *record_key, og_gintent **out, og_error *err);
+/* Write a prepared intent (once; OG_OK when already written). */
+og_status og_gintent_write(og_store *st, og_gintent *in, og_error *err);
+/* Prepare and write (durable before any object of the write). */
 og_status og_gintent_begin(og_store *st, const char *op, const char *branch, uint64_t gen,
                            uint64_t base, const char *record_key, og_gintent **out,
                            og_error *err);
-/* Name a schema object in the intent before creating it. */
+/* Name a schema object in the intent before creating it (no-op for an
+ * intent not written). */
 og_status og_gintent_record_schema(og_store *st, og_gintent *in, const char *schema_key,
                                    og_error *err);
 /* Before the commit point: refuse an expired lease, renew a half-spent one. */

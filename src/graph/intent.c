@@ -164,10 +164,8 @@ void og_gintent_free(og_gintent *in) {
   og_free(in);
 }
 
-og_status og_gintent_begin(og_store *st, const char *op, const char *branch, uint64_t gen,
-                           uint64_t base, const char *record_key, og_gintent **out,
-                           og_error *err) {
-  og_status rc;
+og_status og_gintent_prepare(const char *op, const char *branch, uint64_t gen, uint64_t base,
+                             const char *record_key, og_gintent **out, og_error *err) {
   *out = NULL;
   og_gintent *in = og_calloc(1, sizeof *in);
   if (!in) return og_err_oom(err);
@@ -181,11 +179,18 @@ og_status og_gintent_begin(og_store *st, const char *op, const char *branch, uin
   in->record_key = record_key ? og_strdup(record_key) : NULL;
   in->gen = gen;
   in->base = base;
-  in->lease_expiry = og_now_ms() + og_gintent_lease_ms();
   if (!in->op || !in->branch || (record_key && !in->record_key)) {
     og_gintent_free(in);
     return og_err_oom(err);
   }
+  *out = in;
+  return OG_OK;
+}
+
+og_status og_gintent_write(og_store *st, og_gintent *in, og_error *err) {
+  og_status rc;
+  if (in->written) return OG_OK;
+  in->lease_expiry = og_now_ms() + og_gintent_lease_ms();
   /* registered before the put: a recovery in this process that lists it
    * while we are still writing it must see it live */
   reg_set(in->id, true);
@@ -198,17 +203,29 @@ og_status og_gintent_begin(og_store *st, const char *op, const char *branch, uin
     (void)og_store_delete(st, in->key, NULL);
     goto fail;
   }
-  *out = in;
+  in->written = true;
   return OG_OK;
 fail:
   reg_set(in->id, false);
-  og_gintent_free(in);
+  return rc;
+}
+
+og_status og_gintent_begin(og_store *st, const char *op, const char *branch, uint64_t gen,
+                           uint64_t base, const char *record_key, og_gintent **out,
+                           og_error *err) {
+  og_gintent *in = NULL;
+  og_status rc = og_gintent_prepare(op, branch, gen, base, record_key, &in, err);
+  if (rc == OG_OK && (rc = og_gintent_write(st, in, err)) != OG_OK) {
+    og_gintent_free(in);
+    in = NULL;
+  }
+  *out = in;
   return rc;
 }
 
 og_status og_gintent_record_schema(og_store *st, og_gintent *in, const char *schema_key,
                                    og_error *err) {
-  if (!in) return OG_OK;
+  if (!in || !in->written) return OG_OK;
   og_free(in->schema_key);
   if (!(in->schema_key = og_strdup(schema_key))) return og_err_oom(err);
   og_status rc = intent_put(st, in, "active", err);
@@ -217,7 +234,7 @@ og_status og_gintent_record_schema(og_store *st, og_gintent *in, const char *sch
 }
 
 og_status og_gintent_check_lease(og_store *st, og_gintent *in, og_error *err) {
-  if (!in) return OG_OK;
+  if (!in || !in->written) return OG_OK;
   uint64_t now = og_now_ms(), lease = og_gintent_lease_ms();
   if (now >= in->lease_expiry)
     return og_err_set(err, OG_EBUSY,
@@ -241,6 +258,10 @@ void og_gintent_end(og_store *st, og_gintent *in, bool clean) {
 void og_gintent_end_state(og_store *st, og_gintent *in, const char *state) {
   og_error local = OG_ERROR_INIT;
   if (!in) return;
+  if (!in->written) { /* prepared only: nothing in the store */
+    og_gintent_free(in);
+    return;
+  }
   if (!state) {
     if (OG_FAILPOINT(OG_FP_INTENT_DELETE_BEFORE, &local) == OG_OK) {
       (void)og_store_delete(st, in->key, NULL);

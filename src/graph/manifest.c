@@ -312,6 +312,21 @@ cleanup:
   return rc;
 }
 
+og_status og_manifest_encode_container(const og_manifest *m, const og_buf *embedded, og_buf *out,
+                                       og_error *err) {
+  size_t elen = embedded ? embedded->len : 0;
+  if (elen == 0) return og_manifest_encode(m, out, err);
+  size_t start = out->len;
+  og_buf_put(out, embedded->ptr, elen);
+  og_status rc = og_manifest_encode(m, out, err);
+  if (rc != OG_OK) return rc;
+  og_buf_put_u64le(out, (uint64_t)elen);
+  og_buf_put_u64le(out, og_hash64(out->ptr + start, elen));
+  og_buf_put_u32le(out, OG_GMC_FORMAT);
+  og_buf_put_u32le(out, OG_GMC_MAGIC);
+  return out->oom ? og_err_oom(err) : OG_OK;
+}
+
 /* Strict field readers: a missing or mistyped field is corruption. */
 typedef struct jrd {
   const char *key;
@@ -353,12 +368,39 @@ static bool jref(jrd *r, json_t *o, og_manifest *m, og_commit_ref *out) {
          (og_graph_branch_name_valid(out->branch) || jfail(r, "commit.parents.branch"));
 }
 
+/* A container ([embedded objects][sealed JSON][trailer]) split; a plain
+ * sealed manifest has no trailer (it ends with '}'). */
+static og_status split_container(const char *key, const char *data, size_t len,
+                                 uint64_t *embedded_out, og_error *err) {
+  *embedded_out = 0;
+  if (len < OG_GMC_TRAILER || og_get_u32le((const uint8_t *)data + len - 4) != OG_GMC_MAGIC)
+    return OG_OK;
+  const uint8_t *t = (const uint8_t *)data + len - OG_GMC_TRAILER;
+  uint64_t elen = og_get_u64le(t), h = og_get_u64le(t + 8);
+  uint32_t fmt = og_get_u32le(t + 16);
+  if (fmt > OG_GMC_FORMAT)
+    return og_err_set(err, OG_EUNSUPPORTED,
+                      "graph: manifest '%s' has container format %u, newer than this build reads: "
+                      "upgrade omnigraph to open this graph", key, fmt);
+  if (fmt == 0 || elen == 0 || elen > len - OG_GMC_TRAILER || og_hash64(data, (size_t)elen) != h)
+    return og_err_set(err, OG_ECORRUPT, "graph: corrupt manifest '%s': bad embedded objects", key);
+  *embedded_out = elen;
+  return OG_OK;
+}
+
 og_status og_manifest_decode(const char *key, const char *data, size_t len, og_manifest **out,
                              og_error *err) {
   json_t *root = NULL;
   og_manifest *m = NULL;
+  uint64_t embedded = 0;
   *out = NULL;
-  og_status rc = og_gunseal(key, data, len, &root, err);
+  og_status rc = split_container(key, data, len, &embedded, err);
+  if (rc != OG_OK) return rc;
+  if (embedded) {
+    data += embedded;
+    len -= (size_t)embedded + OG_GMC_TRAILER;
+  }
+  rc = og_gunseal(key, data, len, &root, err);
   if (rc != OG_OK) goto cleanup;
   m = og_manifest_new();
   if (!m) { rc = og_err_oom(err); goto cleanup; }
@@ -411,6 +453,18 @@ og_status og_manifest_decode(const char *key, const char *data, size_t len, og_m
         !ju64(&r, t, "row_count", &e->row_count) ||
         !ju64(&r, t, "content_version", &e->content_version))
       goto bad;
+    /* a descriptor embedded here must lie inside the embedded objects */
+    size_t bl = 0;
+    uint64_t soff = 0, slen = 0;
+    if (og_store_slice_parse(e->descriptor, &bl, &soff, &slen) && bl == strlen(key) &&
+        strncmp(e->descriptor, key, bl) == 0 && soff + slen > embedded) {
+      jfail(&r, "tables[].descriptor (outside the embedded objects)");
+      goto bad;
+    }
+    if (!og_store_key_valid(e->descriptor)) {
+      jfail(&r, "tables[].descriptor");
+      goto bad;
+    }
     if (i > 0 && strcmp(m->tables[i - 1].table_key, e->table_key) >= 0) {
       jfail(&r, "tables (not sorted by table_key or duplicate)");
       goto bad;

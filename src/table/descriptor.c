@@ -13,12 +13,23 @@ static og_status put_str(og_buf *b, const char *s) {
   return n ? og_buf_put(b, s, n) : OG_OK;
 }
 
+/* A key as written: renamed by `map` when it answers. */
+static const char *mapped(og_table_key_map map, void *ctx, const char *key) {
+  const char *m = map && key && *key ? map(ctx, key) : NULL;
+  return m ? m : key;
+}
+
 og_status og_desc_encode(const og_table *t, og_buf *out, og_error *err) {
+  return og_desc_encode_mapped(t, NULL, NULL, out, err);
+}
+
+og_status og_desc_encode_mapped(const og_table *t, og_table_key_map map, void *ctx, og_buf *out,
+                                og_error *err) {
   size_t start = out->len;
   og_buf_put_u32le(out, OG_TVER_MAGIC);
   og_buf_put_u32le(out, OG_TVER_FORMAT);
   put_str(out, t->prefix);
-  put_str(out, t->parent);
+  put_str(out, mapped(map, ctx, t->parent));
   og_buf_put_varint(out, t->version);
   og_buf_put_varint(out, t->content_version);
   og_buf_put_varint(out, t->live_rows);
@@ -36,14 +47,14 @@ og_status og_desc_encode(const og_table *t, og_buf *out, og_error *err) {
   og_buf_put_varint(out, t->nfrags);
   for (size_t i = 0; i < t->nfrags; i++) {
     const og_fragmeta *f = &t->frags[i];
-    put_str(out, f->key);
+    put_str(out, mapped(map, ctx, f->key));
     og_buf_put_varint(out, f->rows);
     og_buf_put_varint(out, f->min_rowid);
     og_buf_put_varint(out, f->max_rowid);
     og_buf_put_varint(out, f->bytes);
-    put_str(out, f->dv_key);
+    put_str(out, mapped(map, ctx, f->dv_key));
     og_buf_put_varint(out, f->deleted);
-    put_str(out, f->kidx_key);
+    put_str(out, mapped(map, ctx, f->kidx_key));
   }
   og_buf_put_u64le(out, og_hash64(out->ptr + start, out->len - start));
   return out->oom ? og_err_oom(err) : OG_OK;

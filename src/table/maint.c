@@ -232,6 +232,11 @@ og_status og_table_rebase(og_table *base, og_table *ours, og_table *theirs, og_t
     }
   }
   if ((rc = og_table_derive(theirs, &t, err)) != OG_OK) goto cleanup;
+  /* ours' new objects may exist only in ours' store (a write's pack) */
+  if (ours->st != t->st) {
+    og_store_free(t->st);
+    t->st = og_store_ref(ours->st);
+  }
   t->content_version = ours->content_version;
   t->next_row_id = ours->next_row_id > theirs->next_row_id ? ours->next_row_id : theirs->next_row_id;
   dirty = og_calloc(t->nfrags + 1, sizeof *dirty);

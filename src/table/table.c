@@ -258,6 +258,11 @@ cleanup:
   return rc;
 }
 
+og_status og_table_encode_moved(const og_table *t, og_table_key_map map, void *ctx, og_buf *out,
+                                og_error *err) {
+  return og_desc_encode_mapped(t, map, ctx, out, err);
+}
+
 /*==================== create / open ====================*/
 
 og_status og_table_create(og_store *st, const char *prefix, const og_table_schema *schema,
@@ -741,6 +746,10 @@ og_status og_table_apply(og_table *base, const og_table_change *chg,
       return og_err_set(err, OG_EINVAL, "table: update batch needs a row id per row");
   }
   if ((rc = og_table_derive(base, &t, err)) != OG_OK) return rc;
+  if (opts && opts->store && opts->store != t->st) {
+    og_store_free(t->st);
+    t->st = og_store_ref(opts->store);
+  }
   t->content_version = base->content_version + 1;
   dirty = og_calloc(t->nfrags + 1, sizeof *dirty);
   if (!dirty) { rc = og_err_oom(err); goto cleanup; }

@@ -46,6 +46,8 @@
  *  - og_column_init / og_column_dispose / og_column_clear made public.
  *  - og_table_alter added (schema rewrite preserving row ids).
  *  - og_table_cache_set_budget / og_table_cache_clear added.
+ *  - og_table_write_opts.store and og_table_encode_moved added (small writes
+ *    embedded in the graph manifest); object keys may be store slices.
  */
 #ifndef OG_TABLE_H
 #define OG_TABLE_H
@@ -214,6 +216,9 @@ typedef struct og_table_write_opts {
   uint64_t max_fragment_bytes;  /* uncompressed estimate; default 64 MiB */
   uint32_t page_bytes;          /* target uncompressed page size; default 128 KiB */
   int zstd_level;               /* default 1 */
+  og_store *store;              /* create the new version's objects through this store
+                                   (a graph write's pack) and read the new handle
+                                   through it; NULL = the base table's store */
 } og_table_write_opts;
 
 /* Empty table, version 1, under `prefix` (a store key prefix without a
@@ -367,7 +372,8 @@ og_status og_table_compact(og_table *base, const og_compact_opts *opts, og_table
  * ours derives from base through row changes only (apply / delete_where /
  * append / update), never through compact or alter. Result: version
  * theirs+1, content_version ours', next_row_id max(ours, theirs). Objects of
- * ours' new fragments are shared, not copied. */
+ * ours' new fragments are shared, not copied; the result is created
+ * through ours' store (which may be a graph write's pack). */
 og_status og_table_rebase(og_table *base, og_table *ours, og_table *theirs, og_table **out,
                           og_error *err);
 
@@ -383,6 +389,16 @@ og_status og_table_rebase(og_table *base, og_table *ours, og_table *theirs, og_t
  * Result: version base+1, content_version base+1. */
 og_status og_table_alter(og_table *base, const char *new_prefix, const og_table_schema *schema,
                          const int *src_cols, og_table **out, og_error *err);
+
+/* The descriptor of `t` re-encoded with object keys renamed: map(ctx, key)
+ * answers the new name of a referenced object (fragment, deletion vector,
+ * key index, parent descriptor) or NULL to keep it. A graph write uses it to
+ * move a version's held-back objects into the object that commits it (their
+ * names become slices of that object). The result decodes like any
+ * descriptor; `t` is unchanged. */
+typedef const char *(*og_table_key_map)(void *ctx, const char *key);
+og_status og_table_encode_moved(const og_table *t, og_table_key_map map, void *ctx, og_buf *out,
+                                og_error *err);
 
 /* Every object key this version references, itself included (sorted, unique). */
 og_status og_table_objects(og_table *t, og_keylist *out, og_error *err);

@@ -198,6 +198,8 @@ const char *og_kidx_key_at(const og_kidx *k, uint32_t row, size_t *len_out);
 
 /*---- descriptor.c ----*/
 og_status og_desc_encode(const og_table *t, og_buf *out, og_error *err);
+og_status og_desc_encode_mapped(const og_table *t, og_table_key_map map, void *ctx, og_buf *out,
+                                og_error *err);
 /* Decode into t (fields key must already be set; fills the rest). */
 og_status og_desc_decode(og_table *t, const uint8_t *data, size_t len, og_error *err);
 void og_fragmeta_dispose(og_fragmeta *f);
