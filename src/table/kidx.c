@@ -13,12 +13,14 @@
 
 typedef og_hashrow kent;
 
-/* Stable LSD radix sort by hash (rows were inserted ascending, so ties stay
- * ordered by row). Hand-written because qsort dominated append time. */
-og_status og_hashrow_sort(og_hashrow **ep, size_t n) {
+/* Stable sort by hash (rows were inserted ascending, so ties stay ordered
+ * by row). Hand-written because qsort dominated append time. Hashes of keys
+ * are uniform: one counting scatter by the top bits into ~n/4 buckets, then
+ * an insertion sort of each (tiny) bucket; two passes instead of an LSD
+ * radix sort's eight. Skewed input (row ids, not hashes, also come here)
+ * falls back to the radix sort when a bucket grows large. */
+static void radix_sort(kent **ep, kent *b, size_t n) {
   kent *a = *ep;
-  kent *b = og_malloc((n ? n : 1) * sizeof *b);
-  if (!b) return OG_ENOMEM;
   for (int pass = 0; pass < 8; pass++) {
     size_t cnt[256] = {0};
     int sh = pass * 8;
@@ -38,8 +40,51 @@ og_status og_hashrow_sort(og_hashrow **ep, size_t n) {
     a = b;
     b = t;
   }
-  og_free(b);
   *ep = a;
+}
+
+og_status og_hashrow_sort(og_hashrow **ep, size_t n) {
+  kent *a = *ep;
+  kent *b = og_malloc((n ? n : 1) * sizeof *b);
+  if (!b) return OG_ENOMEM;
+  int bits = 8;
+  while (bits < 20 && ((size_t)1 << (bits + 2)) < n) bits++;
+  size_t nb = (size_t)1 << bits;
+  uint32_t *cnt = n >= 4096 ? og_calloc(nb + 1, sizeof *cnt) : NULL;
+  bool bucketed = false;
+  if (cnt) {
+    int sh = 64 - bits;
+    for (size_t i = 0; i < n; i++) cnt[(a[i].h >> sh) + 1]++;
+    size_t maxb = 0;
+    for (size_t k = 1; k <= nb; k++) {
+      if (cnt[k] > maxb) maxb = cnt[k];
+      cnt[k] += cnt[k - 1];
+    }
+    if (maxb <= 64) { /* uniform enough for insertion sorts */
+      for (size_t i = 0; i < n; i++) b[cnt[a[i].h >> sh]++] = a[i];
+      /* cnt[k] is now the end of bucket k */
+      size_t start = 0;
+      for (size_t k = 0; k < nb; k++) {
+        size_t end = cnt[k];
+        for (size_t i = start + 1; i < end; i++) {
+          kent x = b[i];
+          size_t j = i;
+          while (j > start && b[j - 1].h > x.h) {
+            b[j] = b[j - 1];
+            j--;
+          }
+          b[j] = x;
+        }
+        start = end;
+      }
+      *ep = b;
+      b = a;
+      bucketed = true;
+    }
+    og_free(cnt);
+  }
+  if (!bucketed) radix_sort(ep, b, n);
+  og_free(b == *ep ? a : b);
   return OG_OK;
 }
 

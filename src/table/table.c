@@ -608,14 +608,29 @@ og_status og_table_write_rows(og_table *t, const og_batch *b, const uint32_t *se
     if (og_column_init(&keys, &t->schema.cols[kc]) != OG_OK) return og_err_oom(err);
     keys_init = true;
   }
+  /* the size estimate of a row, per column kind (0 fixed width: summed
+   * once, 1 strings and blobs, 2 other) without a call per value */
+  uint64_t fixed_bytes = 0;
+  uint8_t ckind[64];
+  for (size_t c = 0; c < b->ncols && c < 64; c++) {
+    size_t w = og_coltype_width(b->cols[c].type);
+    fixed_bytes += w;
+    ckind[c] = w ? 0 : og_coltype_is_varlen(b->cols[c].type) ? 1 : 2;
+  }
   size_t lo = 0;
   while (lo < n) {
     size_t hi = lo;
     uint64_t bytes = 0;
     while (hi < n && hi - lo < o.max_fragment_rows) {
       size_t r = sel ? sel[hi] : hi;
-      uint64_t rb = 0;
-      for (size_t c = 0; c < b->ncols; c++) rb += og_column_byte_estimate(&b->cols[c], r);
+      uint64_t rb = fixed_bytes;
+      for (size_t c = 0; c < b->ncols; c++) {
+        if (c < 64 && ckind[c] == 0) continue;
+        if (c < 64 && ckind[c] == 1)
+          rb += b->cols[c].offsets.items[r + 1] - b->cols[c].offsets.items[r] + 4;
+        else
+          rb += og_column_byte_estimate(&b->cols[c], r);
+      }
       if (hi > lo && bytes + rb > o.max_fragment_bytes) break;
       bytes += rb;
       hi++;
