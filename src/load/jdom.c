@@ -323,6 +323,23 @@ og_status og_jdoc_parse(og_jdoc *d, const char *text, size_t n, og_arena *a, boo
   return OG_OK;
 }
 
+og_status og_jdoc_parse_prefix(og_jdoc *d, const char *text, size_t n, og_arena *a, bool *ok,
+                               size_t *used) {
+  parser P = {.d = d, .p = text, .end = text + n, .a = a};
+  d->nodes.count = 0;
+  *ok = false;
+  *used = 0;
+  (void)new_node(&P, OG_J_NULL); /* the root placeholder (see og_jdoc_parse) */
+  if (P.oom) return OG_ENOMEM;
+  uint32_t r = parse_value(&P);
+  if (P.oom) return OG_ENOMEM;
+  if (!r) return OG_OK;
+  d->nodes.items[0] = d->nodes.items[r];
+  *used = (size_t)(P.p - text);
+  *ok = true;
+  return OG_OK;
+}
+
 void og_jdoc_dispose(og_jdoc *d) {
   if (d) OG_VEC_FREE(&d->nodes);
 }

@@ -46,6 +46,12 @@ typedef struct og_jdoc {
 /* Parse text[0..n) (escaped strings decoded into `a`). Returns OG_OK and sets
  * *ok; *ok = false on a syntax error, OG_ENOMEM on allocation failure. */
 og_status og_jdoc_parse(og_jdoc *d, const char *text, size_t n, og_arena *a, bool *ok);
+/* Parse the one value that starts text[0..n) (leading whitespace allowed)
+ * and may be followed by anything: *used = its end. Meant for objects and
+ * arrays, whose end is unambiguous; *ok = false also when the value runs
+ * past n. */
+og_status og_jdoc_parse_prefix(og_jdoc *d, const char *text, size_t n, og_arena *a, bool *ok,
+                               size_t *used);
 void og_jdoc_dispose(og_jdoc *d);
 
 static inline const og_jnode *og_jdoc_root(const og_jdoc *d) { return &d->nodes.items[0]; }

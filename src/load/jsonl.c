@@ -138,6 +138,49 @@ og_status og_jsonl_next_raw(og_jsonl *r, const char **p_out, size_t *n_out, og_e
   }
 }
 
+og_status og_jsonl_next_doc(og_jsonl *r, og_jdoc *doc, og_arena *a, bool *got, og_error *err) {
+  og_status rc;
+  *got = false;
+  /* whitespace before the record, reading more input as needed */
+  for (;;) {
+    const char *d = data_ptr(r);
+    size_t len = data_len(r);
+    while (r->pos < len && is_space(d[r->pos])) {
+      if (d[r->pos] == '\n') r->line++;
+      r->pos++;
+    }
+    if (r->pos < len || r->eof) break;
+    if ((rc = fill(r, err))) return rc;
+  }
+  const char *d = data_ptr(r);
+  size_t len = data_len(r);
+  if (r->pos < len && d[r->pos] == '{') {
+    /* an object ends at its matching brace, exactly where scan_value would
+     * frame it; a parse that fails (bad JSON, or cut by the end of the
+     * buffer) takes the framed path below, which refills or explains */
+    bool ok;
+    size_t n;
+    if (og_jdoc_parse_prefix(doc, d + r->pos, len - r->pos, a, &ok, &n)) return og_err_oom(err);
+    if (ok) {
+      r->record_no++;
+      r->record_line = r->line;
+      for (const char *q = d + r->pos, *e = q + n; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
+        r->line++;
+      r->pos += n;
+      *got = true;
+      return OG_OK;
+    }
+  }
+  const char *p;
+  size_t n;
+  bool ok;
+  if ((rc = og_jsonl_next_raw(r, &p, &n, err)) || !p) return rc;
+  if (og_jdoc_parse(doc, p, n, a, &ok)) return og_err_oom(err);
+  if (!ok) return og_jsonl_raw_error(r, p, n, err);
+  *got = true;
+  return OG_OK;
+}
+
 og_status og_jsonl_raw_error(og_jsonl *r, const char *p, size_t n, og_error *err) {
   json_error_t jerr;
   json_t *v = json_loadb(p, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);

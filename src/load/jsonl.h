@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "load/jdom.h"
 #include "util/util.h"
 
 /* Fill buf with up to cap bytes; return the count, 0 at end of input, or -1
@@ -31,6 +32,11 @@ og_status og_jsonl_next(og_jsonl *r, json_t **value_out, og_error *err);
 /* Same framing without parsing: *p_out, *n_out = the record's text (NULL at
  * the end), borrowed until the next call. */
 og_status og_jsonl_next_raw(og_jsonl *r, const char **p_out, size_t *n_out, og_error *err);
+/* Next record parsed into doc (escaped strings in `a`); *got = false at the
+ * end of input. The same records, numbers and errors as og_jsonl_next_raw +
+ * og_jdoc_parse + og_jsonl_raw_error, but an object record is framed by its
+ * parse: one pass over its bytes instead of two. */
+og_status og_jsonl_next_doc(og_jsonl *r, og_jdoc *doc, og_arena *a, bool *got, og_error *err);
 /* The OG_EINVAL "invalid JSON at record N: ..." error for the record last
  * returned by og_jsonl_next_raw (text p, n), with jansson's detail. */
 og_status og_jsonl_raw_error(og_jsonl *r, const char *p, size_t n, og_error *err);

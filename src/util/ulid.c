@@ -58,22 +58,35 @@ static void ulid_atfork_child(void) {
 static pthread_once_t ulid_once = PTHREAD_ONCE_INIT;
 static void ulid_init(void) { pthread_atfork(NULL, NULL, ulid_atfork_child); }
 
-og_status og_ulid_new(char out[OG_ULID_LEN + 1]) {
+/* r (80-bit big-endian) += v */
+static void rand_add(unsigned char r[10], uint32_t v) {
+  uint64_t carry = v;
+  for (int i = 9; i >= 0 && carry; i--) {
+    carry += r[i];
+    r[i] = (unsigned char)carry;
+    carry >>= 8;
+  }
+}
+
+og_status og_ulid_new(char out[OG_ULID_LEN + 1]) { return og_ulid_new_block(out, 1); }
+
+og_status og_ulid_new_block(char out[OG_ULID_LEN + 1], uint32_t n) {
   unsigned char r[10];
+  if (n == 0) n = 1;
   pthread_once(&ulid_once, ulid_init);
   pthread_mutex_lock(&ulid_lock);
   uint64_t ms = og_now_ms();
   if (ms <= last_ms) {
     ms = last_ms;
     memcpy(r, last_rand, 10);
-    for (int i = 9; i >= 0; i--)
-      if (++r[i] != 0) break;
+    rand_add(r, 1);
   } else if (og_random_bytes(r, sizeof r) != OG_OK) {
     pthread_mutex_unlock(&ulid_lock);
     return OG_EIO;
   }
   last_ms = ms;
   memcpy(last_rand, r, 10);
+  rand_add(last_rand, n - 1); /* the last id of the block */
   pthread_mutex_unlock(&ulid_lock);
 
   /* 48-bit time → 10 chars, 80-bit randomness → 16 chars */
@@ -93,6 +106,20 @@ og_status og_ulid_new(char out[OG_ULID_LEN + 1]) {
   }
   out[OG_ULID_LEN] = '\0';
   return OG_OK;
+}
+
+void og_ulid_incr(char id[OG_ULID_LEN + 1]) {
+  /* the 16 chars after the time are the 80 random bits, 5 per char */
+  for (int i = OG_ULID_LEN - 1; i >= 10; i--) {
+    char c = id[i];
+    if (c == 'Z') {
+      id[i] = '0';
+      continue;
+    }
+    /* the alphabet skips I, L, O and U */
+    id[i] = c == '9' ? 'A' : c == 'H' ? 'J' : c == 'K' ? 'M' : c == 'N' ? 'P' : c == 'T' ? 'V' : (char)(c + 1);
+    return;
+  }
 }
 
 static int crockford_val(char c) {

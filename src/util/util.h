@@ -201,6 +201,13 @@ void og_u64map_dispose(og_u64map *m);
 #define OG_ULID_LEN 26
 /* 26 Crockford base32 chars + NUL; monotonic within a process. */
 og_status og_ulid_new(char out[OG_ULID_LEN + 1]);
+/* The first of n consecutive ULIDs (same time, randomness +0..n-1), all
+ * reserved at once: og_ulid_new never returns one of them, so a bulk writer
+ * steps through the block with og_ulid_incr instead of taking the lock and
+ * reading the clock per id. */
+og_status og_ulid_new_block(char out[OG_ULID_LEN + 1], uint32_t n);
+/* The next ULID after `id` in place (its randomness + 1). */
+void og_ulid_incr(char id[OG_ULID_LEN + 1]);
 /* Milliseconds since the epoch encoded in a ULID; 0 if malformed. */
 uint64_t og_ulid_time_ms(const char *ulid);
 bool og_ulid_valid(const char *s);

@@ -119,6 +119,30 @@ static void test_ulid(void **state) {
     assert_true(strcmp(u, prev) > 0); /* monotonic */
     strcpy(prev, u);
   }
+  /* a block: consecutive ids by og_ulid_incr, then og_ulid_new continues
+   * after the block (never inside it); incr carries across chars */
+  for (int round = 0; round < 200; round++) {
+    char b[OG_ULID_LEN + 1];
+    assert_int_equal(og_ulid_new_block(b, 1000), OG_OK);
+    assert_true(strcmp(b, prev) > 0);
+    for (int i = 0; i < 1000; i++) {
+      assert_true(og_ulid_valid(b));
+      assert_true(i == 0 || strcmp(b, prev) > 0);
+      strcpy(prev, b);
+      og_ulid_incr(b);
+    }
+  }
+  {
+    char c[OG_ULID_LEN + 1] = "01ARZ3NDEKTSV4RRFFQ69G5FAZ";
+    og_ulid_incr(c);
+    assert_string_equal(c, "01ARZ3NDEKTSV4RRFFQ69G5FB0");
+    strcpy(c, "01ARZ3NDEKTSV4RRFFQ69G5F9Z");
+    og_ulid_incr(c);
+    assert_string_equal(c, "01ARZ3NDEKTSV4RRFFQ69G5FA0");
+    strcpy(c, "01ARZ3NDEKTSV4RRFFQ69G5FHZ");
+    og_ulid_incr(c);
+    assert_string_equal(c, "01ARZ3NDEKTSV4RRFFQ69G5FJ0");
+  }
   uint64_t now = og_now_ms();
   uint64_t t = og_ulid_time_ms(prev);
   assert_true(t <= now && now - t < 60000);
