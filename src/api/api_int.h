@@ -34,5 +34,7 @@ struct og_db {
 /* The catalog of a snapshot's schema (borrowed until og_db_close). */
 og_status og_db__catalog(og_db *db, og_snapshot *snap, const og_catalog **out, og_error *err);
 og_graph *og_db__graph(og_db *db);
+/* The read-side topology cache (og_xcache*, created on first use). */
+void *og_db__xcache(og_db *db);
 
 #endif

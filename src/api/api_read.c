@@ -24,6 +24,8 @@ static og_xcache *db_cache(og_db *db) {
   return c;
 }
 
+void *og_db__xcache(og_db *db) { return db_cache(db); }
+
 void og_db_read_stats(og_db *db, og_read_stats *out) {
   memset(out, 0, sizeof *out);
   og_xcache *c = db_cache(db);

@@ -2,11 +2,33 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "exec/read.h"
 #include "exec/write.h"
 #include "load/load.h"
 
 static og_status db_catalog(void *ctx, og_snapshot *snap, const og_catalog **out, og_error *err) {
   return og_db__catalog(ctx, snap, out, err);
+}
+
+/* After a commit that loaded many edges of a type: build that type's
+ * topology into the read cache and persist it next to the new edge-table
+ * version (exec/read.h og_exec_topo_persist), the way a bulk loader builds
+ * its adjacency at load time. The commit is done: this is best effort, a
+ * failure only leaves the first traversal to build it. */
+static void persist_topology(og_db *db, const og_load_opts *opts, const og_load_result *res) {
+  og_snapshot *snap = NULL;
+  const og_catalog *cat = NULL;
+  og_error e = OG_ERROR_INIT;
+  bool any = false;
+  for (size_t i = 0; i < res->ntypes; i++) any |= res->types[i].is_edge && res->types[i].rows >= og_topo_persist_min;
+  if (!any) return;
+  const char *branch = opts->branch && *opts->branch ? opts->branch : OG_GRAPH_MAIN;
+  if (og_graph_snapshot(db->graph, branch, res->manifest_version, &snap, &e) == OG_OK &&
+      og_db__catalog(db, snap, &cat, &e) == OG_OK)
+    for (size_t i = 0; i < res->ntypes; i++)
+      if (res->types[i].is_edge && res->types[i].rows >= og_topo_persist_min)
+        (void)og_exec_topo_persist(og_db__xcache(db), snap, cat, res->types[i].name, &e);
+  og_snapshot_free(snap);
 }
 
 static og_status run_load(og_db *db, const og_load_opts *opts, og_jsonl *r, og_load_result *out,
@@ -21,7 +43,9 @@ static og_status run_load(og_db *db, const og_load_opts *opts, og_jsonl *r, og_l
                      .actor = opts->actor,
                      .chunk_rows = opts->chunk_rows,
                      .reader = r};
-  return og_load_run(&req, out, err);
+  og_status rc = og_load_run(&req, out, err);
+  if (!rc && out->committed) persist_topology(db, opts, out);
+  return rc;
 }
 
 og_status og_db_load(og_db *db, const og_load_opts *opts, og_load_read_fn read, void *ctx,

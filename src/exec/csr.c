@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "exec/read_int.h"
+#include "graph/topo.h"
 
 /*==================== id table ====================*/
 
@@ -53,6 +54,7 @@ static void big_free(void *p) {
 }
 
 size_t og_csr_parallel_min = (size_t)1 << 16;
+size_t og_topo_persist_min = (size_t)1 << 16;
 
 static inline uint64_t mix64(uint64_t x) {
   x ^= x >> 32;
@@ -534,6 +536,288 @@ static void csr_free(og_csr *g) {
   og_free(g);
 }
 
+/*==================== persisted topology (graph/topo.h) ====================*/
+
+/* Sections are read straight into the in-memory arrays. */
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "persisted topologies are read in place: little-endian hosts only"
+#endif
+
+/* The persisted topology of one edge version, its header read once for
+ * both node indexes and the adjacency. `ok`: present, readable and about
+ * exactly this edge version. */
+typedef struct topo_src {
+  og_store *st;
+  og_buf key;
+  og_topo_hdr h;
+  bool ok;
+} topo_src;
+
+static void topo_open(og_table *edges, topo_src *ts) {
+  memset(ts, 0, sizeof *ts);
+  ts->st = og_table_store(edges);
+  og_error e = OG_ERROR_INIT;
+  if (og_table_row_count(edges) < og_topo_persist_min ||
+      !og_topo_key(&ts->key, og_table_prefix(edges), og_table_key(edges)) ||
+      og_topo_read_header(ts->st, ts->key.ptr, &ts->h, &e))
+    return;
+  ts->ok = strcmp(ts->h.edge_key, og_table_key(edges)) == 0 && ts->h.nedges == og_table_row_count(edges);
+}
+
+static void topo_close(topo_src *ts) {
+  og_topo_hdr_dispose(&ts->h);
+  og_buf_dispose(&ts->key);
+}
+
+/* Index every id of t (blob/offs filled) in its slot table, prefetched a
+ * batch ahead like the builds; false on a duplicate id. */
+static bool idtab_index_all(og_idtab *t) {
+  uint64_t hs[PF], ws[PF];
+  size_t n = t->count;
+  for (size_t r = 0; r < n + PF; r++) {
+    size_t j = r & (PF - 1);
+    if (r >= PF) {
+      size_t q = r - PF;
+      const char *p = t->blob.ptr + t->offs.items[q];
+      size_t len = t->offs.items[q + 1] - t->offs.items[q];
+      if (idtab_probe(t, p, len, ws[j], hs[j]) != UINT32_MAX) return false;
+      slot_put(t->slots, t->mask, ws[j], hs[j], len, (uint32_t)q);
+    }
+    if (r < n) {
+      const char *p = t->blob.ptr + t->offs.items[r];
+      size_t len = t->offs.items[r + 1] - t->offs.items[r];
+      ws[j] = key_word(p, len);
+      hs[j] = key_hash(p, len, ws[j]);
+      __builtin_prefetch(&t->slots[hs[j] & t->mask]);
+    }
+  }
+  return true;
+}
+
+/* The dense index of node version t read from the topology that was built
+ * on it (the keys and row ids of its live nodes, in dense order) instead of
+ * scanning its key column. *out NULL: unusable, build it. */
+static og_status nodeidx_from_topo(const topo_src *ts, bool dst, og_table *t, og_nodeidx **out, og_error *err) {
+  og_status rc = OG_OK;
+  const og_topo_hdr *h = &ts->h;
+  og_error e = OG_ERROR_INIT;
+  uint8_t *k = NULL;
+  og_nodeidx *n = NULL;
+  *out = NULL;
+  bool other = dst && !h->same;
+  int sk = other ? OG_TOPO_DST_KEYS : OG_TOPO_SRC_KEYS, sr = other ? OG_TOPO_DST_ROWIDS : OG_TOPO_SRC_ROWIDS;
+  size_t live = dst ? h->ndst_live : h->nsrc_live;
+  if (!ts->ok || strcmp(dst ? h->dst_key : h->src_key, og_table_key(t)) != 0 || live != og_table_row_count(t))
+    return OG_OK;
+  if (!(n = og_calloc(1, sizeof *n))) return og_err_oom(err);
+  n->nrowid = og_table_next_row_id(t);
+  n->key = og_strdup(og_table_key(t));
+  n->rowids = big_alloc(live * sizeof *n->rowids + n->nrowid * sizeof *n->by_rowid, false);
+  n->by_rowid = n->rowids ? (uint32_t *)(n->rowids + live) : NULL;
+  uint64_t klen = h->sect[sk].len, blen = klen - (live + 1) * 8;
+  k = og_malloc(klen);
+  if (!n->key || !n->rowids || !k || og_idtab_init(&n->ids, live) ||
+      og_array_reserve((void **)&n->ids.offs.items, &n->ids.offs.cap, live + 1, sizeof *n->ids.offs.items) ||
+      og_buf_grow(&n->ids.blob, blen + 1)) {
+    rc = og_err_oom(err);
+    goto cleanup;
+  }
+  if (og_topo_read_sect(ts->st, ts->key.ptr, h, sk, k, &e) ||
+      og_topo_read_sect(ts->st, ts->key.ptr, h, sr, n->rowids, &e))
+    goto cleanup;
+  for (size_t i = 0; i <= live; i++) {
+    uint64_t o = og_get_u64le(k + i * 8);
+    if (o > blen || (i ? o < n->ids.offs.items[i - 1] : o != 0) || (i == live && o != blen)) goto cleanup;
+    n->ids.offs.items[i] = o;
+  }
+  n->ids.offs.count = live + 1;
+  og_buf_put(&n->ids.blob, k + (live + 1) * 8, blen); /* (room reserved) */
+  n->ids.count = live;
+  memset(n->by_rowid, 0xff, n->nrowid * sizeof *n->by_rowid);
+  for (size_t d = 0; d < live; d++) {
+    uint64_t r = n->rowids[d];
+    if (r >= n->nrowid || n->by_rowid[r] != UINT32_MAX) goto cleanup;
+    n->by_rowid[r] = (uint32_t)d;
+  }
+  if (!idtab_index_all(&n->ids)) goto cleanup;
+  n->n = live;
+  n->bytes = sizeof *n + live * sizeof *n->rowids + n->nrowid * sizeof *n->by_rowid +
+             (n->ids.mask + 1) * sizeof *n->ids.slots + n->ids.blob.cap + n->ids.offs.cap * sizeof *n->ids.offs.items;
+  *out = n;
+  n = NULL;
+cleanup:
+  og_free(k);
+  nodeidx_free(n);
+  return rc;
+}
+
+/* One direction of a persisted topology read into fresh arrays and checked
+ * (offsets monotone from 0 to the target count, targets inside their space:
+ * the bytes passed their checksum, but no byte read is trusted). */
+typedef struct tdir {
+  og_store *st;
+  const char *key;
+  const og_topo_hdr *h;
+  int s_off, s_tgt, s_any;
+  size_t n, space; /* keys of this direction; size of the target space */
+  uint64_t *off;
+  uint32_t *tgt;
+  uint8_t *any;
+  og_error err;
+} tdir;
+
+static void tdir_free(tdir *d) {
+  big_free(d->off);
+  big_free(d->tgt);
+  og_free(d->any);
+  d->off = NULL, d->tgt = NULL, d->any = NULL;
+}
+
+static og_status tdir_read(void *arg) {
+  tdir *d = arg;
+  og_status rc;
+  uint64_t ntgt = d->h->sect[d->s_tgt].len / 4;
+  d->off = big_alloc((d->n + 1) * sizeof *d->off, false);
+  d->tgt = big_alloc(ntgt * sizeof *d->tgt, false);
+  d->any = og_malloc(d->n + 1);
+  if (!d->off || !d->tgt || !d->any) return og_err_oom(&d->err);
+  if ((rc = og_topo_read_sect(d->st, d->key, d->h, d->s_off, d->off, &d->err)) ||
+      (rc = og_topo_read_sect(d->st, d->key, d->h, d->s_tgt, d->tgt, &d->err)) ||
+      (rc = og_topo_read_sect(d->st, d->key, d->h, d->s_any, d->any, &d->err)))
+    return rc;
+  bool ok = d->off[0] == 0 && d->off[d->n] == ntgt;
+  for (size_t v = 0; v < d->n && ok; v++) ok = d->off[v] <= d->off[v + 1] && d->any[v] <= 1;
+  uint32_t bad = 0;
+  for (uint64_t e = 0; e < ntgt; e++) bad |= d->tgt[e] >= d->space;
+  if (!ok || bad) return og_err_set(&d->err, OG_ECORRUPT, "graph: corrupt topology object '%s'", d->key);
+  return OG_OK;
+}
+
+/* Keys section (offsets, then bytes) -> dense index in `ids` per stored
+ * node (UINT32_MAX when not live there). */
+static og_status topo_keymap(og_store *st, const char *key, const og_topo_hdr *h, int sect, size_t n,
+                             const og_idtab *ids, uint32_t **out, og_error *err) {
+  og_status rc = OG_OK;
+  uint64_t len = h->sect[sect].len;
+  uint8_t *k = og_malloc(len);
+  uint32_t *m = big_alloc(n * sizeof *m, false);
+  if (!k || !m) {
+    rc = og_err_oom(err);
+    goto cleanup;
+  }
+  if ((rc = og_topo_read_sect(st, key, h, sect, k, err))) goto cleanup;
+  const uint8_t *bytes = k + (n + 1) * 8;
+  uint64_t blen = len - (n + 1) * 8, prev = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t a = og_get_u64le(k + i * 8), b = og_get_u64le(k + (i + 1) * 8);
+    if (a != prev || b < a || b > blen) {
+      rc = og_err_set(err, OG_ECORRUPT, "graph: corrupt topology object '%s'", key);
+      goto cleanup;
+    }
+    prev = b;
+    m[i] = og_idtab_find(ids, (const char *)bytes + a, b - a);
+  }
+  *out = m;
+  m = NULL;
+cleanup:
+  og_free(k);
+  big_free(m);
+  return rc;
+}
+
+/* A stored direction (key space n0) moved into the current dense spaces:
+ * key node v0 becomes mk[v0] (UINT32_MAX: not live now, which a node with
+ * edges must not be), targets t become mt[t]. Lists keep their order, so the
+ * result equals what a build on the current versions would give. */
+static bool topo_move(tdir *d, const uint32_t *mk, const uint32_t *mt, size_t n1) {
+  uint64_t *off = big_alloc((n1 + 1) * sizeof *off, true);
+  uint8_t *any = og_calloc(n1 + 1, 1);
+  uint32_t *tgt = big_alloc(d->off[d->n] * sizeof *tgt, false);
+  bool ok = off && any && tgt;
+  for (size_t v = 0; v < d->n && ok; v++) {
+    if (mk[v] == UINT32_MAX) {
+      ok = !d->any[v];
+      continue;
+    }
+    off[mk[v] + 1] = d->off[v + 1] - d->off[v];
+    any[mk[v]] = d->any[v];
+  }
+  for (size_t v = 0; v < n1 && ok; v++) off[v + 1] += off[v];
+  for (size_t v = 0; v < d->n && ok; v++) {
+    if (mk[v] == UINT32_MAX) continue;
+    uint32_t *w = tgt + off[mk[v]];
+    for (uint64_t e = d->off[v]; e < d->off[v + 1]; e++) {
+      uint32_t t = mt[d->tgt[e]];
+      ok &= t != UINT32_MAX;
+      *w++ = t;
+    }
+  }
+  tdir_free(d);
+  if (!ok) {
+    big_free(off);
+    big_free(tgt);
+    og_free(any);
+    return false;
+  }
+  d->off = off, d->tgt = tgt, d->any = any, d->n = n1;
+  return true;
+}
+
+/* Fill g (spaces, both directions) from the persisted topology when it is
+ * usable: *loaded false means build instead (absent, unreadable, or not
+ * movable to the current node versions). Only running out of memory is an
+ * error. */
+static og_status topo_load(const topo_src *ts, og_csr *g, bool *loaded, og_error *err) {
+  og_status rc = OG_OK;
+  const og_topo_hdr *hp = &ts->h;
+  og_error e = OG_ERROR_INIT;
+  uint32_t *ms = NULL, *md = NULL;
+  *loaded = false;
+  tdir out = {ts->st, ts->key.ptr, hp, OG_TOPO_OUT_OFF, OG_TOPO_OUT_TGT, OG_TOPO_OUT_ANY, 0, 0, NULL, NULL, NULL,
+              OG_ERROR_INIT};
+  tdir in = {ts->st, ts->key.ptr, hp, OG_TOPO_IN_OFF, OG_TOPO_IN_TGT, OG_TOPO_IN_ANY, 0, 0, NULL, NULL, NULL,
+             OG_ERROR_INIT};
+  if (!ts->ok || hp->same != g->same) goto cleanup;
+  const og_topo_hdr h = *hp;
+  bool exact = strcmp(h.src_key, g->src->key) == 0 && strcmp(h.dst_key, g->dst->key) == 0;
+  /* moving needs every stored node named: ghosts would be renumbered */
+  if (exact ? h.nsrc_live != g->src->n || h.ndst_live != g->dst->n : h.nsrc != h.nsrc_live || h.ndst != h.ndst_live)
+    goto cleanup;
+  out.n = h.nsrc, out.space = h.ndst;
+  in.n = h.ndst, in.space = h.nsrc;
+  task to = {tdir_read, &out, OG_OK}, ti = {tdir_read, &in, OG_OK};
+  run2(&to, &ti, h.nedges >= og_csr_parallel_min);
+  if ((rc = to.rc ? to.rc : ti.rc)) {
+    e = to.rc ? out.err : in.err;
+    goto cleanup;
+  }
+  size_t nsrc = h.nsrc, ndst = h.ndst;
+  if (!exact) {
+    if ((rc = topo_keymap(ts->st, ts->key.ptr, hp, OG_TOPO_SRC_KEYS, h.nsrc_live, &g->src->ids, &ms, &e)))
+      goto cleanup;
+    if (g->same) md = ms;
+    else if ((rc = topo_keymap(ts->st, ts->key.ptr, hp, OG_TOPO_DST_KEYS, h.ndst_live, &g->dst->ids, &md, &e)))
+      goto cleanup;
+    nsrc = g->src->n, ndst = g->dst->n;
+    if (!topo_move(&out, ms, md, nsrc) || !topo_move(&in, md, ms, ndst)) goto cleanup;
+  }
+  g->nsrc = nsrc, g->ndst = ndst, g->nedges = h.nedges;
+  g->out_off = out.off, g->out_tgt = out.tgt, g->out_any = out.any;
+  g->in_off = in.off, g->in_tgt = in.tgt, g->in_any = in.any;
+  out.off = in.off = NULL, out.tgt = in.tgt = NULL, out.any = in.any = NULL;
+  g->built = OG_CSR_OUT | OG_CSR_IN;
+  *loaded = true;
+cleanup:
+  /* a topology is a cache: anything but memory means "build it" */
+  if (rc == OG_ENOMEM) *err = e;
+  else rc = OG_OK;
+  tdir_free(&out);
+  tdir_free(&in);
+  if (md != ms) big_free(md);
+  big_free(ms);
+  return rc;
+}
+
 /*==================== cache ====================*/
 
 #define XCACHE_MAX_UNUSED 16
@@ -631,7 +915,8 @@ static void csr_drop(og_xcache *c, og_csr *g) {
   csr_free(g);
 }
 
-og_status og_xcache_nodeidx(og_xcache *c, og_table *t, og_nodeidx **out, og_error *err) {
+static og_status nodeidx_get(og_xcache *c, og_table *t, const topo_src *ts, bool dst, og_nodeidx **out,
+                             og_error *err) {
   const char *key = og_table_key(t);
   *out = NULL;
   if (c) {
@@ -649,7 +934,8 @@ og_status og_xcache_nodeidx(og_xcache *c, og_table *t, og_nodeidx **out, og_erro
     pthread_mutex_unlock(&c->lock);
   }
   og_nodeidx *n = NULL;
-  og_status rc = nodeidx_build(t, &n, err);
+  og_status rc = ts ? nodeidx_from_topo(ts, dst, t, &n, err) : OG_OK;
+  if (!rc && !n) rc = nodeidx_build(t, &n, err);
   if (rc) return rc;
   n->refs = 1;
   if (!c) {
@@ -673,6 +959,10 @@ og_status og_xcache_nodeidx(og_xcache *c, og_table *t, og_nodeidx **out, og_erro
   pthread_mutex_unlock(&c->lock);
   *out = n;
   return OG_OK;
+}
+
+og_status og_xcache_nodeidx(og_xcache *c, og_table *t, og_nodeidx **out, og_error *err) {
+  return nodeidx_get(c, t, NULL, false, out, err);
 }
 
 void og_xcache_release_nodeidx(og_xcache *c, og_nodeidx *n) {
@@ -712,6 +1002,8 @@ og_status og_xcache_csr(og_xcache *c, og_table *edges, og_table *src_nodes, og_t
   og_buf key = OG_BUF_INIT;
   og_nodeidx *si = NULL, *di = NULL;
   og_csr *g = NULL, *got = NULL;
+  topo_src ts;
+  memset(&ts, 0, sizeof ts);
   *out = NULL;
   if (og_buf_printf(&key, "%s|%s|%s", og_table_key(edges), og_table_key(src_nodes),
                     og_table_key(dst_nodes))) {
@@ -731,8 +1023,9 @@ og_status og_xcache_csr(og_xcache *c, og_table *edges, og_table *src_nodes, og_t
     }
     pthread_mutex_unlock(&c->lock);
   }
-  if ((rc = og_xcache_nodeidx(c, src_nodes, &si, err))) goto cleanup;
-  if ((rc = og_xcache_nodeidx(c, dst_nodes, &di, err))) goto cleanup;
+  topo_open(edges, &ts);
+  if ((rc = nodeidx_get(c, src_nodes, &ts, false, &si, err))) goto cleanup;
+  if ((rc = nodeidx_get(c, dst_nodes, &ts, true, &di, err))) goto cleanup;
   if (!(g = og_calloc(1, sizeof *g))) {
     rc = og_err_oom(err);
     goto cleanup;
@@ -745,7 +1038,9 @@ og_status og_xcache_csr(og_xcache *c, og_table *edges, og_table *src_nodes, og_t
   g->same = strcmp(og_table_key(src_nodes), og_table_key(dst_nodes)) == 0;
   g->src = si;
   g->dst = di;
-  if ((rc = csr_map(edges, g, err)) || (rc = csr_build_dirs(g, dirs, err))) goto cleanup;
+  bool loaded = false;
+  if ((rc = topo_load(&ts, g, &loaded, err))) goto cleanup;
+  if (!loaded && ((rc = csr_map(edges, g, err)) || (rc = csr_build_dirs(g, dirs, err)))) goto cleanup;
   g->bytes = csr_bytes(g);
   g->refs = 1;
   if (!c) {
@@ -758,6 +1053,7 @@ og_status og_xcache_csr(og_xcache *c, og_table *edges, og_table *src_nodes, og_t
   pthread_mutex_lock(&c->lock);
   void *v;
   c->stats.csr_builds++;
+  c->stats.csr_loads += loaded;
   if (og_map_sget(&c->csr, key.ptr, &v)) {
     /* lost a build race: use the cached one (g freed below, si/di released) */
     got = v;
@@ -788,6 +1084,7 @@ cleanup:
   }
   og_xcache_release_nodeidx(c, si);
   og_xcache_release_nodeidx(c, di);
+  topo_close(&ts);
   og_buf_dispose(&key);
   return rc;
 }
@@ -806,4 +1103,75 @@ void og_xcache_release_csr(og_xcache *c, og_csr *g) {
   g->refs--;
   evict(c);
   pthread_mutex_unlock(&c->lock);
+}
+
+/*==================== persisting a topology ====================*/
+
+og_status og_xcache_topo_persist(og_xcache *c, og_table *edges, og_table *src_nodes, og_table *dst_nodes,
+                                 og_error *err) {
+  og_status rc = OG_OK;
+  og_buf key = OG_BUF_INIT;
+  og_csr *g = NULL;
+  og_store *st = og_table_store(edges);
+  if (!og_topo_key(&key, og_table_prefix(edges), og_table_key(edges))) goto cleanup; /* e.g. a slice: no topology */
+  /* (into the cache too: the writer's own next query is warm) */
+  if ((rc = og_xcache_csr(c, edges, src_nodes, dst_nodes, OG_CSR_OUT | OG_CSR_IN, &g, err))) goto cleanup;
+  uint64_t size;
+  og_error e = OG_ERROR_INIT;
+  if (og_store_head(st, key.ptr, &size, &e) == OG_OK) goto cleanup; /* written before */
+  og_topo_hdr h = {.same = g->same,
+                   .nedges = g->nedges,
+                   .nsrc_live = g->src->n,
+                   .nsrc = g->nsrc,
+                   .ndst_live = g->dst->n,
+                   .ndst = g->ndst,
+                   .edge_key = (char *)og_table_key(edges),
+                   .src_key = g->src->key,
+                   .dst_key = g->dst->key};
+  og_topo_piece p[OG_TOPO_NSECT + 1];
+  memset(p, 0, sizeof p);
+  p[OG_TOPO_OUT_OFF] = (og_topo_piece){{g->out_off}, {(g->nsrc + 1) * sizeof *g->out_off}};
+  p[OG_TOPO_OUT_TGT] = (og_topo_piece){{g->out_tgt}, {g->out_off[g->nsrc] * sizeof *g->out_tgt}};
+  p[OG_TOPO_OUT_ANY] = (og_topo_piece){{g->out_any}, {g->nsrc}};
+  p[OG_TOPO_IN_OFF] = (og_topo_piece){{g->in_off}, {(g->ndst + 1) * sizeof *g->in_off}};
+  p[OG_TOPO_IN_TGT] = (og_topo_piece){{g->in_tgt}, {g->in_off[g->ndst] * sizeof *g->in_tgt}};
+  p[OG_TOPO_IN_ANY] = (og_topo_piece){{g->in_any}, {g->ndst}};
+  /* the keys of the live nodes in dense order (remapping to later node
+   * versions): the index's own offsets and blob */
+  const og_idtab *si = &g->src->ids, *di = &g->dst->ids;
+  p[OG_TOPO_SRC_KEYS] = (og_topo_piece){{si->offs.items, si->blob.ptr},
+                                        {(si->count + 1) * sizeof *si->offs.items, si->offs.items[si->count]}};
+  p[OG_TOPO_SRC_ROWIDS] = (og_topo_piece){{g->src->rowids}, {g->src->n * sizeof *g->src->rowids}};
+  if (!g->same)
+    p[OG_TOPO_DST_ROWIDS] = (og_topo_piece){{g->dst->rowids}, {g->dst->n * sizeof *g->dst->rowids}};
+  if (!g->same)
+    p[OG_TOPO_DST_KEYS] = (og_topo_piece){{di->offs.items, di->blob.ptr},
+                                          {(di->count + 1) * sizeof *di->offs.items, di->offs.items[di->count]}};
+  rc = og_topo_write(st, key.ptr, &h, p, err);
+cleanup:
+  og_xcache_release_csr(c, g);
+  og_buf_dispose(&key);
+  return rc;
+}
+
+og_status og_exec_topo_persist(og_xcache *c, og_snapshot *snap, const og_catalog *cat, const char *edge_type,
+                               og_error *err) {
+  og_status rc = OG_OK;
+  og_table *et = NULL, *st = NULL, *dt = NULL;
+  const og_type *e = og_catalog_edge(cat, edge_type);
+  const og_type *s = e ? og_catalog_node(cat, e->from_type) : NULL, *d = e ? og_catalog_node(cat, e->to_type) : NULL;
+  if (!s || !d) return og_err_set(err, OG_ENOTFOUND, "unknown edge type '%s'", edge_type);
+  char key[512];
+  og_exec_table_key(e, key, sizeof key);
+  if ((rc = og_snapshot_table(snap, key, &et, err))) goto cleanup;
+  og_exec_table_key(s, key, sizeof key);
+  if ((rc = og_snapshot_table(snap, key, &st, err))) goto cleanup;
+  og_exec_table_key(d, key, sizeof key);
+  if ((rc = og_snapshot_table(snap, key, &dt, err))) goto cleanup;
+  rc = og_xcache_topo_persist(c, et, st, dt, err);
+cleanup:
+  og_table_free(et);
+  og_table_free(st);
+  og_table_free(dt);
+  return rc;
 }

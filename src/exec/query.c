@@ -411,9 +411,13 @@ static void rows_free(xrows *r) {
   memset(r, 0, sizeof *r);
 }
 
-static og_status rows_grow(xctx *c, xrows *r, bool with_org) {
+/* Room for at least `need` rows (doubling; a known final size up front
+ * spares the copies and page faults of the doublings). */
+static og_status rows_reserve(xctx *c, xrows *r, size_t need, bool with_org) {
+  if (need <= r->cap) return OG_OK;
   {
     size_t cap = r->cap ? r->cap * 2 : 64;
+    if (cap < need) cap = need;
     uint64_t *ni = og_realloc(r->ids, cap * (c->nslots ? c->nslots : 1) * sizeof *ni);
     if (!ni) return oom(c);
     r->ids = ni;
@@ -432,7 +436,7 @@ static og_status rows_grow(xctx *c, xrows *r, bool with_org) {
 
 static inline og_status rows_push(xctx *c, xrows *r, const uint64_t *ids, uint64_t w, size_t org,
                                   bool with_org) {
-  if (r->n == r->cap && rows_grow(c, r, with_org)) return OG_ENOMEM;
+  if (r->n == r->cap && rows_reserve(c, r, r->n + 1, with_org)) return OG_ENOMEM;
   uint64_t *dst = r->ids + r->n * c->nslots;
   for (size_t j = 0; j < c->nslots; j++) dst[j] = ids[j];
   r->w[r->n] = w;
@@ -704,6 +708,11 @@ static og_status scan_ids(xctx *c, const og_qir_op *op, int slot, xmemo **out) {
     static const uint32_t none = 0; /* non-NULL with ncols 0: row ids only */
     og_scan_opts so = {.cols = &none, .ncols = 0, .preds = preds, .npreds = np};
     if ((rc = og_table_scan(x->table, &so, &sc, c->err))) goto cleanup;
+    if (og_array_reserve((void **)&m->ids.items, &m->ids.cap, og_table_row_count(x->table),
+                         sizeof *m->ids.items)) {
+      rc = oom(c);
+      goto cleanup;
+    }
     for (;;) {
       const og_batch *b = NULL;
       if ((rc = og_scan_next(sc, &b, c->err))) goto cleanup;
@@ -768,6 +777,7 @@ static og_status op_scan(xctx *c, const og_qir_op *op, xrows *io) {
         rc = rows_push(c, &out, ROW(io, i), io->w[i], with_org ? io->org[i] : 0, with_org);
     }
   } else {
+    if (m->ids.count && io->n <= SIZE_MAX / m->ids.count) rc = rows_reserve(c, &out, io->n * m->ids.count, with_org);
     for (size_t i = 0; i < io->n && !rc; i++) {
       memcpy(tmp, ROW(io, i), c->nslots * sizeof *tmp);
       for (size_t k = 0; k < m->ids.count && !rc; k++) {

@@ -85,10 +85,23 @@ og_xcache *og_xcache_new(void);
 void og_xcache_free(void *cache); /* matches og_db.exec_cache_free */
 typedef struct og_xcache_stats {
   uint64_t nodeidx_builds, nodeidx_hits, csr_builds, csr_hits;
+  uint64_t csr_loads; /* of csr_builds: read from a persisted topology */
   size_t entries;
   size_t bytes; /* memory held by cached entries */
 } og_xcache_stats;
 void og_xcache_get_stats(og_xcache *c, og_xcache_stats *out);
+
+/* Persist the topology of `edge_type` in `snap` (graph/topo.h), building it
+ * into the cache first (cache may be NULL). A large load calls it after its
+ * commit, so a fresh process's first traversal reads the adjacency instead
+ * of building it. Nothing is written when the edge table's descriptor has no
+ * topology key or the object exists. */
+og_status og_exec_topo_persist(og_xcache *cache, og_snapshot *snap, const og_catalog *cat, const char *edge_type,
+                               og_error *err);
+/* Loads persist the topology of an edge type from this many loaded edges
+ * on, and reads look for one from this many stored edges on (tests lower
+ * it; default 65536: small writes never pay for it). */
+extern size_t og_topo_persist_min;
 
 /*==================== execution ====================*/
 

@@ -104,5 +104,8 @@ og_status og_xcache_csr(og_xcache *c, og_table *edges, og_table *src_nodes, og_t
 /* Build the missing directions of `dirs` (thread-safe; c as for the get). */
 og_status og_csr_need(og_xcache *c, og_csr *g, unsigned dirs, og_error *err);
 void og_xcache_release_csr(og_xcache *c, og_csr *g);
+/* og_exec_topo_persist on resolved tables. */
+og_status og_xcache_topo_persist(og_xcache *c, og_table *edges, og_table *src_nodes, og_table *dst_nodes,
+                                 og_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "graph/graph_int.h"
+#include "graph/topo.h"
 
 typedef struct vdesc {   /* one verified table descriptor */
   og_status rc;
@@ -221,6 +222,23 @@ static void warning(vctx *v, const char *key, const char *msg) {
   if (!p || json_array_append_new(v->warnings, p) != 0) v->oom = true;
 }
 
+/* A persisted topology (topo.h) of a descriptor some manifest references
+ * is known and fully checked (a bad one is a problem: readers fall back to
+ * building, but it should not be there); false when it belongs to no
+ * referenced descriptor (an orphan, like any other). */
+static bool check_topology(vctx *v, const char *key) {
+  og_topo_hdr h;
+  og_error e = OG_ERROR_INIT;
+  if (og_topo_read_header(v->st, key, &h, &e) != OG_OK) {
+    problem(v, key, "%s", e.message);
+    return true;
+  }
+  bool ref = og_map_sget(&v->descs, h.edge_key, NULL);
+  if (ref && og_topo_check(v->st, key, h.edge_key, &e) != OG_OK) problem(v, key, "%s", e.message);
+  og_topo_hdr_dispose(&h);
+  return ref;
+}
+
 /* Orphans (objects no manifest references: left by a crashed, failed or
  * in-flight writer; recovery or cleanup reclaims them) and leftover write
  * intents. Warnings, not problems: a running writer legitimately has both. */
@@ -236,6 +254,7 @@ static og_status check_leftovers(vctx *v, size_t *orphans, size_t *intents, og_e
       bool known = p == 0 ? og_map_sget(&v->reach, k, NULL) || og_map_sget(&v->descs, k, NULL)
                           : og_map_sget(&v->schemas, k + strlen(OG_GK_SCHEMA), NULL);
       if (known) continue;
+      if (p == 0 && og_topo_is_key(k) && check_topology(v, k)) continue;
       warning(v, k, "orphan object: no manifest references it");
       (*orphans)++;
     }
