@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "graph/graph_int.h"
+#include "graph/topo.h"
 #include "graph/maint.h"
 
 /*
@@ -665,6 +666,17 @@ static og_status run_cleanup(og_store *st, const og_cleanup_opts *o, og_cleanup_
   for (size_t i = 0; i < objs.count; i++) {
     const char *k = objs.keys[i];
     if (og_map_sget(&os.live, k, NULL) || og_map_sget(&os.cand, k, NULL)) continue;
+    if (og_topo_is_key(k)) {
+      /* a persisted topology (topo.h) lives while its descriptor is
+       * retained; unreadable or not retained, it goes (a cache: losing one
+       * a racing load just wrote costs a rebuild, nothing else) */
+      og_topo_hdr h;
+      og_error e = OG_ERROR_INIT;
+      bool keep = og_topo_read_header(st, k, &h, &e) == OG_OK && og_map_sget(&os.live_desc, h.edge_key, NULL);
+      og_topo_hdr_dispose(&h);
+      if (!keep && OG_VEC_PUSH(&orphans, k) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
+      continue;
+    }
     uint64_t t = key_time_ms(k);
     if (t == 0 || t >= cutoff) continue;
     if (OG_VEC_PUSH(&orphans, k) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
