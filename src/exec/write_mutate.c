@@ -773,7 +773,8 @@ static og_status stage_table(mctx *M, og_graph_write *w, mtable *T, bool *staged
                          .ndeletes = dels.count,
                          .inserts = nins ? &ins : NULL,
                          .updates = nupd ? &upd : NULL};
-  if ((rc = og_table_apply(T->base, &chg, NULL, &nt, NULL, err))) goto cleanup;
+  og_table_write_opts wo = {.store = og_graph_write_store(w)}; /* small writes stay in memory */
+  if ((rc = og_table_apply(T->base, &chg, &wo, &nt, NULL, err))) goto cleanup;
   unsigned flags = (nupd || dels.count) ? OG_GRAPH_STAGE_STRICT : 0;
   if ((rc = og_graph_write_stage(w, T->key, nt, flags, err))) goto cleanup;
   *staged = true;
@@ -811,7 +812,8 @@ og_status og_exec_mutate(const og_mutate_req *req, og_mutate_result *out, og_err
     rc = og_err_oom(err);
     goto cleanup;
   }
-  if ((rc = og_graph_write_begin(req->graph, branch, &w, err))) {
+  /* a mutation's rows are in memory already: hold its objects to the commit */
+  if ((rc = og_graph_write_begin_flags(req->graph, branch, OG_GRAPH_WRITE_HOLD_ALL, &w, err))) {
     if (rc == OG_ENOTFOUND) og_err_set(err, OG_ENOTFOUND, "branch '%s' not found", branch);
     goto cleanup;
   }

@@ -219,7 +219,7 @@ og_status og_graph_publish(og_store *st, const char *key, const og_buf *body,
 void og_graph_write_hint(og_store *st, const char *branch, uint64_t gen, uint64_t version) {
   og_buf k = OG_BUF_INIT, b = OG_BUF_INIT;
   if (og_gkey_head(&k, branch) == OG_OK && og_ghint_encode(gen, version, &b, NULL) == OG_OK)
-    (void)og_store_put_hint(st, k.ptr, b.ptr, b.len, NULL); /* a lagging or lost hint is fine */
+    (void)og_store_overwrite_hint(st, k.ptr, b.ptr, b.len, NULL); /* a lagging, lost or torn hint is fine */
   og_buf_dispose(&k);
   og_buf_dispose(&b);
 }
@@ -516,21 +516,24 @@ static og_status check_retained(og_store *st, const char *branch, uint64_t gen,
 }
 
 /* A table that cannot be opened may have been released alone (a hard schema
- * drop raises a table floor): say so instead of "no such object". Only on
- * that error path. */
-static void explain_released_table(og_snapshot *s, const char *table_key, og_error *err) {
+ * drop raises a table floor): say so instead of "no such object" (true when
+ * it was). On that error path, and before opening a past version's table
+ * embedded in its manifest: those bytes outlive the release (cleanup never
+ * deletes manifests), the release must not. */
+static bool explain_released_table(og_snapshot *s, const char *table_key, og_error *err) {
   uint64_t vf = 1, tf = 1;
   const og_manifest *m = s->m;
   if (og_graph_floors_of(s->st, m->branch, m->generation, table_key, &vf, &tf, NULL) != OG_OK)
-    return;
+    return false;
   uint64_t floor = vf > tf ? vf : tf;
-  if (m->version >= floor) return;
+  if (m->version >= floor) return false;
   og_err_set(err, OG_ENOTFOUND,
              "table '%s' of version %" PRIu64 " of branch '%s' was released by cleanup "
              "(retention floor %" PRIu64 ")", table_key, m->version, m->branch, floor);
   og_err_details(err,
                  "{\"branch\":\"%s\",\"version\":%" PRIu64 ",\"table\":\"%s\",\"retention_floor\":%" PRIu64 "}",
                  m->branch, m->version, table_key, floor);
+  return true;
 }
 
 og_status og_snapshot_table(og_snapshot *s, const char *table_key, og_table **out,
@@ -545,6 +548,10 @@ og_status og_snapshot_table(og_snapshot *s, const char *table_key, og_table **ou
   pthread_mutex_lock(&s->mu);
   if (!s->tables[i]) {
     og_table *t = NULL;
+    if (s->past && !og_store_key_plain(e->descriptor) && explain_released_table(s, table_key, err)) {
+      rc = OG_ENOTFOUND;
+      goto cleanup;
+    }
     rc = s->tc ? og_gtcache_get(s->tc, s->st, e->descriptor, &t, err)
                : og_table_open(s->st, e->descriptor, &t, err);
     if (rc == OG_ENOTFOUND) explain_released_table(s, table_key, err);
@@ -613,9 +620,13 @@ og_status og_graph_snapshot(og_graph *g, const char *branch, uint64_t version,
                       "version %" PRIu64 " of branch '%s' is no longer retained", version,
                       branch);
   }
+  bool past = version != 0 && version != h.version;
   ghead_dispose(&h);
   if (rc != OG_OK) return rc;
-  if ((rc = og_snapshot_wrap(g->st, m, out, err)) == OG_OK) og_snapshot_attach(*out, g);
+  if ((rc = og_snapshot_wrap(g->st, m, out, err)) == OG_OK) {
+    og_snapshot_attach(*out, g);
+    (*out)->past = past;
+  }
   return rc;
 }
 
@@ -768,7 +779,10 @@ og_status og_graph_snapshot_commit(og_graph *g, const char *commit_id, og_snapsh
     og_manifest_free(m);
     return rc;
   }
-  if ((rc = og_snapshot_wrap(g->st, m, out, err)) == OG_OK) og_snapshot_attach(*out, g);
+  if ((rc = og_snapshot_wrap(g->st, m, out, err)) == OG_OK) {
+    og_snapshot_attach(*out, g);
+    (*out)->past = true;
+  }
   return rc;
 }
 

@@ -228,7 +228,24 @@ enum {
 /* Pin the head of `branch`. The pinned snapshot is og_graph_write_base(). */
 og_status og_graph_write_begin(og_graph *g, const char *branch, og_graph_write **out,
                                og_error *err);
+enum {
+  /* The write holds every table object it creates through
+   * og_graph_write_store() in memory until its commit and writes its intent
+   * only if it has to write one of them out: a small write (a few rows) then
+   * costs one durable object, the manifest that embeds its objects. For
+   * mutations, whose size the caller already holds in memory; a bulk
+   * writer begins without it (its large objects stream to the store). */
+  OG_GRAPH_WRITE_HOLD_ALL = 1u << 0
+};
+og_status og_graph_write_begin_flags(og_graph *g, const char *branch, unsigned flags,
+                                     og_graph_write **out, og_error *err);
 og_snapshot *og_graph_write_base(og_graph_write *w); /* borrowed */
+/* The store this write's table versions should be created through
+ * (og_table_write_opts.store): small objects are held back and embedded in
+ * the committing manifest (slice keys, docs/format-graph.md), the rest pass
+ * to the graph's store. Borrowed until og_graph_write_free; table handles
+ * created through it keep it alive. */
+og_store *og_graph_write_store(og_graph_write *w);
 /* Stage a new version of a table (derived from the pinned version of that
  * table, or a new table when the key is absent). Content-changing vs
  * content-preserving is read from the table's content_version. Staging the

@@ -114,6 +114,7 @@ struct og_snapshot {
   pthread_mutex_t mu;     /* protects `tables` */
   og_table **tables;      /* lazily opened, parallel to m->tables */
   og_gtcache *tc;         /* shared table cache or NULL */
+  bool past;              /* opened as a past version (time travel) */
 };
 /* Attach a graph handle's table cache to a snapshot (before sharing it). */
 void og_snapshot_attach(og_snapshot *s, og_graph *g);

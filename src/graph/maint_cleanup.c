@@ -381,13 +381,15 @@ static og_status build_candidates(og_store *st, scan *s, objsets *o, og_error *e
         if (og_table_open(st, e->descriptor, &tb, &e2) == OG_OK &&
             og_table_objects(tb, &kl, &e2) == OG_OK) {
           for (size_t k = 0; k < kl.count; k++) {
-            if (og_map_sget(&o->live, kl.keys[k], NULL)) continue;
+            /* embedded objects go with the manifest that carries them */
+            if (og_map_sget(&o->live, kl.keys[k], NULL) || !og_store_key_plain(kl.keys[k])) continue;
             if (og_map_sput(&o->cand, kl.keys[k], (void *)e->table_key) != OG_OK) {
               rc = og_err_oom(err);
               break;
             }
           }
-        } else if (og_map_sput(&o->cand, e->descriptor, (void *)e->table_key) != OG_OK) {
+        } else if (og_store_key_plain(e->descriptor) &&
+                   og_map_sput(&o->cand, e->descriptor, (void *)e->table_key) != OG_OK) {
           rc = og_err_oom(err); /* a corrupt released descriptor is itself reclaimable */
         }
         og_keylist_dispose(&kl);

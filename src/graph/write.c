@@ -2,6 +2,7 @@
  * (DESIGN.md §3.3; docs/architecture.md §3). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "graph/graph_int.h"
@@ -25,10 +26,32 @@ struct og_graph_write {
   bool schema_set;
   og_buf schema;
   bool done;
-  og_gintent *intent;   /* written at begin, ended at commit or free */
+  og_gintent *intent;   /* prepared at begin; written before the first object
+                           that reaches the store, ended at commit or free */
   uint64_t creates0;    /* store creations counted right after the intent */
   bool garbage;         /* the write created objects its commit does not reference */
+  unsigned flags;       /* OG_GRAPH_WRITE_* */
+  og_store *pack;       /* og_graph_write_store: holds small objects back */
+  og_map flushed;       /* held key → the key it was written out under (owned) */
+  size_t embed_max;     /* bytes the committing manifest may carry */
 };
+
+/* What one manifest may carry of the objects of the write it commits: small
+ * enough that reading a head manifest stays cheap, large enough for the
+ * rows of a typical mutation (docs/durability.md §6). Embedded bytes stay in
+ * the commit log for good (cleanup never deletes manifests), so operators
+ * who prefer a lean log set OMNIGRAPH_EMBED_MAX=0 (or a smaller size). */
+#define OG_EMBED_MAX_DEFAULT (64u * 1024u)
+#define OG_EMBED_MAX_LIMIT (1024u * 1024u)
+
+static size_t embed_max(void) {
+  const char *e = getenv("OMNIGRAPH_EMBED_MAX");
+  if (!e || !*e) return OG_EMBED_MAX_DEFAULT;
+  char *end = NULL;
+  unsigned long long v = strtoull(e, &end, 10);
+  if (*end) return OG_EMBED_MAX_DEFAULT;
+  return v > OG_EMBED_MAX_LIMIT ? OG_EMBED_MAX_LIMIT : (size_t)v;
+}
 
 /* Creating calls made through this store handle so far (any thread). */
 static uint64_t store_creates(og_store *st) {
@@ -66,28 +89,67 @@ static void staged_dispose(gstaged *s) {
   s->table = NULL;
 }
 
-og_status og_graph_write_begin(og_graph *g, const char *branch, og_graph_write **out,
-                               og_error *err) {
+/* The pack's policy. Holding an object costs memory until the commit; not
+ * holding it costs a durable object (and the intent first). */
+static bool hold_object(void *ctx, const char *key, size_t len, size_t held_bytes) {
+  og_graph_write *w = ctx;
+  if (!og_str_startswith(key, "t/")) return false;
+  /* Without an intent on disk nothing may reach the store under a name
+   * chosen before the intent was written: recovery could take it for a
+   * dead writer's orphan (intent.c). Hold all; the commit writes big ones
+   * out under fresh names. */
+  if (w->flags & OG_GRAPH_WRITE_HOLD_ALL) return true;
+  if (strstr(key, "/ver/")) return true; /* descriptors: small, often superseded */
+  return held_bytes + len <= w->embed_max;
+}
+
+static og_status write_intent(void *ctx, og_error *err) {
+  og_graph_write *w = ctx;
+  og_status rc = og_gintent_write(w->g->st, w->intent, err);
+  if (rc == OG_OK) w->creates0 = store_creates(w->g->st);
+  return rc;
+}
+
+og_status og_graph_write_begin_flags(og_graph *g, const char *branch, unsigned flags,
+                                     og_graph_write **out, og_error *err) {
   og_graph_write *w = NULL;
   og_status rc;
   *out = NULL;
   if (g->flags & OG_GRAPH_READ_ONLY) return og_err_set(err, OG_EPERM, "graph handle is read-only");
   if (!(w = og_calloc(1, sizeof *w))) return og_err_oom(err);
   w->g = g;
+  w->embed_max = embed_max();
+  /* an intent-less write is safe only if its one object cannot be torn: a
+   * torn manifest is cleared by recovery on behalf of its dead intent */
+  if (!og_store_creates_atomic(g->st)) flags &= ~(unsigned)OG_GRAPH_WRITE_HOLD_ALL;
+  w->flags = flags;
   if (!(w->branch = og_strdup(branch ? branch : ""))) { rc = og_err_oom(err); goto fail; }
   if ((rc = og_graph_snapshot(g, branch, 0, &w->base, err)) != OG_OK) goto fail;
   w->gen = w->base->m->generation;
-  /* the intent is durable before the caller creates any object (R2) */
-  if ((rc = og_gintent_begin(g->st, "write", w->branch, w->gen, w->base->m->version, NULL,
-                             &w->intent, err)) != OG_OK)
+  /* named now: its ULID time bounds every object the write will create */
+  if ((rc = og_gintent_prepare("write", w->branch, w->gen, w->base->m->version, NULL, &w->intent,
+                               err)) != OG_OK)
     goto fail;
   w->creates0 = store_creates(g->st);
+  og_pack_opts po = {hold_object, write_intent, w};
+  if ((rc = og_store_open_pack(&w->pack, g->st, &po, err)) != OG_OK) goto fail;
+  /* the intent is durable before the caller creates any object (R2),
+   * unless every object is held until the commit decides */
+  if (!(flags & OG_GRAPH_WRITE_HOLD_ALL) && (rc = og_store_pack_ensure_created(w->pack, err)) != OG_OK)
+    goto fail;
   *out = w;
   return OG_OK;
 fail:
   og_graph_write_free(w);
   return rc;
 }
+
+og_status og_graph_write_begin(og_graph *g, const char *branch, og_graph_write **out,
+                               og_error *err) {
+  return og_graph_write_begin_flags(g, branch, 0, out, err);
+}
+
+og_store *og_graph_write_store(og_graph_write *w) { return w->pack; }
 
 og_snapshot *og_graph_write_base(og_graph_write *w) { return w->base; }
 
@@ -99,6 +161,11 @@ void og_graph_write_free(og_graph_write *w) {
   for (size_t i = 0; i < w->staged.count; i++) staged_dispose(&w->staged.items[i]);
   OG_VEC_FREE(&w->staged);
   og_buf_dispose(&w->schema);
+  size_t pos = 0;
+  og_map_entry *e;
+  while ((e = og_map_next(&w->flushed, &pos))) og_free(e->value);
+  og_map_dispose(&w->flushed);
+  og_store_free(w->pack);
   og_snapshot_free(w->base);
   og_free(w->branch);
   og_free(w);
@@ -222,7 +289,7 @@ static og_status open_version(og_graph *g, const char *descriptor, og_table **ou
                    : og_table_open(g->st, descriptor, out, err);
 }
 
-static og_status carry_append(og_graph *g, gstaged *s, const og_table_entry *cur,
+static og_status carry_append(og_graph *g, og_store *pack, gstaged *s, const og_table_entry *cur,
                               og_table **out, og_error *err) {
   og_status rc = OG_OK;
   og_table *base = NULL, *theirs = NULL;
@@ -264,7 +331,9 @@ static og_status carry_append(og_graph *g, gstaged *s, const og_table_entry *cur
       }
   }
   batch.rowids.count = 0; /* re-appended rows get fresh ids on theirs */
-  rc = og_table_append(theirs, &batch, out, err);
+  og_table_change chg = {.inserts = &batch};
+  og_table_write_opts wo = {.store = pack}; /* held back like the first attempt's */
+  rc = og_table_apply(theirs, &chg, &wo, out, NULL, err);
 cleanup:
   og_batch_dispose(&batch);
   og_free(ids);
@@ -329,7 +398,7 @@ static og_status reconcile(og_graph_write *w, const og_manifest *cur, og_error *
     if (c->content_version != s->base.content_version) {
       if ((s->flags & OG_GRAPH_STAGE_STRICT) || !ours_content || !s->table)
         return conflict(err, s, c, "changed since the pin");
-      rc = carry_append(w->g, s, c, &nt, err);
+      rc = carry_append(w->g, w->pack, s, c, &nt, err);
     } else {
       /* benign drift (compaction, index build) under our change */
       if (!ours_content || !s->table)
@@ -398,7 +467,7 @@ static og_status build_next(og_graph_write *w, const og_manifest *cur, const cha
   c->operation = og_manifest_strdup(m, opts->operation);
   c->message = og_manifest_strdup(m, opts->message);
   c->time_ms = time_ms;
-  c->intent = w->intent ? og_manifest_strdup(m, w->intent->id) : NULL;
+  c->intent = w->intent && w->intent->written ? og_manifest_strdup(m, w->intent->id) : NULL;
   c->nparents = 1;
   c->parents[0].commit_id = og_manifest_strdup(m, cur->commit.commit_id);
   c->parents[0].branch = og_manifest_strdup(m, cur->branch);
@@ -441,7 +510,9 @@ static bool count_new_objects(og_graph_write *w, uint64_t *out) {
                                 og_table_objects(base, &kb, NULL) == OG_OK));
     og_map inbase = OG_MAP_INIT;
     for (size_t b = 0; ok && b < kb.count; b++) ok = og_map_sput(&inbase, kb.keys[b], NULL) == OG_OK;
-    for (size_t a = 0; ok && a < ko.count; a++) n += !og_map_sget(&inbase, ko.keys[a], NULL);
+    /* held objects reach the store only at the commit, under new names */
+    for (size_t a = 0; ok && a < ko.count; a++)
+      n += !og_map_sget(&inbase, ko.keys[a], NULL) && !og_store_pack_held(w->pack, ko.keys[a], NULL, NULL);
     og_map_dispose(&inbase);
     og_keylist_dispose(&ko);
     og_keylist_dispose(&kb);
@@ -453,6 +524,148 @@ static bool count_new_objects(og_graph_write *w, uint64_t *out) {
   return true;
 }
 
+/*==================== held objects at the commit ====================*/
+
+static const char *mapped_name(void *ctx, const char *key) {
+  void *v = NULL;
+  return og_map_sget((og_map *)ctx, key, &v) ? v : NULL;
+}
+
+static void names_clear(og_map *names) {
+  size_t pos = 0;
+  og_map_entry *e;
+  while ((e = og_map_next(names, &pos))) og_free(e->value);
+  og_map_dispose(names);
+  memset(names, 0, sizeof *names);
+}
+
+static og_status name_put(og_map *names, const char *key, const char *name, og_error *err) {
+  char *v = og_strdup(name);
+  void *old = NULL;
+  if (og_map_sget(names, key, &old)) og_free(old);
+  if (!v || og_map_sput(names, key, v) != OG_OK) {
+    og_free(v);
+    return og_err_oom(err);
+  }
+  return OG_OK;
+}
+
+/* A held object written out, durable, under a fresh name minted after the
+ * intent was written (a name older than a concurrent recovery's look at the
+ * intents could be taken for an orphan). Once per object across attempts. */
+static og_status flush_held(og_graph_write *w, const char *key, const void *data, size_t len,
+                            const char **out, og_error *err) {
+  void *v = NULL;
+  og_buf nk = OG_BUF_INIT;
+  char ulid[OG_ULID_LEN + 1];
+  const char *sl = strrchr(key, '/');
+  og_status rc = OG_OK;
+  if (og_map_sget(&w->flushed, key, &v)) {
+    *out = v;
+    return OG_OK;
+  }
+  if ((rc = og_store_pack_ensure_created(w->pack, err)) != OG_OK) return rc;
+  if (!sl || og_ulid_new(ulid) != OG_OK)
+    return og_err_set(err, OG_ERROR, "graph write: cannot name held object '%s'", key);
+  og_buf_put(&nk, key, (size_t)(sl - key) + 1);
+  og_buf_puts(&nk, ulid);
+  if (nk.oom) { rc = og_err_oom(err); goto cleanup; }
+  if ((rc = og_store_put(w->g->st, nk.ptr, data, len, err)) != OG_OK) goto cleanup;
+  char *k = og_buf_detach(&nk, NULL);
+  if (!k || og_map_sput(&w->flushed, key, k) != OG_OK) {
+    og_free(k);
+    rc = og_err_oom(err);
+    goto cleanup;
+  }
+  *out = k;
+cleanup:
+  og_buf_dispose(&nk);
+  return rc;
+}
+
+/* Place the held objects of one staged version: embedded in `emb` (named by
+ * slices of the manifest `next` becomes) when they and the re-encoded
+ * descriptor fit, else all written out (a descriptor written out must not
+ * name slices of an attempt that may lose). Then `next` names the version's
+ * final descriptor. */
+static og_status place_table(og_graph_write *w, gstaged *s, og_manifest *next, og_buf *emb,
+                             og_error *err) {
+  og_keylist kl = {0};
+  og_map names = OG_MAP_INIT; /* held key → final name */
+  og_buf desc = OG_BUF_INIT, name = OG_BUF_INIT;
+  const char *dk = og_table_key(s->table), *pk = og_table_parent_key(s->table);
+  size_t mark = emb->len;
+  og_status rc = og_table_objects(s->table, &kl, err);
+  for (int embed = 1; rc == OG_OK && embed >= 0; embed--) {
+    emb->len = mark;
+    names_clear(&names);
+    og_buf_clear(&desc);
+    og_buf_clear(&name);
+    bool fits = true;
+    for (size_t i = 0; rc == OG_OK && fits && i < kl.count; i++) {
+      const void *d = NULL;
+      size_t l = 0;
+      const char *k = kl.keys[i];
+      if (strcmp(k, dk) == 0 || !og_store_pack_held(w->pack, k, &d, &l)) continue;
+      if (embed) {
+        if (!(fits = emb->len + l <= w->embed_max)) break;
+        og_buf_clear(&name);
+        if ((rc = og_store_slice_key(&name, next->key, emb->len, l)) != OG_OK) break;
+        og_buf_put(emb, d, l);
+        rc = emb->oom ? og_err_oom(err) : name_put(&names, k, name.ptr, err);
+      } else {
+        const char *nk = NULL;
+        if ((rc = flush_held(w, k, d, l, &nk, err)) == OG_OK) rc = name_put(&names, k, nk, err);
+      }
+    }
+    if (rc != OG_OK) break;
+    if (!fits) continue;
+    /* an earlier version of this write (an earlier statement, a load chunk)
+     * never reaches the store: the parent becomes the pinned version */
+    if (*pk && og_store_pack_held(w->pack, pk, NULL, NULL) &&
+        (rc = name_put(&names, pk, s->has_base ? s->base.descriptor : "", err)) != OG_OK)
+      break;
+    if ((rc = og_table_encode_moved(s->table, mapped_name, &names, &desc, err)) != OG_OK) break;
+    og_buf_clear(&name);
+    if (embed) {
+      if (emb->len + desc.len > w->embed_max) continue;
+      if ((rc = og_store_slice_key(&name, next->key, emb->len, desc.len)) != OG_OK) break;
+      og_buf_put(emb, desc.ptr, desc.len);
+      if (emb->oom) { rc = og_err_oom(err); break; }
+    } else {
+      const char *nk = NULL;
+      if ((rc = flush_held(w, dk, desc.ptr, desc.len, &nk, err)) != OG_OK) break;
+      og_buf_puts(&name, nk);
+    }
+    if (name.oom) { rc = og_err_oom(err); break; }
+    og_table_entry *slot = NULL;
+    for (size_t j = 0; j < next->ntables; j++)
+      if (strcmp(next->tables[j].table_key, s->ours.table_key) == 0) slot = &next->tables[j];
+    if (!slot || !(slot->descriptor = og_manifest_strdup(next, name.ptr))) rc = og_err_oom(err);
+    break;
+  }
+  if (rc != OG_OK) emb->len = mark;
+  names_clear(&names);
+  og_keylist_dispose(&kl);
+  og_buf_dispose(&desc);
+  og_buf_dispose(&name);
+  return rc;
+}
+
+/* The staged versions whose descriptor is still held name their final
+ * objects in `next`; `emb` gets the bytes `next` carries. */
+static og_status place_held(og_graph_write *w, og_manifest *next, og_buf *emb, og_error *err) {
+  og_buf_clear(emb);
+  for (size_t i = 0; i < w->staged.count; i++) {
+    gstaged *s = &w->staged.items[i];
+    if (s->expect_only || s->drop || !s->table) continue;
+    if (!og_store_pack_held(w->pack, og_table_key(s->table), NULL, NULL)) continue;
+    og_status rc = place_table(w, s, next, emb, err);
+    if (rc != OG_OK) return rc;
+  }
+  return OG_OK;
+}
+
 og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snapshot **out,
                           og_error *err) {
   og_status rc = OG_OK;
@@ -460,7 +673,7 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
   og_manifest *next = NULL;
   og_ghead cur = {0};
   const og_manifest *curm = w->base->m;
-  og_buf body = OG_BUF_INIT, skey = OG_BUF_INIT;
+  og_buf body = OG_BUF_INIT, skey = OG_BUF_INIT, emb = OG_BUF_INIT;
   og_error local = OG_ERROR_INIT;
   char sha[65] = {0}, commit_id[OG_ULID_LEN + 1];
   if (out) *out = NULL;
@@ -482,6 +695,7 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
   uint64_t time_ms = og_now_ms();
   if (w->schema_set) {
     /* a schema object this write creates is named in the intent first */
+    if ((rc = og_store_pack_ensure_created(w->pack, err)) != OG_OK) goto cleanup;
     uint64_t sz;
     og_buf_printf(&skey, OG_GK_SCHEMA);
     og_sha256_hex(w->schema.ptr ? w->schema.ptr : "", w->schema.len, sha);
@@ -522,7 +736,14 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
     if ((rc = build_next(w, curm, commit_id, time_ms, opts, w->schema_set ? skey.ptr : NULL, sha,
                          &next, err)) != OG_OK)
       goto cleanup;
-    if ((rc = og_manifest_encode(next, &body, err)) != OG_OK) goto cleanup;
+    if ((rc = place_held(w, next, &emb, err)) != OG_OK) goto cleanup;
+    /* placing may have written the intent (objects written out) */
+    if (w->intent->written && !next->commit.intent &&
+        !(next->commit.intent = og_manifest_strdup(next, w->intent->id))) {
+      rc = og_err_oom(err);
+      goto cleanup;
+    }
+    if ((rc = og_manifest_encode_container(next, &emb, &body, err)) != OG_OK) goto cleanup;
     if ((rc = OG_FAILPOINT(OG_FP_GRAPH_COMMIT_BEFORE_PUT, err)) != OG_OK) goto cleanup;
     rc = og_graph_publish(st, next->key, &body, commit_id, err);
     if (rc == OG_OK) break;
@@ -551,9 +772,12 @@ og_status og_graph_commit(og_graph_write *w, const og_commit_opts *opts, og_snap
   }
   og_gintent_end_state(st, w->intent, w->garbage ? "sweep" : NULL);
   w->intent = NULL;
-  /* the next write of this handle reads these versions: keep them open */
-  for (size_t i = 0; i < w->staged.count; i++)
-    og_gtcache_put(w->g->tables, w->staged.items[i].table);
+  /* the next write of this handle reads these versions: keep them open
+   * (not those whose objects moved: their handles name held keys) */
+  for (size_t i = 0; i < w->staged.count; i++) {
+    og_table *t = w->staged.items[i].table;
+    if (t && !og_store_pack_held(w->pack, og_table_key(t), NULL, NULL)) og_gtcache_put(w->g->tables, t);
+  }
   if (out) {
     rc = og_snapshot_wrap(st, next, out, err);
     if (rc == OG_OK) og_snapshot_attach(*out, w->g);
@@ -565,6 +789,7 @@ cleanup:
   og_manifest_free(next);
   og_manifest_free(cur.m);
   og_buf_dispose(&body);
+  og_buf_dispose(&emb);
   og_buf_dispose(&skey);
   return rc;
 }

@@ -941,7 +941,7 @@ static void *writer_main(void *arg) {
     pthread_mutex_unlock(&w->mu);
     ltype *T = w->T;
     og_table_change chg = {.deletes = w->dels.items, .ndeletes = w->dels.count, .inserts = w->batch};
-    og_table_write_opts wo = {.max_fragment_rows = w->frag_rows};
+    og_table_write_opts wo = {.max_fragment_rows = w->frag_rows, .store = og_graph_write_store(w->L->w)};
     og_table *nt = NULL;
     og_status rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, &w->err);
     if (!rc) {
@@ -1021,7 +1021,7 @@ static og_status writer_submit(loader *L, ltype *T, u64vec *dels, epwork *wk, ui
       pthread_cond_destroy(&w->cv);
       if (wk && (rc = resolve_finish(T, BATCH(T), wk, err))) return rc;
       og_table_change chg = {.deletes = dels->items, .ndeletes = dels->count, .inserts = BATCH(T)};
-      og_table_write_opts wo = {.max_fragment_rows = frag_rows};
+      og_table_write_opts wo = {.max_fragment_rows = frag_rows, .store = og_graph_write_store(L->w)};
       og_table *nt = NULL;
       if ((rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, err))) return rc;
       og_table_free(T->cur);
@@ -1173,7 +1173,7 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
     if ((rc = writer_submit(L, T, &dels, wk, frag_rows, err))) goto cleanup;
   } else {
     if (wk && (rc = resolve_finish(T, BATCH(T), wk, err))) goto cleanup;
-    og_table_write_opts wo = {.max_fragment_rows = frag_rows};
+    og_table_write_opts wo = {.max_fragment_rows = frag_rows, .store = og_graph_write_store(L->w)};
     if ((rc = og_table_apply(T->cur, &chg, &wo, &nt, NULL, err))) goto cleanup;
     og_table_free(T->cur);
     T->cur = nt;

@@ -193,8 +193,17 @@ static void f_destroy(og_store *s) {
   og_free(fs);
 }
 
+static bool f_creates_atomic(og_store *s) {
+  fault_store *fs = (fault_store *)s;
+  pthread_mutex_lock(&fs->lock);
+  bool torn = fs->armed && fs->spec.kind == OG_FAULT_TORN;
+  pthread_mutex_unlock(&fs->lock);
+  return !torn && og_store_creates_atomic(fs->inner);
+}
+
 static const og_store_vtab fault_vtab = {
     .kind = "fault",
+    .creates_atomic = f_creates_atomic,
     .get = f_get,
     .get_range = f_get_range,
     .head = f_head,

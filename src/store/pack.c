@@ -193,7 +193,12 @@ static void pack_destroy(og_store *s) {
   og_free(ps);
 }
 
+static bool pack_creates_atomic(og_store *s) {
+  return og_store_creates_atomic(((pack_store *)s)->inner);
+}
+
 static const og_store_vtab pack_vtab = {
+    .creates_atomic = pack_creates_atomic,
     .kind = "pack",
     .get = pack_get,
     .get_range = pack_get_range,

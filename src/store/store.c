@@ -15,8 +15,17 @@
 
 /*==================== common header ====================*/
 
+static atomic_uint_fast64_t g_instances;
+
+uint64_t og_store_instance(const og_store *s) { return s ? s->instance : 0; }
+
+bool og_store_creates_atomic(og_store *s) {
+  return !s || !s->vt->creates_atomic || s->vt->creates_atomic(s);
+}
+
 og_status og_store__init(og_store *s, const og_store_vtab *vt, const char *desc) {
   s->vt = vt;
+  s->instance = (uint64_t)atomic_fetch_add(&g_instances, 1) + 1;
   atomic_init(&s->refs, 1);
   atomic_init(&s->stats.gets, 0);
   atomic_init(&s->stats.get_ranges, 0);
@@ -293,6 +302,18 @@ og_status og_store_put_hint(og_store *s, const char *key, const void *data, size
   if (len && !data) return og_err_set(err, OG_EINVAL, "store: put '%s': NULL data", key);
   COUNT(s, puts);
   og_status rc = (s->vt->put_hint ? s->vt->put_hint : s->vt->put)(s, key, data ? data : "", len, err);
+  if (rc == OG_OK) ADD(s, bytes_written, len);
+  return rc;
+}
+
+og_status og_store_overwrite_hint(og_store *s, const char *key, const void *data, size_t len,
+                                  og_error *err) {
+  if (!og_store_key_plain(key)) return bad_key(err, "put", key);
+  if (len && !data) return og_err_set(err, OG_EINVAL, "store: put '%s': NULL data", key);
+  COUNT(s, puts);
+  og_status (*f)(og_store *, const char *, const void *, size_t, og_error *) =
+      s->vt->overwrite_hint ? s->vt->overwrite_hint : s->vt->put_hint ? s->vt->put_hint : s->vt->put;
+  og_status rc = f(s, key, data ? data : "", len, err);
   if (rc == OG_OK) ADD(s, bytes_written, len);
   return rc;
 }

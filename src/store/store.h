@@ -80,6 +80,13 @@ og_status og_store_put_if_absent(og_store *s, const char *key, const void *data,
  * fall back to put. */
 og_status og_store_put_hint(og_store *s, const char *key, const void *data, size_t len,
                             og_error *err);
+/* Weaker still: the bytes may be written in place, so a concurrent reader
+ * may see a torn mix of old and new. Only for sealed hints that a reader
+ * treats as absent when they fail their checksum (the branch head hint,
+ * rewritten by every commit: in place it costs no new file, and no
+ * deleted file for the filesystem to step over later). Counted as a put. */
+og_status og_store_overwrite_hint(og_store *s, const char *key, const void *data, size_t len,
+                                  og_error *err);
 og_status og_store_list(og_store *s, const char *prefix, og_keylist *out, og_error *err);
 og_status og_store_delete(og_store *s, const char *key, og_error *err);
 
@@ -94,6 +101,15 @@ void og_store_stats_get(og_store *s, og_store_stats *out);
 void og_store_stats_reset(og_store *s);
 /* Human description ("posix:/abs/dir", "memory", "fault(posix:...)"). */
 const char *og_store_describe(og_store *s);
+/* A number no other store handle of this process has had or will have:
+ * caches keyed by object name must include it, because names are unique
+ * only within one store (a manifest's slices are named after its version). */
+uint64_t og_store_instance(const og_store *s);
+/* Whether a put / put_if_absent that fails leaves all of the object or none
+ * (S1; true for posix, memory and S3). The fault wrapper armed with torn
+ * writes says no: writers that count on atomic creates to skip their write
+ * intent must not skip it there. */
+bool og_store_creates_atomic(og_store *s);
 /* Key rules: 1..1024 bytes of printable ASCII (0x20..0x7e) except backslash
  * and '#'; segments separated by single '/', none empty (so no leading,
  * trailing or doubled '/'), none "." or "..", none longer than 255 bytes, none

@@ -30,6 +30,11 @@ typedef struct og_store_vtab {
   /* Appends matching keys to `out` in any order; the frontend sorts. */
   og_status (*list)(og_store *s, const char *prefix, og_keylist *out, og_error *err);
   og_status (*del)(og_store *s, const char *key, og_error *err);
+  /* Optional: og_store_overwrite_hint; NULL = use put_hint (or put). */
+  og_status (*overwrite_hint)(og_store *s, const char *key, const void *data, size_t len,
+                              og_error *err);
+  /* Optional (NULL = creates are atomic: all of an object or none). */
+  bool (*creates_atomic)(og_store *s);
   /* Optional (NULL = nothing to sweep). */
   og_status (*sweep_temp)(og_store *s, uint64_t older_than_ms, size_t *removed, og_error *err);
   /* Frees the backend's state and the struct itself (refcount reached 0). */
@@ -47,6 +52,7 @@ struct og_store {
   atomic_uint refs;
   og_store_counters stats;
   char *desc; /* owned; og_store_describe */
+  uint64_t instance; /* og_store_instance */
 };
 
 /* Initialise the common header (refs = 1, counters zero, desc copied).

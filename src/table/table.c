@@ -54,18 +54,21 @@ static og_fragcache *fragcache_new(void) {
 
 /*==================== process-wide fragment cache ====================*/
 
-/* Key: the store pointer's bytes + the fragment key. Each entry holds one
- * reference; entries only the cache references are evicted over budget. */
+/* Key: the store handle's instance number + the fragment key (a freed
+ * handle's address may be reused, and slice keys repeat across graphs).
+ * Each entry holds one reference; entries only the cache references are
+ * evicted over budget. */
 static pthread_mutex_t g_cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static og_map g_cache;
 static size_t g_cache_budget = 256u << 20;
 
 static size_t cache_key(og_store *st, const char *key, char *buf, size_t cap) {
   size_t n = strlen(key);
-  if (n + sizeof st > cap) return 0;
-  memcpy(buf, &st, sizeof st);
-  memcpy(buf + sizeof st, key, n);
-  return n + sizeof st;
+  uint64_t id = og_store_instance(st);
+  if (n + sizeof id > cap) return 0;
+  memcpy(buf, &id, sizeof id);
+  memcpy(buf + sizeof id, key, n);
+  return n + sizeof id;
 }
 
 /* Drop entries nobody else holds until under budget (g_cache_mu held). */
@@ -1146,14 +1149,17 @@ og_status og_table_verify(og_table *t, og_error *err) {
   }
   live = og_malloc((size_t)(t->live_rows ? t->live_rows : 1) * sizeof *live);
   if (!live) { rc = og_err_oom(err); goto cleanup; }
-  /* every object of a version lives under its prefix (cleanup relies on it) */
+  /* every object of a version lives under its prefix (cleanup relies on
+   * it), or is embedded in another object (a slice: the graph layer embeds
+   * small writes in the manifest that commits them and checks those) */
   {
     size_t pl = strlen(t->prefix);
     for (size_t i = 0; i < t->nfrags; i++) {
       const og_fragmeta *m = &t->frags[i];
       const char *ks[3] = {m->key, m->dv_key, m->kidx_key};
       for (int k = 0; k < 3; k++)
-        if (ks[k][0] && (strncmp(ks[k], t->prefix, pl) != 0 || ks[k][pl] != '/')) {
+        if (ks[k][0] && og_store_key_plain(ks[k]) &&
+            (strncmp(ks[k], t->prefix, pl) != 0 || ks[k][pl] != '/')) {
           rc = og_err_set(err, OG_ECORRUPT, "table: corrupt object '%s': references '%s' outside prefix '%s'",
                           t->key, ks[k], t->prefix);
           goto cleanup;

@@ -74,41 +74,46 @@ typedef struct writer {
   const char *needs;  /* CLI command that must exist, or NULL */
   const char *setup;  /* shell run in the graph's parent dir before the op */
   const char *op;     /* omnigraph arguments */
+  const char *env;    /* environment assignments for the op, or NULL */
 } writer;
 
 #define INIT "'%1$s' init --schema s.pg ./g >/dev/null"
 
 static const writer writers[] = {
-    {"init", NULL, "true", "init --schema s.pg ./g"},
-    {"branch_create", NULL, INIT, "branch create --from main b1 ./g"},
-    {"branch_delete", NULL, INIT " && '%1$s' branch create b1 ./g >/dev/null", "branch delete b1 ./g"},
-    {"load", "load", INIT, "load --data d.jsonl ./g"},
-    {"load_merge", "load", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null", "load --mode merge --data d2.jsonl ./g"},
+    {"init", NULL, "true", "init --schema s.pg ./g", NULL},
+    {"branch_create", NULL, INIT, "branch create --from main b1 ./g", NULL},
+    {"branch_delete", NULL, INIT " && '%1$s' branch create b1 ./g >/dev/null", "branch delete b1 ./g", NULL},
+    {"load", "load", INIT, "load --data d.jsonl ./g", NULL},
+    {"load_merge", "load", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null", "load --mode merge --data d2.jsonl ./g", NULL},
     {"mutate_insert", "mutate", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null",
-     "mutate -e 'query q() { insert Person { name: \"Zed\", age: 9 } }' ./g"},
+     "mutate -e 'query q() { insert Person { name: \"Zed\", age: 9 } }' ./g", NULL},
+    /* a small write's objects embedded in its manifest (above) or, past the
+     * embedding limit, written out under fresh names after a late intent */
+    {"mutate_insert_flushed", "mutate", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null",
+     "mutate -e 'query q() { insert Person { name: \"Zed\", age: 9 } }' ./g", "OMNIGRAPH_EMBED_MAX=0"},
     {"mutate_delete", "mutate", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null",
-     "mutate -e 'query q() { delete Person where name = \"Bob\" }' ./g"},
+     "mutate -e 'query q() { delete Person where name = \"Bob\" }' ./g", NULL},
     {"branch_merge_ff", "load", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null && '%1$s' branch create b1 ./g >/dev/null"
-     " && '%1$s' load --mode merge --branch b1 --data d2.jsonl ./g >/dev/null", "branch merge b1 ./g"},
+     " && '%1$s' load --mode merge --branch b1 --data d2.jsonl ./g >/dev/null", "branch merge b1 ./g", NULL},
     {"branch_merge", "mutate", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null && '%1$s' branch create b1 ./g >/dev/null"
      " && '%1$s' load --mode merge --branch b1 --data d2.jsonl ./g >/dev/null"
      " && '%1$s' mutate -e 'query q() { insert Person { name: \"Mx\", age: 5 } }' ./g >/dev/null",
-     "branch merge b1 --into main ./g"},
+     "branch merge b1 --into main ./g", NULL},
     {"optimize", "optimize", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null"
-     " && '%1$s' load --mode merge --data d2.jsonl ./g >/dev/null", "optimize ./g"},
+     " && '%1$s' load --mode merge --data d2.jsonl ./g >/dev/null", "optimize ./g", NULL},
     {"schema_apply", "schema apply", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null",
-     "schema apply --schema s2.pg ./g"},
+     "schema apply --schema s2.pg ./g", NULL},
     {"schema_apply_hard", "schema apply", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null",
-     "schema apply --schema s3.pg --allow-data-loss ./g"},
+     "schema apply --schema s3.pg --allow-data-loss ./g", NULL},
     /* recovery itself: a load crashed before its commit left an intent and
      * orphans; `recovery run` is crashed at each of its failpoints */
     {"recovery", "recovery run", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null"
-     " && (OMNIGRAPH_FAILPOINTS=graph.commit.before_put=crash '%1$s' load --mode merge --data d2.jsonl ./g"
-     " >/dev/null 2>&1; true)", "recovery run ./g"},
+     " && (OMNIGRAPH_EMBED_MAX=0 OMNIGRAPH_FAILPOINTS=graph.commit.before_put=crash '%1$s' load --mode merge --data d2.jsonl ./g"
+     " >/dev/null 2>&1; true)", "recovery run ./g", NULL},
     {"cleanup", "cleanup", INIT " && '%1$s' load --data d.jsonl ./g >/dev/null"
      " && '%1$s' load --mode merge --data d2.jsonl ./g >/dev/null && '%1$s' branch create b2 ./g >/dev/null"
      " && '%1$s' load --mode merge --branch b2 --data d2.jsonl ./g >/dev/null && '%1$s' branch delete b2 ./g >/dev/null",
-     "cleanup --keep 1 --confirm ./g"},
+     "cleanup --keep 1 --confirm ./g", NULL},
 };
 
 static void write_inputs(const char *dir) {
@@ -204,7 +209,8 @@ static void run_writer(const writer *w, bool trace_only) {
   char *before = state(tmpl);
 
   clone_template(tmpl, work);
-  if (sh(&out, "cd '%s' && OMNIGRAPH_FAILPOINTS_TRACE='%s' '%s' %s", work, trace, OG(), w->op) != 0)
+  const char *env = w->env ? w->env : "";
+  if (sh(&out, "cd '%s' && %s OMNIGRAPH_FAILPOINTS_TRACE='%s' '%s' %s", work, env, trace, OG(), w->op) != 0)
     fail_msg("%s failed without a failpoint: %s", w->name, out);
   og_free(out);
   char *after = state(work);
@@ -227,8 +233,8 @@ static void run_writer(const writer *w, bool trace_only) {
     for (int mode = 0; mode < 2 && !trace_only; mode++) {
       const char *action = mode == 0 ? "crash" : "error";
       clone_template(tmpl, work);
-      int rc = sh(&out, "cd '%s' && OMNIGRAPH_FAILPOINTS='%s=%s@%llu' '%s' %s", work, name, action, hit,
-                  OG(), w->op);
+      int rc = sh(&out, "cd '%s' && %s OMNIGRAPH_FAILPOINTS='%s=%s@%llu' '%s' %s", work, env, name, action,
+                  hit, OG(), w->op);
       /* An injected error after the commit point may be reported as success
        * (the write is durable); before it, the command must fail cleanly. */
       bool ok = mode == 0 ? rc == OG_FP_CRASH_EXIT : (rc == 1 || rc == 0);

@@ -431,8 +431,12 @@ static bool object_exists(og_db *db, const char *key) {
   return og_store_head(db->store, key, &sz, NULL) == OG_OK;
 }
 
-static void test_cleanup_retention(void **state) {
-  (void)state;
+/* Run with small writes embedded in their manifests (the default) and
+ * without (OMNIGRAPH_EMBED_MAX=0: every table object its own). Embedded
+ * bytes stay in the log, released or not; what a release means for readers
+ * is the same either way. */
+static void cleanup_retention(bool embed) {
+  if (!embed) setenv("OMNIGRAPH_EMBED_MAX", "0", 1);
   char *uri = NULL;
   og_db *db = fresh(&uri);
   og_error err = OG_ERROR_INIT;
@@ -449,6 +453,7 @@ static void test_cleanup_retention(void **state) {
   og_snapshot *s2 = NULL;
   OG_ASSERT_OK(og_graph_snapshot(og_db__graph(db), "main", 2, &s2, &err), &err);
   char *v2desc = og_strdup(og_manifest_find(og_snapshot_manifest(s2), "node:Person")->descriptor);
+  assert_int_equal(og_store_key_plain(v2desc), !embed);
   char *v2commit = og_strdup(og_snapshot_manifest(s2)->commit.commit_id);
   og_snapshot_free(s2);
 
@@ -467,11 +472,13 @@ static void test_cleanup_retention(void **state) {
   /* keep 2: head and head-1 stay readable, version 2 is released */
   og_cleanup_db_opts k2 = {.keep_set = true, .keep = 2};
   json_t *r = cleanup(db, &k2);
-  assert_true(json_integer_value(json_object_get(r, "objects_removed")) > 0);
-  assert_true(json_integer_value(json_object_get(table_stat(r, "node:Person"), "old_versions_removed")) > 0);
+  if (!embed) {
+    assert_true(json_integer_value(json_object_get(r, "objects_removed")) > 0);
+    assert_true(json_integer_value(json_object_get(table_stat(r, "node:Person"), "old_versions_removed")) > 0);
+  }
   json_decref(r);
   verify_ok(uri);
-  assert_false(object_exists(db, v2desc));
+  assert_int_equal(object_exists(db, v2desc), embed);
   char *x = scan_text(db, NULL, h - 1, "node:Person");
   assert_string_equal(x, at_h1);
   og_free(x);
@@ -529,10 +536,22 @@ static void test_cleanup_retention(void **state) {
   og_free(v2commit);
   og_db_close(db);
   og_free(uri);
+  unsetenv("OMNIGRAPH_EMBED_MAX");
+}
+
+static void test_cleanup_retention(void **state) {
+  (void)state;
+  cleanup_retention(false);
+}
+
+static void test_cleanup_retention_embedded(void **state) {
+  (void)state;
+  cleanup_retention(true);
 }
 
 static void test_cleanup_deleted_branch_and_orphans(void **state) {
   (void)state;
+  setenv("OMNIGRAPH_EMBED_MAX", "0", 1); /* builds keys from plain object names */
   char *uri = NULL;
   og_db *db = fresh(&uri);
   og_error err = OG_ERROR_INIT;
@@ -592,6 +611,7 @@ static void test_cleanup_deleted_branch_and_orphans(void **state) {
   og_free(bdesc);
   og_db_close(db);
   og_free(uri);
+  unsetenv("OMNIGRAPH_EMBED_MAX");
 }
 
 /* A failing delete is isolated on its table; a rerun finishes. Retention by
@@ -859,6 +879,7 @@ static void test_concurrent_applies_serialize(void **state) {
 
 static void test_newer_format_refused(void **state) {
   (void)state;
+  setenv("OMNIGRAPH_EMBED_MAX", "0", 1); /* edits a plain sealed manifest */
   char *uri = NULL;
   og_db *db = fresh(&uri);
   og_error err = OG_ERROR_INIT;
@@ -889,6 +910,7 @@ static void test_newer_format_refused(void **state) {
   og_buf_dispose(&body);
   og_buf_dispose(&old);
   og_free(uri);
+  unsetenv("OMNIGRAPH_EMBED_MAX");
 }
 
 int main(void) {
@@ -899,6 +921,7 @@ int main(void) {
       cmocka_unit_test(test_strict_update_over_optimize),
       cmocka_unit_test(test_optimize_races_strict_writers),
       cmocka_unit_test(test_cleanup_retention),
+      cmocka_unit_test(test_cleanup_retention_embedded),
       cmocka_unit_test(test_cleanup_deleted_branch_and_orphans),
       cmocka_unit_test(test_cleanup_fault_isolation_and_age),
       cmocka_unit_test(test_hard_drop),
