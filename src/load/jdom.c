@@ -22,8 +22,16 @@ static void ws(parser *P) {
 static uint32_t new_node(parser *P, og_jk k) {
   if (P->d->nodes.count < P->d->nodes.cap) {
     og_jnode *nd = &P->d->nodes.items[P->d->nodes.count++];
-    memset(nd, 0, sizeof *nd);
+    /* the fields a reader may look at before the parse sets them (s, i, d
+     * and raw are set with the kind that uses them) */
     nd->k = k;
+    nd->next = nd->first = nd->n = 0;
+    nd->key = NULL;
+    nd->klen = 0;
+    nd->s = NULL;
+    nd->slen = 0;
+    nd->i = 0;
+    nd->d = 0;
     return (uint32_t)(P->d->nodes.count - 1);
   }
   og_jnode nd;
@@ -81,6 +89,17 @@ static size_t put_utf8(char *o, uint32_t cp) {
 static bool parse_string(parser *P, const char **out, size_t *len) {
   const char *s = ++P->p;
   bool esc = false;
+  /* plain bytes eight at a time (no quote, backslash or control byte) */
+  while (P->end - P->p >= 8) {
+    uint64_t w;
+    memcpy(&w, P->p, 8);
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    /* a zero byte in q or b, or a byte below 0x20 (high bits of bytes >= 0x80 masked off) */
+    uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w);
+    if (hit & highs) break;
+    P->p += 8;
+  }
   while (P->p < P->end && *P->p != '"') {
     unsigned char c = (unsigned char)*P->p;
     if (c < 0x20) return false;

@@ -47,6 +47,7 @@ typedef struct epwork {
   bool probe[2];
   struct probe *pr[2]; /* the committed table each side is looked up in */
   uint64_t first_row; /* 1-based type row of batch row 0 */
+  const u64vec *rec, *line; /* record number and line of each batch row */
 } epwork;
 
 typedef struct ltype {
@@ -59,9 +60,9 @@ typedef struct ltype {
   int *prop_col;   /* table column of each catalog property */
   og_value *vals;  /* one row, by table column */
   og_batch bufs[2]; /* double buffer: one fills while the writer writes the other */
-  epwork wk;        /* edges: endpoint work of the chunk being flushed */
+  epwork wk[2];     /* edges: endpoint work of each buffer's chunk */
   int cur_buf;
-  u64vec rec, line; /* record number and first line of each buffered row */
+  u64vec rec[2], line[2]; /* record number and first line of each buffered row, per buffer */
   OG_VEC(uint8_t) explicit_id;
   uint64_t rows;    /* rows of this type seen so far */
   uint64_t flushed; /* rows already written */
@@ -80,9 +81,18 @@ typedef struct ltype {
  * (og_table_apply) while the main thread parses the next one. At most one
  * chunk is in flight; the main thread waits for it before submitting
  * another or reading a running table version. */
+enum { PB_NONE, PB_PENDING, PB_WRITER, PB_MAIN };
+
 typedef struct writer {
   pthread_t th;
   bool started, busy, quit;
+  /* phase B of the chunk in flight (see writer_wait): run by whichever
+   * thread gets to it first, the writer after its write or the main thread
+   * when it comes to wait for the writer */
+  int pb;              /* PB_*: not needed, waiting, taken by the writer / by main */
+  struct ltype *pbT;
+  const og_batch *pbb;
+  struct epwork *pbw;
   pthread_mutex_t mu;
   pthread_cond_t cv;
   struct loader *L;
@@ -167,9 +177,11 @@ static void ltype_free(ltype *T) {
   og_free(T->vals);
   og_batch_dispose(&T->bufs[0]);
   og_batch_dispose(&T->bufs[1]);
-  epwork_dispose(&T->wk);
-  OG_VEC_FREE(&T->rec);
-  OG_VEC_FREE(&T->line);
+  for (int b = 0; b < 2; b++) {
+    epwork_dispose(&T->wk[b]);
+    OG_VEC_FREE(&T->rec[b]);
+    OG_VEC_FREE(&T->line[b]);
+  }
   OG_VEC_FREE(&T->explicit_id);
   og_map_dispose(&T->ids);
   for (size_t i = 0; i < MAX_UNIQUE; i++) og_map_dispose(&T->umaps[i]);
@@ -246,8 +258,10 @@ static og_status get_type(loader *L, const og_type *t, ltype **out, og_error *er
     size_t rows = L->chunk < DEFAULT_CHUNK ? L->chunk : DEFAULT_CHUNK;
     reserve_rows(&T->bufs[0], rows);
     reserve_rows(&T->bufs[1], rows);
-    (void)og_array_reserve((void **)&T->rec.items, &T->rec.cap, rows, sizeof *T->rec.items);
-    (void)og_array_reserve((void **)&T->line.items, &T->line.cap, rows, sizeof *T->line.items);
+    for (int b = 0; b < 2; b++) {
+      (void)og_array_reserve((void **)&T->rec[b].items, &T->rec[b].cap, rows, sizeof *T->rec[b].items);
+      (void)og_array_reserve((void **)&T->line[b].items, &T->line[b].cap, rows, sizeof *T->line[b].items);
+    }
     (void)og_array_reserve((void **)&T->explicit_id.items, &T->explicit_id.cap, rows, 1);
   }
   T->nuniq = og_write_unique_sets(t, T->schema, T->uniq, MAX_UNIQUE);
@@ -482,7 +496,7 @@ static og_status push_row(loader *L, ltype *T, uint64_t rec, uint64_t line, bool
   og_status rc;
   for (size_t c = 0; c < T->schema->ncols; c++)
     if ((rc = og_write_push_value(&BATCH(T)->cols[c], &T->vals[c], err))) return rc;
-  if (OG_VEC_PUSH(&T->rec, rec) || OG_VEC_PUSH(&T->line, line) ||
+  if (OG_VEC_PUSH(&T->rec[T->cur_buf], rec) || OG_VEC_PUSH(&T->line[T->cur_buf], line) ||
       OG_VEC_PUSH(&T->explicit_id, (uint8_t)explicit_id))
     return og_err_oom(err);
   if (og_batch_rows(BATCH(T)) >= L->chunk) return flush(L, T, err);
@@ -746,9 +760,11 @@ static og_status epside_reserve_q(epside *e, size_t n) {
 
 static og_status resolve_begin(loader *L, ltype *T, epwork **out, og_error *err) {
   size_t n = og_batch_rows(BATCH(T));
-  epwork *wk = &T->wk;
+  epwork *wk = &T->wk[T->cur_buf];
   *out = NULL;
   wk->first_row = T->flushed + 1;
+  wk->rec = &T->rec[T->cur_buf];
+  wk->line = &T->line[T->cur_buf];
   for (int side = 0; side < 2; side++) {
     const char *tname = side ? T->t->to_type : T->t->from_type;
     ltype *N = find_loaded(L, "node", tname);
@@ -794,6 +810,19 @@ static og_status resolve_begin(loader *L, ltype *T, epwork **out, og_error *err)
 #define PROBE_CACHE_MAX ((size_t)1 << 20)
 #define PROBE_CACHE_BYTES ((size_t)1 << 25)
 
+/* Equal bytes, inline: keys are short and a memcmp call per probe showed. */
+static inline bool key_eq(const char *a, const char *b, size_t n) {
+  for (; n >= 8; n -= 8, a += 8, b += 8) {
+    uint64_t x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (; n; n--)
+    if (*a++ != *b++) return false;
+  return true;
+}
+
 /* The slot of key (hash h): its entry, or the empty slot it would take. */
 static kslot *kc_find(const kcache *c, const char *k, size_t n, uint64_t h) {
   size_t mask = c->cap - 1;
@@ -803,7 +832,7 @@ static kslot *kc_find(const kcache *c, const char *k, size_t n, uint64_t h) {
     if (s->h != h) continue;
     uint32_t len;
     memcpy(&len, c->keys.ptr + s->off, sizeof len);
-    if (len == n && memcmp(c->keys.ptr + s->off + sizeof len, k, n) == 0) return s;
+    if (len == n && key_eq(c->keys.ptr + s->off + sizeof len, k, n)) return s;
   }
 }
 
@@ -921,7 +950,7 @@ static og_status resolve_side(ltype *T, const og_batch *b, epwork *wk, int side,
     if (wk->probe[side] && e->ref[k] == HIT_FOUND) continue;
     size_t row = ROW(k), n;
     const char *p = og_column_get_bytes(col, row, &n);
-    rc = defer_endpoint(T, wk->first_row + row, T->rec.items[row], T->line.items[row], p, n, side == 1, err);
+    rc = defer_endpoint(T, wk->first_row + row, wk->rec->items[row], wk->line->items[row], p, n, side == 1, err);
   }
 #undef ROW
   return rc;
@@ -951,6 +980,18 @@ static void *writer_main(void *arg) {
     w->dels.count = 0; /* the batch is cleared by the main thread, when it reuses it */
     pthread_mutex_lock(&w->mu);
     if (rc && !w->rc) w->rc = rc;
+    if (w->pb == PB_PENDING) {
+      w->pb = PB_WRITER;
+      pthread_mutex_unlock(&w->mu);
+      og_error perr = OG_ERROR_INIT;
+      og_status prc = resolve_finish(w->pbT, w->pbb, w->pbw, &perr);
+      pthread_mutex_lock(&w->mu);
+      if (prc && !w->rc) {
+        w->rc = prc;
+        w->err = perr;
+      }
+      w->pb = PB_NONE;
+    }
     w->busy = false;
     pthread_cond_broadcast(&w->cv);
   }
@@ -958,11 +999,26 @@ static void *writer_main(void *arg) {
   return NULL;
 }
 
-/* Wait until no chunk is in flight; returns the writer's first error. */
+/* Wait until no chunk is in flight; returns the writer's first error. A
+ * phase B the writer has not taken yet (it is still writing) runs here
+ * first: the two threads share that work by who is free, whichever of
+ * parsing and writing is the longer on this machine and input. */
 static og_status writer_wait(loader *L, og_error *err) {
   writer *w = &L->bg;
   if (!w->started) return OG_OK;
   pthread_mutex_lock(&w->mu);
+  if (w->busy && w->pb == PB_PENDING) {
+    w->pb = PB_MAIN;
+    pthread_mutex_unlock(&w->mu);
+    og_error perr = OG_ERROR_INIT;
+    og_status prc = resolve_finish(w->pbT, w->pbb, w->pbw, &perr);
+    pthread_mutex_lock(&w->mu);
+    if (prc && !w->rc) {
+      w->rc = prc;
+      w->err = perr;
+    }
+    w->pb = PB_NONE;
+  }
   while (w->busy) pthread_cond_wait(&w->cv, &w->mu);
   og_status rc = w->rc;
   pthread_mutex_unlock(&w->mu);
@@ -1006,8 +1062,8 @@ static void reserve_like(og_batch *dst, const og_batch *src) {
 }
 
 /* Hand T's current buffer (and the deletes) to the writer and switch T to
- * its other buffer; then run phase B of the chunk's src endpoints here.
- * Falls back to writing inline if no thread can start. */
+ * its other buffer; phase B of the chunk's endpoints (wk) goes with it (see
+ * writer_wait). Falls back to writing inline if no thread can start. */
 static og_status writer_submit(loader *L, ltype *T, u64vec *dels, epwork *wk, uint32_t frag_rows,
                                og_error *err) {
   writer *w = &L->bg;
@@ -1043,15 +1099,19 @@ static og_status writer_submit(loader *L, ltype *T, u64vec *dels, epwork *wk, ui
   w->dels.cap = dels->cap;
   *dels = tmp;
   w->frag_rows = frag_rows;
+  /* phase B only reads the batch, as the write does; the buffer, its
+   * records (T->rec/line) and wk stay untouched until this chunk is
+   * waited for (the next submit, a merge read, the end) */
+  w->pb = wk ? PB_PENDING : PB_NONE;
+  w->pbT = T;
+  w->pbb = BATCH(T);
+  w->pbw = wk;
   w->busy = true;
   pthread_cond_broadcast(&w->cv);
   pthread_mutex_unlock(&w->mu);
-  const og_batch *sent = BATCH(T);
   T->cur_buf ^= 1;
   og_batch_clear(BATCH(T)); /* written (we waited above): refill it */
-  /* phase B of the chunk just handed over, while the writer writes it
-   * (both only read it) */
-  return wk ? resolve_finish(T, sent, wk, err) : OG_OK;
+  return OG_OK;
 }
 
 static og_status flush(loader *L, ltype *T, og_error *err) {
@@ -1115,7 +1175,7 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
                         "use merge to replace them)",
                         T->is_edge ? "edge" : "node", T->t->name, (int)(lens[k] > 300 ? 300 : lens[k]),
                         keys[k], L->req->branch ? L->req->branch : OG_GRAPH_MAIN);
-        at_record(rc, err, T->rec.items[i], T->line.items[i]);
+        at_record(rc, err, T->rec[T->cur_buf].items[i], T->line[T->cur_buf].items[i]);
         goto cleanup;
       }
       dest[i] = 1;
@@ -1180,7 +1240,8 @@ static og_status flush(loader *L, ltype *T, og_error *err) {
     og_batch_clear(BATCH(T));
   }
   T->flushed += n;
-  T->rec.count = T->line.count = T->explicit_id.count = 0;
+  /* the buffer just sent keeps its records for phase B (see writer_submit) */
+  T->rec[T->cur_buf].count = T->line[T->cur_buf].count = T->explicit_id.count = 0;
 cleanup:
   OG_VEC_FREE(&dels);
   OG_VEC_FREE(&upd_ids);

@@ -21,14 +21,21 @@ static og_status corrupt(og_error *err, const char *key, const char *what) {
 
 /*==================== zstd ====================*/
 
-og_status og_zstd_compress(const void *src, size_t n, int level, og_buf *out, og_error *err) {
+/* cctx NULL: a one-off context (ZSTD_compress) */
+static og_status zstd_compress_with(ZSTD_CCtx *cctx, const void *src, size_t n, int level, og_buf *out,
+                                    og_error *err) {
   size_t bound = ZSTD_compressBound(n);
   if (og_buf_grow(out, bound) != OG_OK) return og_err_oom(err);
-  size_t r = ZSTD_compress(out->ptr + out->len, bound, src, n, level);
+  size_t r = cctx ? ZSTD_compressCCtx(cctx, out->ptr + out->len, bound, src, n, level)
+                  : ZSTD_compress(out->ptr + out->len, bound, src, n, level);
   if (ZSTD_isError(r)) return og_err_set(err, OG_ERROR, "zstd: %s", ZSTD_getErrorName(r));
   out->len += r;
   out->ptr[out->len] = 0;
   return OG_OK;
+}
+
+og_status og_zstd_compress(const void *src, size_t n, int level, og_buf *out, og_error *err) {
+  return zstd_compress_with(NULL, src, n, level, out, err);
 }
 
 og_status og_zstd_decompress(const char *key, const void *src, size_t n, size_t raw_len,
@@ -49,9 +56,12 @@ og_status og_zstd_decompress(const char *key, const void *src, size_t n, size_t 
 
 typedef struct page_writer {
   og_buf raw, a, b, c, comp;
+  ZSTD_CCtx *cctx; /* reused page after page (a fresh context per page cost
+                    * allocations and page faults); NULL → one-off contexts */
 } page_writer;
 
 static void pw_dispose(page_writer *w) {
+  ZSTD_freeCCtx(w->cctx);
   og_buf_dispose(&w->raw);
   og_buf_dispose(&w->a);
   og_buf_dispose(&w->b);
@@ -66,7 +76,7 @@ static og_status emit_page(page_writer *w, og_buf *out, int level, uint32_t rows
   if (w->raw.len >= MAX_PAGE_RAW)
     return og_err_set(err, OG_ETOOLARGE, "table: a page exceeds 2 GiB (value too large)");
   og_buf_clear(&w->comp);
-  if ((rc = og_zstd_compress(w->raw.ptr ? w->raw.ptr : "", w->raw.len, level, &w->comp, err)) != OG_OK)
+  if ((rc = zstd_compress_with(w->cctx, w->raw.ptr ? w->raw.ptr : "", w->raw.len, level, &w->comp, err)) != OG_OK)
     return rc;
   pi->offset = out->len;
   pi->comp_len = (uint32_t)w->comp.len;
@@ -133,8 +143,8 @@ static void stat_add(stat_acc *s, const og_column *c, size_t r) {
     break;
   }
   case OG_COL_STRING: {
-    size_t n;
-    const char *p = og_column_get_bytes(c, r, &n);
+    size_t n = (size_t)(c->offsets.items[r + 1] - c->offsets.items[r]);
+    const char *p = c->data.ptr ? c->data.ptr + c->offsets.items[r] : "";
     if (!s->any || bytes_cmp(p, n, s->smin, s->sminlen) < 0) { s->smin = p; s->sminlen = n; }
     if (!s->any || bytes_cmp(p, n, s->smax, s->smaxlen) > 0) { s->smax = p; s->smaxlen = n; }
     s->any = true;
@@ -305,6 +315,7 @@ og_status og_frag_encode(const og_table_schema *s, const og_batch *b, const uint
   og_status rc = OG_OK;
   page_writer w;
   memset(&w, 0, sizeof w);
+  w.cctx = ZSTD_createCCtx();
   og_buf footer = OG_BUF_INIT;
   pagevec pages = OG_VEC_INIT;
   statvec pstats = OG_VEC_INIT;
