@@ -98,8 +98,9 @@ static void verify_ok(xq *x) {
 
 static void test_read_back_and_remap(void **state) {
   (void)state;
-  size_t saved = og_topo_persist_min;
+  size_t saved = og_topo_persist_min, par = og_csr_parallel_min;
   og_topo_persist_min = 1;
+  og_csr_parallel_min = 1; /* the two-thread reads and builds */
   xq x;
   xq_init(&x, SCHEMA);
   xq_load(&x, DATA);
@@ -117,6 +118,7 @@ static void test_read_back_and_remap(void **state) {
   verify_ok(&x);
   xq_dispose(&x);
   og_topo_persist_min = saved;
+  og_csr_parallel_min = par;
 }
 
 static void test_ghosts_and_fallbacks(void **state) {
