@@ -773,7 +773,8 @@ static og_status stage_table(mctx *M, og_graph_write *w, mtable *T, bool *staged
                          .ndeletes = dels.count,
                          .inserts = nins ? &ins : NULL,
                          .updates = nupd ? &upd : NULL};
-  og_table_write_opts wo = {.store = og_graph_write_store(w)}; /* small writes stay in memory */
+  /* small writes stay in memory; row-by-row inserts keep the tail compact */
+  og_table_write_opts wo = {.store = og_graph_write_store(w), .merge_tail_rows = OG_TABLE_MERGE_TAIL_ROWS};
   if ((rc = og_table_apply(T->base, &chg, &wo, &nt, NULL, err))) goto cleanup;
   unsigned flags = (nupd || dels.count) ? OG_GRAPH_STAGE_STRICT : 0;
   if ((rc = og_graph_write_stage(w, T->key, nt, flags, err))) goto cleanup;

@@ -332,7 +332,7 @@ static og_status carry_append(og_graph *g, og_store *pack, gstaged *s, const og_
   }
   batch.rowids.count = 0; /* re-appended rows get fresh ids on theirs */
   og_table_change chg = {.inserts = &batch};
-  og_table_write_opts wo = {.store = pack}; /* held back like the first attempt's */
+  og_table_write_opts wo = {.store = pack, .merge_tail_rows = OG_TABLE_MERGE_TAIL_ROWS}; /* as the first attempt */
   rc = og_table_apply(theirs, &chg, &wo, out, NULL, err);
 cleanup:
   og_batch_dispose(&batch);

@@ -745,6 +745,66 @@ cleanup:
   return rc;
 }
 
+/* Append inserted rows to t. With merge_tail_rows, the trailing fragments
+ * are absorbed while each is no larger than what is being written (a
+ * binary counter: the small tail stays O(log) fragments and a row is
+ * rewritten O(log) times) and the total stays within the limit. The merged
+ * fragment keeps every live row's id (sorted, as fragments are); deleted
+ * rows are dropped. Older versions keep the absorbed fragments. */
+static og_status append_rows(og_table *t, const og_batch *ins, const uint64_t *ids, size_t nins,
+                             const og_table_write_opts *opts, og_error *err) {
+  uint32_t limit = opts ? opts->merge_tail_rows : 0;
+  size_t j = t->nfrags;
+  uint64_t acc = nins;
+  while (limit && j > 0) {
+    const og_fragmeta *m = &t->frags[j - 1];
+    uint64_t live = m->rows - m->deleted;
+    if (m->rows > acc || acc + live > limit) break;
+    acc += live;
+    j--;
+  }
+  if (j == t->nfrags) return og_table_write_rows(t, ins, NULL, nins, ids, opts, err);
+  og_status rc = OG_OK;
+  OG_VEC(uint64_t) all = OG_VEC_INIT;
+  og_batch mb = OG_BATCH_INIT;
+  uint32_t *sel = NULL;
+  uint64_t *sorted = NULL;
+  for (size_t i = j; i < t->nfrags && rc == OG_OK; i++) {
+    const uint64_t *rids = NULL;
+    const roaring_bitmap_t *dv = NULL;
+    if ((rc = og_table_frag_rowids(t, i, &rids, err)) != OG_OK) break;
+    if ((rc = og_table_frag_dv(t, i, &dv, err)) != OG_OK) break;
+    for (uint64_t r = 0; r < t->frags[i].rows && rc == OG_OK; r++)
+      if (!(dv && roaring_bitmap_contains(dv, (uint32_t)r)) && OG_VEC_PUSH(&all, rids[r]) != OG_OK)
+        rc = og_err_oom(err);
+  }
+  if (rc != OG_OK) goto cleanup;
+  size_t nold = all.count;
+  if ((rc = og_table_fetch(t, all.items, nold, NULL, 0, &mb, err)) != OG_OK) goto cleanup;
+  for (size_t r = 0; r < nins && rc == OG_OK; r++) {
+    for (size_t c = 0; c < mb.ncols && rc == OG_OK; c++)
+      rc = og_column_push_from(&mb.cols[c], &ins->cols[c], r, err);
+    if (rc == OG_OK && OG_VEC_PUSH(&all, ids[r]) != OG_OK) rc = og_err_oom(err);
+  }
+  if (rc != OG_OK) goto cleanup;
+  size_t n = all.count;
+  if ((rc = og_table_sort_by_id(all.items, n, &sel, err)) != OG_OK) goto cleanup;
+  if (!(sorted = og_malloc(n * sizeof *sorted))) { rc = og_err_oom(err); goto cleanup; }
+  for (size_t k = 0; k < n; k++) sorted[k] = all.items[sel[k]];
+  for (size_t i = j; i < t->nfrags; i++) {
+    t->live_rows -= t->frags[i].rows - t->frags[i].deleted;
+    og_fragmeta_dispose(&t->frags[i]);
+  }
+  t->nfrags = j;
+  rc = og_table_write_rows(t, &mb, sel, n, sorted, opts, err);
+cleanup:
+  OG_VEC_FREE(&all);
+  og_batch_dispose(&mb);
+  og_free(sel);
+  og_free(sorted);
+  return rc;
+}
+
 og_status og_table_apply(og_table *base, const og_table_change *chg,
                          const og_table_write_opts *opts, og_table **out, uint64_t **new_ids_out,
                          og_error *err) {
@@ -807,7 +867,14 @@ og_status og_table_apply(og_table *base, const og_table_change *chg,
     if (!ids) { rc = og_err_oom(err); goto cleanup; }
     for (size_t i = 0; i < nins; i++) ids[i] = base->next_row_id + i;
     t->next_row_id = base->next_row_id + nins;
-    if ((rc = og_table_write_rows(t, ins, NULL, nins, ids, opts, err)) != OG_OK) goto cleanup;
+    const og_table_write_opts *ao = nupd || chg->ndeletes ? NULL : opts; /* merge only pure appends */
+    og_table_write_opts plain;
+    if (!ao && opts) {
+      plain = *opts;
+      plain.merge_tail_rows = 0;
+      ao = &plain;
+    }
+    if ((rc = append_rows(t, ins, ids, nins, ao, err)) != OG_OK) goto cleanup;
   }
   if ((rc = og_table_save(t, err)) != OG_OK) goto cleanup;
   *out = t;

@@ -48,6 +48,7 @@
  *  - og_table_cache_set_budget / og_table_cache_clear added.
  *  - og_table_write_opts.store and og_table_encode_moved added (small writes
  *    embedded in the graph manifest); object keys may be store slices.
+ *  - og_table_write_opts.merge_tail_rows added (row-by-row writers).
  */
 #ifndef OG_TABLE_H
 #define OG_TABLE_H
@@ -219,7 +220,15 @@ typedef struct og_table_write_opts {
   og_store *store;              /* create the new version's objects through this store
                                    (a graph write's pack) and read the new handle
                                    through it; NULL = the base table's store */
+  uint32_t merge_tail_rows;     /* a change that only inserts rewrites the trailing
+                                   fragments no larger than what it writes, up to
+                                   this many rows, into one (row ids kept, deleted
+                                   rows dropped); 0 = never. Keeps a table written
+                                   row by row at O(log) small fragments instead of
+                                   one per write. */
 } og_table_write_opts;
+/* The merge_tail_rows the graph's writers use. */
+#define OG_TABLE_MERGE_TAIL_ROWS 4096u
 
 /* Empty table, version 1, under `prefix` (a store key prefix without a
  * trailing '/', e.g. "t/3f0a9c"). Writes one descriptor. */
