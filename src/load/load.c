@@ -301,6 +301,7 @@ typedef struct kcache {
 typedef struct probe {
   og_table *t;
   kcache hits;
+  bool complete; /* hits holds every id of t: a key not in it is missing */
 } probe;
 
 static void probe_free(probe *p) {
@@ -878,6 +879,39 @@ static bool kc_add(kcache *c, const char *k, size_t n, uint64_t h, uint32_t v, o
   return true;
 }
 
+/* Fill the cache with every live id of the probed table (one scan of its
+ * id column), when a chunk needs answers for about as many keys as the
+ * table has rows: far cheaper than looking them up one by one (an edge load
+ * against its committed nodes looked up all 100k persons in its first
+ * chunk). Complete unless the cache bound stops it. */
+static og_status kc_fill_all(probe *pr, og_error *err) {
+  kcache *c = &pr->hits;
+  size_t rows = (size_t)og_table_row_count(pr->t);
+  if (kc_reserve(c, rows ? rows : 1)) return og_err_oom(err);
+  static const uint32_t idcol = 0;
+  og_scan_opts so = {.cols = &idcol, .ncols = 1};
+  og_scan *sc = NULL;
+  const og_batch *b;
+  bool full = false;
+  og_status rc = og_table_scan(pr->t, &so, &sc, err);
+  while (!rc && !full && !(rc = og_scan_next(sc, &b, err)) && b) {
+    const og_column *col = &b->cols[0];
+    for (size_t i = 0; i < og_batch_rows(b) && !full; i++) {
+      size_t n;
+      const char *p = og_column_get_bytes(col, i, &n);
+      uint64_t h = og_hash64(p, n);
+      if (kc_find(c, p, n, h)->off) continue; /* a repeated id */
+      if (!kc_add(c, p, n, h, HIT_FOUND, &rc)) {
+        if (rc) rc = og_err_oom(err);
+        full = true;
+      }
+    }
+  }
+  og_scan_free(sc);
+  if (!rc && !full) pr->complete = true;
+  return rc;
+}
+
 /* Phase B of one side (0 src, 1 dst) of the chunk in b: the distinct
  * endpoints without a cached answer are looked up in one batch. */
 static og_status resolve_side(ltype *T, const og_batch *b, epwork *wk, int side, og_error *err) {
@@ -894,8 +928,11 @@ static og_status resolve_side(ltype *T, const og_batch *b, epwork *wk, int side,
       /* at most one entry per committed row: size it once, not by doublings */
       size_t rows = (size_t)og_table_row_count(pr->t);
       size_t want = rows < m ? rows : m;
-      if (kc_reserve(c, want < PROBE_CACHE_MAX ? want : PROBE_CACHE_MAX) || kc_reserve(c, 1))
+      if (rows <= PROBE_CACHE_MAX && m >= rows / 2) {
+        if ((rc = kc_fill_all(pr, err))) return rc;
+      } else if (kc_reserve(c, want < PROBE_CACHE_MAX ? want : PROBE_CACHE_MAX) || kc_reserve(c, 1)) {
         return og_err_oom(err);
+      }
     }
     /* Each endpoint's answer from the cache; the distinct keys without one
      * go to one batch lookup. The cache probes are random accesses: the
@@ -924,8 +961,8 @@ static og_status resolve_side(ltype *T, const og_batch *b, epwork *wk, int side,
         if (ps->off) __builtin_prefetch(c->keys.ptr + ps->off);
       }
       const kslot *s = kc_find(c, p, n, h);
-      if (s->off) {
-        e->ref[k] = s->val;
+      if (s->off || pr->complete) {
+        e->ref[k] = s->off ? s->val : HIT_MISSING;
         continue;
       }
       if (epside_reserve_q(e, q + 1)) return og_err_oom(err);
