@@ -116,6 +116,10 @@ typedef struct loader {
   og_arena rowarena;     /* per-chunk scratch for converted values */
   og_buf tmp;
   size_t chunk;
+  /* the first chunk of a load is a quarter of the others: the writer idles
+   * until it is parsed, the main thread waits for the last one's write, and
+   * the first is the one that can be shorter without knowing the input */
+  size_t first_chunk;
   writer bg;
   char ulid[OG_ULID_LEN + 1]; /* last generated id (see next_ulid) */
   uint32_t ulid_left;         /* ids of its block not handed out yet */
@@ -500,7 +504,10 @@ static og_status push_row(loader *L, ltype *T, uint64_t rec, uint64_t line, bool
   if (OG_VEC_PUSH(&T->rec[T->cur_buf], rec) || OG_VEC_PUSH(&T->line[T->cur_buf], line) ||
       OG_VEC_PUSH(&T->explicit_id, (uint8_t)explicit_id))
     return og_err_oom(err);
-  if (og_batch_rows(BATCH(T)) >= L->chunk) return flush(L, T, err);
+  if (og_batch_rows(BATCH(T)) >= L->first_chunk) {
+    L->first_chunk = L->chunk;
+    return flush(L, T, err);
+  }
   return OG_OK;
 }
 
@@ -1446,6 +1453,7 @@ static og_status fill_result(loader *L, og_load_result *out, og_error *err) {
 
 og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err) {
   loader L = {.req = req, .chunk = req->chunk_rows ? req->chunk_rows : DEFAULT_CHUNK};
+  L.first_chunk = L.chunk >= 4 * 16384 ? L.chunk / 4 : L.chunk;
   og_snapshot *committed = NULL;
   og_jdoc doc = OG_JDOC_INIT;
   og_status rc;
