@@ -53,6 +53,15 @@ static size_t embed_max(void) {
   return v > OG_EMBED_MAX_LIMIT ? OG_EMBED_MAX_LIMIT : (size_t)v;
 }
 
+/* Dispose a map whose values are owned strings. */
+static void names_clear(og_map *names) {
+  size_t pos = 0;
+  og_map_entry *e;
+  while ((e = og_map_next(names, &pos))) og_free(e->value);
+  og_map_dispose(names);
+  memset(names, 0, sizeof *names);
+}
+
 /* Creating calls made through this store handle so far (any thread). */
 static uint64_t store_creates(og_store *st) {
   og_store_stats s;
@@ -161,10 +170,7 @@ void og_graph_write_free(og_graph_write *w) {
   for (size_t i = 0; i < w->staged.count; i++) staged_dispose(&w->staged.items[i]);
   OG_VEC_FREE(&w->staged);
   og_buf_dispose(&w->schema);
-  size_t pos = 0;
-  og_map_entry *e;
-  while ((e = og_map_next(&w->flushed, &pos))) og_free(e->value);
-  og_map_dispose(&w->flushed);
+  names_clear(&w->flushed);
   og_store_free(w->pack);
   og_snapshot_free(w->base);
   og_free(w->branch);
@@ -529,14 +535,6 @@ static bool count_new_objects(og_graph_write *w, uint64_t *out) {
 static const char *mapped_name(void *ctx, const char *key) {
   void *v = NULL;
   return og_map_sget((og_map *)ctx, key, &v) ? v : NULL;
-}
-
-static void names_clear(og_map *names) {
-  size_t pos = 0;
-  og_map_entry *e;
-  while ((e = og_map_next(names, &pos))) og_free(e->value);
-  og_map_dispose(names);
-  memset(names, 0, sizeof *names);
 }
 
 static og_status name_put(og_map *names, const char *key, const char *name, og_error *err) {
