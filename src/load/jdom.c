@@ -96,8 +96,13 @@ static bool parse_string(parser *P, const char **out, size_t *len) {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
     /* a zero byte in q or b, or a byte below 0x20 (high bits of bytes >= 0x80 masked off) */
-    uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w);
-    if (hit & highs) break;
+    uint64_t hit = (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & highs;
+    if (hit) {
+      /* the lowest flagged byte is exact (only bytes after it can be
+       * flagged falsely): skip to it (little-endian) */
+      if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) P->p += __builtin_ctzll(hit) >> 3;
+      break;
+    }
     P->p += 8;
   }
   while (P->p < P->end && *P->p != '"') {

@@ -138,6 +138,32 @@ og_status og_jsonl_next_raw(og_jsonl *r, const char **p_out, size_t *n_out, og_e
   }
 }
 
+og_status og_jsonl_peek(og_jsonl *r, const char **p_out, size_t *avail_out, og_error *err) {
+  og_status rc;
+  for (;;) {
+    const char *d = data_ptr(r);
+    size_t len = data_len(r);
+    while (r->pos < len && is_space(d[r->pos])) {
+      if (d[r->pos] == '\n') r->line++;
+      r->pos++;
+    }
+    if (r->pos < len || r->eof) {
+      *p_out = d + r->pos;
+      *avail_out = len - r->pos;
+      return OG_OK;
+    }
+    if ((rc = fill(r, err))) return rc;
+  }
+}
+
+void og_jsonl_consume(og_jsonl *r, size_t n) {
+  const char *d = data_ptr(r) + r->pos;
+  r->record_no++;
+  r->record_line = r->line;
+  for (const char *q = d, *e = d + n; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++) r->line++;
+  r->pos += n;
+}
+
 og_status og_jsonl_next_doc(og_jsonl *r, og_jdoc *doc, og_arena *a, bool *got, og_error *err) {
   og_status rc;
   *got = false;

@@ -37,6 +37,14 @@ og_status og_jsonl_next_raw(og_jsonl *r, const char **p_out, size_t *n_out, og_e
  * og_jdoc_parse + og_jsonl_raw_error, but an object record is framed by its
  * parse: one pass over its bytes instead of two. */
 og_status og_jsonl_next_doc(og_jsonl *r, og_jdoc *doc, og_arena *a, bool *got, og_error *err);
+/* The next record's first byte (*p_out; leading whitespace skipped, input
+ * read as needed) and the bytes buffered from it (*avail_out, 0 at the end
+ * of input), borrowed until the next call; nothing is consumed. With
+ * og_jsonl_consume, a caller frames a record it parses itself. */
+og_status og_jsonl_peek(og_jsonl *r, const char **p_out, size_t *avail_out, og_error *err);
+/* Consume the next n bytes (from og_jsonl_peek's *p_out) as one record:
+ * numbered and line-counted like the records the other calls return. */
+void og_jsonl_consume(og_jsonl *r, size_t n);
 /* The OG_EINVAL "invalid JSON at record N: ..." error for the record last
  * returned by og_jsonl_next_raw (text p, n), with jansson's detail. */
 og_status og_jsonl_raw_error(og_jsonl *r, const char *p, size_t n, og_error *err);

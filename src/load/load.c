@@ -599,18 +599,18 @@ static og_status node_record(loader *L, const og_type *t, const og_jdoc *doc,
   return push_row(L, T, rec, line, explicit_id, err);
 }
 
-static og_status edge_record(loader *L, const og_type *t, const og_jdoc *doc, const og_jnode *from,
-                             const og_jnode *to, const og_jnode *data, uint64_t rec, uint64_t line,
-                             og_error *err) {
-  if (!from || from->k != OG_J_STR) return og_err_set(err, OG_EINVAL, "edge missing 'from'");
-  if (!to || to->k != OG_J_STR) return og_err_set(err, OG_EINVAL, "edge missing 'to'");
+/* An edge row from its endpoints and its optional data object (doc and
+ * data NULL: none). */
+static og_status edge_row(loader *L, const og_type *t, const char *from, size_t flen, const char *to,
+                          size_t tlen, const og_jdoc *doc, const og_jnode *data, uint64_t rec, uint64_t line,
+                          og_error *err) {
   ltype *T;
   og_status rc = get_type(L, t, &T, err);
   if (rc) return rc;
   uint64_t row = T->rows + 1;
   if ((rc = load_props(L, T, doc, data, err))) return rc;
-  T->vals[1] = (og_value){.kind = OG_V_STRING, .u.s = {from->s, from->slen}};
-  T->vals[2] = (og_value){.kind = OG_V_STRING, .u.s = {to->s, to->slen}};
+  T->vals[1] = (og_value){.kind = OG_V_STRING, .u.s = {from, flen}};
+  T->vals[2] = (og_value){.kind = OG_V_STRING, .u.s = {to, tlen}};
   const og_jnode *jid = og_jobj_get(doc, data, "id");
   bool explicit_id = jid && jid->k == OG_J_STR;
   if (explicit_id) {
@@ -625,32 +625,124 @@ static og_status edge_record(loader *L, const og_type *t, const og_jdoc *doc, co
   return push_row(L, T, rec, line, explicit_id, err);
 }
 
+static og_status edge_record(loader *L, const og_type *t, const og_jdoc *doc, const og_jnode *from,
+                             const og_jnode *to, const og_jnode *data, uint64_t rec, uint64_t line,
+                             og_error *err) {
+  if (!from || from->k != OG_J_STR) return og_err_set(err, OG_EINVAL, "edge missing 'from'");
+  if (!to || to->k != OG_J_STR) return og_err_set(err, OG_EINVAL, "edge missing 'to'");
+  return edge_row(L, t, from->s, from->slen, to->s, to->slen, doc, data, rec, line, err);
+}
+
 /* A type name as a NUL-terminated string (names are short; long ones are
  * unknown anyway). */
-static const char *jname(const og_jnode *j, char *buf, size_t cap) {
-  size_t n = j->slen < cap - 1 ? j->slen : cap - 1;
-  memcpy(buf, j->s, n);
+static const char *jname(const char *s, size_t len, char *buf, size_t cap) {
+  size_t n = len < cap - 1 ? len : cap - 1;
+  memcpy(buf, s, n);
   buf[n] = '\0';
   return buf;
 }
 
-/* The catalog type a record names (NULL when unknown), through the
+/* The catalog type a record names (s, len; NULL when unknown), through the
  * one-entry cache of the last name. */
-static const og_type *record_type(loader *L, const og_jnode *j, bool is_edge) {
-  if (L->last_t && L->last_is_edge == is_edge && j->slen == L->last_len && j->slen < sizeof L->last_name &&
-      memcmp(j->s, L->last_name, j->slen) == 0)
+static const og_type *record_type_s(loader *L, const char *s, size_t len, bool is_edge) {
+  if (L->last_t && L->last_is_edge == is_edge && len == L->last_len && len < sizeof L->last_name &&
+      memcmp(s, L->last_name, len) == 0)
     return L->last_t;
   char name[256];
-  jname(j, name, sizeof name);
+  jname(s, len, name, sizeof name);
   const og_type *t = is_edge ? og_catalog_edge(L->cat, name) : og_catalog_node(L->cat, name);
   if (!t && is_edge) t = og_catalog_edge_ci(L->cat, name);
-  if (t && j->slen < sizeof L->last_name) {
-    memcpy(L->last_name, j->s, j->slen);
-    L->last_len = j->slen;
+  if (t && len < sizeof L->last_name) {
+    memcpy(L->last_name, s, len);
+    L->last_len = len;
     L->last_is_edge = is_edge;
     L->last_t = t;
   }
   return t;
+}
+
+static const og_type *record_type(loader *L, const og_jnode *j, bool is_edge) {
+  return record_type_s(L, j->s, j->slen, is_edge);
+}
+
+/*---- the fast path of plain edge records ----*/
+
+/* A record {"edge": E, "from": F, "to": T} (members in any order, each
+ * once, nothing else, strings without escapes or control bytes) read
+ * straight from the input text: the common shape of bulk edge loads, which
+ * then skips the DOM. Anything else (or a record cut by the end of the
+ * buffer) returns 0 and takes the general path, which gives the same rows
+ * and the same errors for these records. */
+typedef struct plain_edge {
+  const char *v[3]; /* edge, from, to */
+  size_t n[3];
+} plain_edge;
+
+static inline bool pe_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* The string at p[i] == '"' ends at the returned index (its closing
+ * quote), 0 when it has an escape or a control byte or runs past n. */
+static size_t pe_string(const char *p, size_t i, size_t n) {
+  for (i++; i < n; i++) {
+    unsigned char c = (unsigned char)p[i];
+    if (c == '"') return i;
+    if (c == '\\' || c < 0x20) return 0;
+  }
+  return 0;
+}
+
+static size_t plain_edge_parse(const char *p, size_t n, plain_edge *out) {
+  size_t i = 1; /* past '{' */
+  unsigned seen = 0;
+  for (;;) {
+    while (i < n && pe_ws(p[i])) i++;
+    if (i >= n || p[i] != '"') return 0;
+    size_t ke = pe_string(p, i, n);
+    if (!ke) return 0;
+    const char *k = p + i + 1;
+    size_t kl = ke - i - 1;
+    int f = kl == 4 && memcmp(k, "edge", 4) == 0 ? 0 : kl == 4 && memcmp(k, "from", 4) == 0 ? 1
+          : kl == 2 && memcmp(k, "to", 2) == 0 ? 2 : -1;
+    if (f < 0 || (seen & (1u << f))) return 0;
+    seen |= 1u << f;
+    i = ke + 1;
+    while (i < n && pe_ws(p[i])) i++;
+    if (i >= n || p[i] != ':') return 0;
+    i++;
+    while (i < n && pe_ws(p[i])) i++;
+    if (i >= n || p[i] != '"') return 0;
+    size_t ve = pe_string(p, i, n);
+    if (!ve) return 0;
+    out->v[f] = p + i + 1;
+    out->n[f] = ve - i - 1;
+    i = ve + 1;
+    while (i < n && pe_ws(p[i])) i++;
+    if (i >= n) return 0;
+    if (p[i] == '}') return seen == 7 ? i + 1 : 0;
+    if (p[i] != ',') return 0;
+    i++;
+  }
+}
+
+/* Load the next record through the fast path if it has the plain shape and
+ * names an edge type without properties: *done = true then (rc as for any
+ * record), else nothing is consumed. */
+static og_status plain_edge_record(loader *L, bool *done, og_error *err) {
+  const char *p;
+  size_t avail, len;
+  plain_edge pe;
+  *done = false;
+  og_status rc = og_jsonl_peek(L->req->reader, &p, &avail, err);
+  if (rc || !avail || p[0] != '{' || !(len = plain_edge_parse(p, avail, &pe))) return rc;
+  const og_type *t = record_type_s(L, pe.v[0], pe.n[0], true);
+  if (!t || t->n_props) return OG_OK;
+  og_jsonl_consume(L->req->reader, len);
+  *done = true;
+  uint64_t rec = og_jsonl_record_no(L->req->reader), line = og_jsonl_record_line(L->req->reader);
+  rc = edge_row(L, t, pe.v[1], pe.n[1], pe.v[2], pe.n[2], NULL, NULL, rec, line, err);
+  /* as classify: flush errors already carry their own record */
+  if (rc && !og_str_startswith(err ? err->message : "", "record ")) at_record(rc, err, rec, line);
+  return rc;
 }
 
 static og_status classify(loader *L, const og_jdoc *doc, uint64_t rec, uint64_t line, og_error *err) {
@@ -1473,6 +1565,8 @@ og_status og_load_run(const og_load_req *req, og_load_result *out, og_error *err
     goto cleanup;
   for (;;) {
     bool got;
+    if ((rc = plain_edge_record(&L, &got, err))) goto cleanup;
+    if (got) continue;
     if ((rc = og_jsonl_next_doc(req->reader, &doc, &L.rowarena, &got, err))) goto cleanup;
     if (!got) break;
     uint64_t rec = og_jsonl_record_no(req->reader), line = og_jsonl_record_line(req->reader);
