@@ -3,6 +3,7 @@
  * the write path (apply), point access (lookup, fetch) and inventory
  * (objects, verify). Scans are in scan.c, compaction and rebase in maint.c.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -593,6 +594,25 @@ static void opts_defaults(og_table_write_opts *o, const og_table_write_opts *in)
   if (!o->zstd_level) o->zstd_level = 1;
 }
 
+/* The key index of a large fragment is encoded on a second thread while
+ * the fragment itself is encoded and durably written (a bulk load's writer
+ * spends a quarter of its time on key indexes, and waits on the fragment's
+ * fsyncs): from this many rows. */
+#define KIDX_PARALLEL_ROWS 32768
+
+typedef struct kidx_task {
+  const og_column *col;
+  og_buf *out;
+  og_status rc;
+  og_error err;
+} kidx_task;
+
+static void *kidx_task_main(void *arg) {
+  kidx_task *k = arg;
+  k->rc = og_kidx_encode(k->col, k->out, &k->err);
+  return NULL;
+}
+
 /* Write rows sel[0..n) (NULL → 0..n) of b, with ascending ids, as one or more
  * fragments appended to t->frags. */
 og_status og_table_write_rows(og_table *t, const og_batch *b, const uint32_t *sel, size_t n,
@@ -605,6 +625,9 @@ og_status og_table_write_rows(og_table *t, const og_batch *b, const uint32_t *se
   og_column keys;
   bool keys_init = false;
   char *fkey = NULL, *kkey = NULL;
+  pthread_t kth;
+  bool kth_running = false;
+  kidx_task kt = {.err = OG_ERROR_INIT};
   opts_defaults(&o, opts);
   int kc = t->schema.key_col;
   if (kc >= 0) {
@@ -647,21 +670,37 @@ og_status og_table_write_rows(og_table *t, const og_batch *b, const uint32_t *se
       }
       csel = ident + lo;
     }
-    og_buf_clear(&obj);
-    if ((rc = og_frag_encode(&t->schema, b, csel, hi - lo, ids + lo, &o, &obj, err)) != OG_OK)
-      goto cleanup;
-    if ((rc = og_table_new_key(t->prefix, "frag", &fkey, err)) != OG_OK) goto cleanup;
-    if ((rc = og_store_put(t->st, fkey, obj.ptr, obj.len, err)) != OG_OK) goto cleanup;
+    const og_column *kcol = NULL;
     if (kc >= 0) {
       const og_column *src = &b->cols[kc];
-      const og_column *kcol = src;
+      kcol = src;
       if (csel) {
         og_column_clear(&keys);
         if (og_column_take(&keys, src, csel, hi - lo) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
         kcol = &keys;
       }
       og_buf_clear(&kb);
-      if ((rc = og_kidx_encode(kcol, &kb, err)) != OG_OK) goto cleanup;
+      /* both only read kcol and b; the objects are still put in the same
+       * order (fragment, then key index) */
+      kt = (kidx_task){.col = kcol, .out = &kb, .rc = OG_OK, .err = OG_ERROR_INIT};
+      kth_running = hi - lo >= KIDX_PARALLEL_ROWS && pthread_create(&kth, NULL, kidx_task_main, &kt) == 0;
+    }
+    og_buf_clear(&obj);
+    if ((rc = og_frag_encode(&t->schema, b, csel, hi - lo, ids + lo, &o, &obj, err)) != OG_OK)
+      goto cleanup;
+    if ((rc = og_table_new_key(t->prefix, "frag", &fkey, err)) != OG_OK) goto cleanup;
+    if ((rc = og_store_put(t->st, fkey, obj.ptr, obj.len, err)) != OG_OK) goto cleanup;
+    if (kc >= 0) {
+      if (kth_running) {
+        pthread_join(kth, NULL);
+        kth_running = false;
+        if ((rc = kt.rc) != OG_OK) {
+          if (err) *err = kt.err;
+          goto cleanup;
+        }
+      } else if ((rc = og_kidx_encode(kcol, &kb, err)) != OG_OK) {
+        goto cleanup;
+      }
       if ((rc = og_table_new_key(t->prefix, "kidx", &kkey, err)) != OG_OK) goto cleanup;
       if ((rc = og_store_put(t->st, kkey, kb.ptr, kb.len, err)) != OG_OK) goto cleanup;
     }
@@ -684,6 +723,7 @@ og_status og_table_write_rows(og_table *t, const og_batch *b, const uint32_t *se
     lo = hi;
   }
 cleanup:
+  if (kth_running) pthread_join(kth, NULL); /* before what it reads goes */
   og_free(fkey);
   og_free(kkey);
   og_free(ident);
