@@ -334,12 +334,31 @@ og_status og_frag_encode(const og_table_schema *s, const og_batch *b, const uint
     size_t lo = 0, acc = 0;
     bool stats = has_stats(c->type), varlen = og_coltype_is_varlen(c->type);
     size_t fw = og_coltype_width(c->type);
+    bool str = c->type == OG_COL_STRING;
+    const uint64_t *offs = c->offsets.items;
     for (size_t i = 0; i < n; i++) {
       size_t r = sel ? sel[i] : i;
-      if (og_column_is_null(c, r)) nulls++;
-      else if (stats) stat_add(&pst, c, r); /* the column's: folded in per page */
-      acc += (varlen ? (size_t)(c->offsets.items[r + 1] - c->offsets.items[r]) + 4
-                     : fw ? fw : og_column_byte_estimate(c, r)) + 1;
+      if (c->nullable && og_column_is_null(c, r)) {
+        nulls++;
+      } else if (str) {
+        /* strings inline (the hot case of bulk loads): the page's min/max */
+        size_t sn = (size_t)(offs[r + 1] - offs[r]);
+        const char *sp = c->data.ptr ? c->data.ptr + offs[r] : "";
+        if (!pst.any) {
+          pst.smin = pst.smax = sp;
+          pst.sminlen = pst.smaxlen = sn;
+          pst.any = true;
+        } else if (bytes_cmp(sp, sn, pst.smax, pst.smaxlen) > 0) {
+          pst.smax = sp;
+          pst.smaxlen = sn;
+        } else if (bytes_cmp(sp, sn, pst.smin, pst.sminlen) < 0) {
+          pst.smin = sp;
+          pst.sminlen = sn;
+        }
+      } else if (stats) {
+        stat_add(&pst, c, r); /* the column's: folded in per page */
+      }
+      acc += (varlen ? (size_t)(offs[r + 1] - offs[r]) + 4 : fw ? fw : og_column_byte_estimate(c, r)) + 1;
       if (acc >= page_bytes || i + 1 - lo >= PAGE_MAX_ROWS || i + 1 == n) {
         og_pageinfo pi;
         if ((rc = encode_rows(&w, c, sel, lo, i + 1)) != OG_OK) goto oom;
