@@ -1,4 +1,4 @@
-/* Durability through the public write API (docs/durability.md §6): a load
+/* Durability through the public write API (docs/durability.md §7): a load
  * (in small chunks, so it makes intermediate table versions) and a
  * multi-statement mutation, with EIO, ENOSPC and a torn write injected at
  * every store operation in turn. Each time: a clear error or success, the

@@ -1,4 +1,4 @@
-/* The concurrency suite through the CLI (docs/durability.md §6): several
+/* The concurrency suite through the CLI (docs/durability.md §7): several
  * writer loops run `omnigraph mutate` against one graph at once, on two
  * branches, and some invocations are killed with SIGKILL at a random moment.
  * A writer logs a mutation as acknowledged only when the command exited 0.

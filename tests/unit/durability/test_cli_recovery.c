@@ -1,5 +1,5 @@
 /* `omnigraph recovery list | intents | run` and verify's leftover report
- * (docs/durability.md §7), end to end on a graph a crashed load left. */
+ * (docs/durability.md §8), end to end on a graph a crashed load left. */
 #include "og_test.h"
 
 #include <stdarg.h>

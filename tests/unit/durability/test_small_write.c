@@ -275,6 +275,9 @@ static void test_embed_disabled(void **state) {
   og_store_stats_reset(db->store);
   uint64_t v = mutate(db, "query q() { insert Person { name: \"Zed\", age: 9 } }");
   og_store_stats_get(db->store, &s);
+  print_message("1-row insert written out (posix): %" PRIu64 " puts, %" PRIu64
+                " put_if_absents, %" PRIu64 " deletes, %" PRIu64 " fsyncs\n",
+                s.puts, s.put_if_absents, s.deletes, s.fsyncs);
   /* intent, fragment, key index, descriptor, manifest, hint; intent deleted */
   assert_true(s.fsyncs > 2);
   assert_int_equal(s.put_if_absents, 1);
