@@ -5,6 +5,7 @@
  * bounds-checked before use and any inconsistency is OG_ECORRUPT naming the
  * object key.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include <zstd.h>
@@ -309,6 +310,106 @@ static og_status encode_rows(page_writer *w, const og_column *c, const uint32_t 
   return w->raw.oom ? OG_ENOMEM : OG_OK;
 }
 
+/* One column's pages and stats (see og_frag_encode). */
+typedef struct colenc {
+  const og_column *c;
+  const uint32_t *sel;
+  size_t n;
+  int level;
+  size_t page_bytes;
+  og_buf *data;    /* the pages go here; page offsets are positions in it */
+  og_buf own;      /* data when the column is encoded apart */
+  pagevec pages;
+  statvec pstats;
+  stat_acc st;
+  uint64_t nulls;
+  og_status rc;
+  og_error err;
+} colenc;
+
+static void colenc_dispose(colenc *ce) {
+  og_buf_dispose(&ce->own);
+  OG_VEC_FREE(&ce->pages);
+  OG_VEC_FREE(&ce->pstats);
+}
+
+static og_status encode_col(colenc *ce, page_writer *w, og_error *err) {
+  og_status rc = OG_OK;
+  const og_column *c = ce->c;
+  const uint32_t *sel = ce->sel;
+  size_t n = ce->n;
+  stat_acc pst;
+  memset(&ce->st, 0, sizeof ce->st);
+  memset(&pst, 0, sizeof pst);
+  ce->nulls = 0;
+  ce->pages.count = 0;
+  ce->pstats.count = 0;
+  size_t lo = 0, acc = 0;
+  bool stats = has_stats(c->type), varlen = og_coltype_is_varlen(c->type);
+  size_t fw = og_coltype_width(c->type);
+  bool str = c->type == OG_COL_STRING;
+  const uint64_t *offs = c->offsets.items;
+  for (size_t i = 0; i < n; i++) {
+    size_t r = sel ? sel[i] : i;
+    if (c->nullable && og_column_is_null(c, r)) {
+      ce->nulls++;
+    } else if (str) {
+      /* strings inline (the hot case of bulk loads): the page's min/max */
+      size_t sn = (size_t)(offs[r + 1] - offs[r]);
+      const char *sp = c->data.ptr ? c->data.ptr + offs[r] : "";
+      if (!pst.any) {
+        pst.smin = pst.smax = sp;
+        pst.sminlen = pst.smaxlen = sn;
+        pst.any = true;
+      } else if (bytes_cmp(sp, sn, pst.smax, pst.smaxlen) > 0) {
+        pst.smax = sp;
+        pst.smaxlen = sn;
+      } else if (bytes_cmp(sp, sn, pst.smin, pst.sminlen) < 0) {
+        pst.smin = sp;
+        pst.sminlen = sn;
+      }
+    } else if (stats) {
+      stat_add(&pst, c, r); /* the column's: folded in per page */
+    }
+    acc += (varlen ? (size_t)(offs[r + 1] - offs[r]) + 4 : fw ? fw : og_column_byte_estimate(c, r)) + 1;
+    if (acc >= ce->page_bytes || i + 1 - lo >= PAGE_MAX_ROWS || i + 1 == n) {
+      og_pageinfo pi;
+      if (encode_rows(w, c, sel, lo, i + 1) != OG_OK) return og_err_oom(err);
+      if ((rc = emit_page(w, ce->data, ce->level, (uint32_t)(i + 1 - lo), &pi, err)) != OG_OK) return rc;
+      stat_merge(&ce->st, &pst, c->type);
+      if (OG_VEC_PUSH(&ce->pages, pi) != OG_OK || OG_VEC_PUSH(&ce->pstats, pst) != OG_OK) return og_err_oom(err);
+      memset(&pst, 0, sizeof pst);
+      lo = i + 1;
+      acc = 0;
+    }
+  }
+  return OG_OK;
+}
+
+/* Columns of a large fragment are encoded on two threads (zstd is most of
+ * the work): the helper takes its share of the columns, each into its own
+ * buffer, and the pages are laid out in column order afterwards. */
+#define FRAG_PARALLEL_ROWS 32768
+
+typedef struct colgroup {
+  colenc *ce;
+  size_t nce;
+  const bool *mine; /* per column: this group's */
+  og_status rc;
+} colgroup;
+
+static void *colgroup_main(void *arg) {
+  colgroup *g = arg;
+  page_writer w;
+  memset(&w, 0, sizeof w);
+  w.cctx = ZSTD_createCCtx();
+  g->rc = OG_OK;
+  for (size_t i = 0; i < g->nce && !g->rc; i++)
+    if (g->mine[i]) g->rc = g->ce[i].rc = encode_col(&g->ce[i], &w, &g->ce[i].err);
+  pw_dispose(&w);
+  return NULL;
+}
+
 og_status og_frag_encode(const og_table_schema *s, const og_batch *b, const uint32_t *sel,
                          size_t n, const uint64_t *rowids, const og_table_write_opts *o,
                          og_buf *out, og_error *err) {
@@ -317,70 +418,82 @@ og_status og_frag_encode(const og_table_schema *s, const og_batch *b, const uint
   memset(&w, 0, sizeof w);
   w.cctx = ZSTD_createCCtx();
   og_buf footer = OG_BUF_INIT;
-  pagevec pages = OG_VEC_INIT;
-  statvec pstats = OG_VEC_INIT;
   size_t page_bytes = o->page_bytes ? o->page_bytes : 128u * 1024u;
+  size_t nc = s->ncols;
+  colenc *ce = og_calloc(nc ? nc : 1, sizeof *ce);
+  bool *helper = og_calloc(nc ? nc : 1, sizeof *helper);
+  pthread_t th;
+  bool th_running = false;
+  colgroup hg = {ce, nc, helper, OG_OK};
+  if (!ce || !helper) goto oom;
+  for (size_t ci = 0; ci < nc; ci++)
+    ce[ci] = (colenc){.c = &b->cols[ci], .sel = sel, .n = n, .level = o->zstd_level, .page_bytes = page_bytes,
+                      .data = out, .err = OG_ERROR_INIT};
+  if (n >= FRAG_PARALLEL_ROWS && nc >= 2) {
+    /* split the columns by size, largest first to the lighter side */
+    uint64_t load[2] = {0, 0};
+    bool *done = og_calloc(nc, sizeof *done);
+    if (!done) goto oom;
+    for (size_t k = 0; k < nc; k++) {
+      size_t best = nc;
+      uint64_t bsz = 0;
+      for (size_t ci = 0; ci < nc; ci++) {
+        const og_column *c = &b->cols[ci];
+        uint64_t sz = c->data.len + c->offsets.count * 4 + 1;
+        if (!done[ci] && (best == nc || sz > bsz)) best = ci, bsz = sz;
+      }
+      done[best] = true;
+      int side = load[1] < load[0];
+      helper[best] = side == 1;
+      load[side] += bsz;
+    }
+    og_free(done);
+    for (size_t ci = 0; ci < nc; ci++)
+      if (helper[ci]) ce[ci].data = &ce[ci].own;
+    th_running = pthread_create(&th, NULL, colgroup_main, &hg) == 0;
+    if (!th_running) /* no thread: all here, in place */
+      for (size_t ci = 0; ci < nc; ci++) helper[ci] = false, ce[ci].data = out;
+    else /* this side's columns apart too: the layout is in column order */
+      for (size_t ci = 0; ci < nc; ci++)
+        if (!helper[ci]) ce[ci].data = &ce[ci].own;
+  }
+  for (size_t ci = 0; ci < nc; ci++)
+    if (!helper[ci] && (rc = encode_col(&ce[ci], &w, err)) != OG_OK) goto cleanup;
+  if (th_running) {
+    pthread_join(th, NULL);
+    th_running = false;
+    if (hg.rc) {
+      for (size_t ci = 0; ci < nc; ci++)
+        if (ce[ci].rc) {
+          if (err) *err = ce[ci].err;
+          break;
+        }
+      rc = hg.rc;
+      goto cleanup;
+    }
+  }
 
   og_buf_put_u64le(&footer, n);
-  og_buf_put_u32le(&footer, (uint32_t)s->ncols);
-  for (size_t ci = 0; ci < s->ncols; ci++) {
+  og_buf_put_u32le(&footer, (uint32_t)nc);
+  for (size_t ci = 0; ci < nc; ci++) {
     const og_column *c = &b->cols[ci];
-    stat_acc st, pst;
-    memset(&st, 0, sizeof st);
-    memset(&pst, 0, sizeof pst);
-    uint64_t nulls = 0;
-    pages.count = 0;
-    pstats.count = 0;
-    size_t lo = 0, acc = 0;
-    bool stats = has_stats(c->type), varlen = og_coltype_is_varlen(c->type);
-    size_t fw = og_coltype_width(c->type);
-    bool str = c->type == OG_COL_STRING;
-    const uint64_t *offs = c->offsets.items;
-    for (size_t i = 0; i < n; i++) {
-      size_t r = sel ? sel[i] : i;
-      if (c->nullable && og_column_is_null(c, r)) {
-        nulls++;
-      } else if (str) {
-        /* strings inline (the hot case of bulk loads): the page's min/max */
-        size_t sn = (size_t)(offs[r + 1] - offs[r]);
-        const char *sp = c->data.ptr ? c->data.ptr + offs[r] : "";
-        if (!pst.any) {
-          pst.smin = pst.smax = sp;
-          pst.sminlen = pst.smaxlen = sn;
-          pst.any = true;
-        } else if (bytes_cmp(sp, sn, pst.smax, pst.smaxlen) > 0) {
-          pst.smax = sp;
-          pst.smaxlen = sn;
-        } else if (bytes_cmp(sp, sn, pst.smin, pst.sminlen) < 0) {
-          pst.smin = sp;
-          pst.sminlen = sn;
-        }
-      } else if (stats) {
-        stat_add(&pst, c, r); /* the column's: folded in per page */
-      }
-      acc += (varlen ? (size_t)(offs[r + 1] - offs[r]) + 4 : fw ? fw : og_column_byte_estimate(c, r)) + 1;
-      if (acc >= page_bytes || i + 1 - lo >= PAGE_MAX_ROWS || i + 1 == n) {
-        og_pageinfo pi;
-        if ((rc = encode_rows(&w, c, sel, lo, i + 1)) != OG_OK) goto oom;
-        if ((rc = emit_page(&w, out, o->zstd_level, (uint32_t)(i + 1 - lo), &pi, err)) != OG_OK)
-          goto cleanup;
-        stat_merge(&st, &pst, c->type);
-        if (OG_VEC_PUSH(&pages, pi) != OG_OK || OG_VEC_PUSH(&pstats, pst) != OG_OK) goto oom;
-        memset(&pst, 0, sizeof pst);
-        lo = i + 1;
-        acc = 0;
-      }
+    uint64_t shift = 0;
+    if (ce[ci].data != out) { /* encoded apart: its pages move to here */
+      shift = out->len;
+      if (og_buf_put(out, ce[ci].own.ptr ? ce[ci].own.ptr : "", ce[ci].own.len) != OG_OK) goto oom;
     }
     og_buf_put_u8(&footer, (uint8_t)c->type);
     og_buf_put_u8(&footer, (uint8_t)c->elem);
     og_buf_put_u8(&footer, c->nullable ? 1 : 0);
     og_buf_put_u32le(&footer, c->dim);
-    og_buf_put_u64le(&footer, nulls);
-    put_stats(&footer, c->type, &st);
-    og_buf_put_u32le(&footer, (uint32_t)pages.count);
-    for (size_t p = 0; p < pages.count; p++) {
-      put_pageinfo(&footer, &pages.items[p]);
-      put_stats(&footer, c->type, &pstats.items[p]);
+    og_buf_put_u64le(&footer, ce[ci].nulls);
+    put_stats(&footer, c->type, &ce[ci].st);
+    og_buf_put_u32le(&footer, (uint32_t)ce[ci].pages.count);
+    for (size_t p = 0; p < ce[ci].pages.count; p++) {
+      og_pageinfo pi = ce[ci].pages.items[p];
+      pi.offset += shift;
+      put_pageinfo(&footer, &pi);
+      put_stats(&footer, c->type, &ce[ci].pstats.items[p]);
     }
   }
   /* row ids: first absolute, then deltas (all >= 1: ids ascend strictly) */
@@ -413,10 +526,12 @@ og_status og_frag_encode(const og_table_schema *s, const og_batch *b, const uint
 oom:
   rc = og_err_oom(err);
 cleanup:
+  if (th_running) pthread_join(th, NULL);
   pw_dispose(&w);
   og_buf_dispose(&footer);
-  OG_VEC_FREE(&pages);
-  OG_VEC_FREE(&pstats);
+  for (size_t ci = 0; ce && ci < nc; ci++) colenc_dispose(&ce[ci]);
+  og_free(ce);
+  og_free(helper);
   return rc;
 }
 

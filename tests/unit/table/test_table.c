@@ -874,6 +874,35 @@ static int use_posix(void **state) {
   return 0;
 }
 
+/* A fragment of >= 32k rows encodes its columns on two threads (and its
+ * key index on a third): it reads back the same as one encoded by one. */
+static void test_large_fragment(void **state) {
+  (void)state;
+  og_error e = OG_ERROR_INIT;
+  og_store *st = tt_store_open();
+  og_table *t0 = tt_create(st);
+  enum { N = 33000 };
+  og_table_write_opts o = {.page_bytes = 8192};
+  og_table *t1 = tt_append(t0, 0, N, &o);
+  tt_expect *ex = og_calloc(N, sizeof *ex);
+  assert_non_null(ex);
+  for (size_t i = 0; i < N; i++) ex[i] = (tt_expect){i, i, 0, false};
+  tt_check_table(t1, ex, N);
+  og_table *r1 = NULL;
+  OG_ASSERT_OK(og_table_open(st, og_table_key(t1), &r1, &e), &e);
+  tt_check_table(r1, ex, N);
+  OG_ASSERT_OK(og_table_verify(r1, &e), &e);
+  og_keylist kl;
+  OG_ASSERT_OK(og_table_objects(r1, &kl, &e), &e);
+  assert_int_equal(kl.count, 3); /* descriptor, one fragment, its key index */
+  og_keylist_dispose(&kl);
+  og_free(ex);
+  og_table_free(t0);
+  og_table_free(t1);
+  og_table_free(r1);
+  tt_store_close(st);
+}
+
 /* og_hashrow_sort: stable ascending by hash for uniform hashes (bucketed
  * path), for skewed values such as row ids (radix fallback) and small n. */
 static void check_hashrow_sort(og_hashrow *a, size_t n) {
@@ -909,6 +938,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_empty_and_roundtrip),
       cmocka_unit_test(test_hashrow_sort),
+      cmocka_unit_test(test_large_fragment),
       cmocka_unit_test(test_big_values),
       cmocka_unit_test(test_multifrag_delete_update),
       cmocka_unit_test(test_rebase_over_compaction),
