@@ -812,15 +812,15 @@ static og_status defer_endpoint(ltype *T, uint64_t row, uint64_t rec, uint64_t l
   return OG_VEC_PUSH(&T->deferred, d) ? og_err_oom(err) : OG_OK;
 }
 
-/* Endpoint resolution of one edge chunk, in two phases, both on the main
- * thread. Phase A (before the chunk is handed to the writer) drops
- * endpoints found among this load's nodes and lists the others; phase B
- * (right after, while the writer writes the chunk: both only read the
- * batch) looks those up among the committed rows (except in overwrite,
- * where a type that is in the input must not be looked up there) and defers
- * what is still missing to the end of the input. Phase B used to run on the
- * writer thread; with the fragment encoding there, the writer was the
- * longer of the two threads. */
+/* Endpoint resolution of one edge chunk, in two phases. Phase A (main
+ * thread, before the chunk is handed to the writer) drops endpoints found
+ * among this load's nodes and lists the others; phase B (while or after the
+ * writer writes the chunk: both only read the batch) looks those up among
+ * the committed rows (except in overwrite, where a type that is in the
+ * input must not be looked up there) and defers what is still missing to
+ * the end of the input. Phase B runs on whichever thread is free first
+ * (see writer_wait): which of parsing and writing is longer depends on the
+ * machine and the input. */
 
 static void epwork_dispose(epwork *wk) {
   for (int s = 0; s < 2; s++) {

@@ -12,14 +12,17 @@
  * (operation "load"). Any error before the commit leaves the branch exactly
  * as it was (fragments already written are unreferenced garbage).
  *
- * Threads: the caller's thread frames, parses (load/jdom.h), converts and
- * validates records into a type's batch; a full batch goes to one
- * background writer thread, which encodes and writes the fragment
- * (og_table_apply), while the caller checks the chunk's edge endpoints
- * against the committed rows (both only read the batch) and then fills the
- * type's second batch. At most one chunk is in flight; the caller waits for
- * it before reusing a batch, reading a running table version (merge) and at
- * the end.
+ * Threads: the caller's thread frames, parses (load/jdom.h; plain edge
+ * records straight from the text), converts and validates records into a
+ * type's batch; a full batch goes to one background writer thread, which
+ * encodes and writes the fragment (og_table_apply; large fragments encode
+ * on helper threads of the table layer). The chunk's edge-endpoint checks
+ * against the committed rows ("phase B", reading the batch only) are run
+ * by whichever thread gets to them first: the writer after its write, or
+ * the caller when it comes to wait for the writer. At most one chunk is in
+ * flight; the caller waits for it (and its phase B) before reusing a
+ * batch, reading a running table version (merge) and at the end. The first
+ * chunk of a load is a quarter of chunk_rows so the writer starts early.
  *
  * Invariants:
  *  - Memory: at most 2 x chunk_rows buffered rows per type, plus per-type id
