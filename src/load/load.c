@@ -910,6 +910,30 @@ static og_status resolve_begin(loader *L, ltype *T, epwork **out, og_error *err)
 #define PROBE_CACHE_MAX ((size_t)1 << 20)
 #define PROBE_CACHE_BYTES ((size_t)1 << 25)
 
+/* The answer cache's hash: ids are mostly short, where a call to the
+ * general hash per endpoint (2M per million edges) showed; longer keys use
+ * it. Only this process's cache sees these values. */
+static inline uint64_t kc_hash(const char *p, size_t n) {
+  if (n > 16) return og_hash64(p, n);
+  uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    memcpy(&a, p, 8);
+    memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, p, 4);
+    memcpy(&y, p + n - 4, 4);
+    a = x, b = y;
+  } else if (n) {
+    a = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+        (uint64_t)(unsigned char)p[n - 1] << 16;
+  }
+  uint64_t h = (a ^ 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull ^ (b + n) * 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  h *= 0xd6e8feb86659fd93ull;
+  return h ^ (h >> 32);
+}
+
 /* Equal bytes, inline: keys are short and a memcmp call per probe showed. */
 static inline bool key_eq(const char *a, const char *b, size_t n) {
   for (; n >= 8; n -= 8, a += 8, b += 8) {
@@ -998,7 +1022,7 @@ static og_status kc_fill_all(probe *pr, og_error *err) {
     for (size_t i = 0; i < og_batch_rows(b) && !full; i++) {
       size_t n;
       const char *p = og_column_get_bytes(col, i, &n);
-      uint64_t h = og_hash64(p, n);
+      uint64_t h = kc_hash(p, n);
       if (kc_find(c, p, n, h)->off) continue; /* a repeated id */
       if (!kc_add(c, p, n, h, HIT_FOUND, &rc)) {
         if (rc) rc = og_err_oom(err);
@@ -1041,7 +1065,7 @@ static og_status resolve_side(ltype *T, const og_batch *b, epwork *wk, int side,
     struct { const char *p; size_t n; uint64_t h; } ring[AHEAD];
     for (size_t k = 0; k < m && k < AHEAD; k++) {
       ring[k].p = og_column_get_bytes(col, ROW(k), &ring[k].n);
-      ring[k].h = og_hash64(ring[k].p, ring[k].n);
+      ring[k].h = kc_hash(ring[k].p, ring[k].n);
     }
     size_t q = 0;
     for (size_t k = 0; k < m; k++) {
@@ -1052,7 +1076,7 @@ static og_status resolve_side(ltype *T, const og_batch *b, epwork *wk, int side,
       if (k + AHEAD < m) {
         size_t i = k % AHEAD;
         ring[i].p = og_column_get_bytes(col, ROW(k + AHEAD), &ring[i].n);
-        ring[i].h = og_hash64(ring[i].p, ring[i].n);
+        ring[i].h = kc_hash(ring[i].p, ring[i].n);
         __builtin_prefetch(&c->slots[ring[i].h & mask]);
       }
       if (k + AHEAD / 2 < m) {
