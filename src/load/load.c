@@ -910,28 +910,38 @@ static og_status resolve_begin(loader *L, ltype *T, epwork **out, og_error *err)
 #define PROBE_CACHE_MAX ((size_t)1 << 20)
 #define PROBE_CACHE_BYTES ((size_t)1 << 25)
 
-/* The answer cache's hash: ids are mostly short, where a call to the
- * general hash per endpoint (2M per million edges) showed; longer keys use
- * it. Only this process's cache sees these values. */
+/* The answer cache's key identity: a key of at most 7 bytes is its own
+ * identity (its bytes and its length in the top byte), so a probe settles
+ * in its slot without reading the stored key; longer keys get a hash with
+ * the top byte 0xff (never equal to a short identity) and a byte compare.
+ * Ids are mostly short, and the 2M probes per million edges were random
+ * reads of both the slots and the keys. Only this process sees these. */
 static inline uint64_t kc_hash(const char *p, size_t n) {
-  if (n > 16) return og_hash64(p, n);
-  uint64_t a = 0, b = 0;
-  if (n >= 8) {
+  if (n <= 7) {
+    uint64_t a = 0;
+    memcpy(&a, p, n);
+    return a | (uint64_t)n << 56;
+  }
+  uint64_t h;
+  if (n > 16) {
+    h = og_hash64(p, n);
+  } else {
+    uint64_t a, b;
     memcpy(&a, p, 8);
     memcpy(&b, p + n - 8, 8);
-  } else if (n >= 4) {
-    uint32_t x, y;
-    memcpy(&x, p, 4);
-    memcpy(&y, p + n - 4, 4);
-    a = x, b = y;
-  } else if (n) {
-    a = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
-        (uint64_t)(unsigned char)p[n - 1] << 16;
+    h = (a ^ 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull ^ (b + n) * 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    h *= 0xd6e8feb86659fd93ull;
+    h ^= h >> 32;
   }
-  uint64_t h = (a ^ 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull ^ (b + n) * 0x94d049bb133111ebull;
-  h ^= h >> 31;
-  h *= 0xd6e8feb86659fd93ull;
-  return h ^ (h >> 32);
+  return h | 0xffull << 56;
+}
+
+static inline bool kc_short(uint64_t h) { return (h >> 56) < 8; }
+
+/* The home slot of identity h (mask = capacity - 1 < 2^32). */
+static inline size_t kc_slot(uint64_t h, size_t mask) {
+  return (size_t)((h * 0x9e3779b97f4a7c15ull) >> 32) & mask;
 }
 
 /* Equal bytes, inline: keys are short and a memcmp call per probe showed. */
@@ -950,10 +960,11 @@ static inline bool key_eq(const char *a, const char *b, size_t n) {
 /* The slot of key (hash h): its entry, or the empty slot it would take. */
 static kslot *kc_find(const kcache *c, const char *k, size_t n, uint64_t h) {
   size_t mask = c->cap - 1;
-  for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+  for (size_t i = kc_slot(h, mask);; i = (i + 1) & mask) {
     kslot *s = &c->slots[i];
     if (!s->off) return s;
     if (s->h != h) continue;
+    if (kc_short(h)) return s;
     uint32_t len;
     memcpy(&len, c->keys.ptr + s->off, sizeof len);
     if (len == n && key_eq(c->keys.ptr + s->off + sizeof len, k, n)) return s;
@@ -969,7 +980,7 @@ static og_status kc_reserve(kcache *c, size_t n) {
   if (!ns) return OG_ENOMEM;
   for (size_t i = 0; i < c->cap; i++) {
     if (!c->slots[i].off) continue;
-    size_t j = (size_t)c->slots[i].h & (ncap - 1);
+    size_t j = kc_slot(c->slots[i].h, ncap - 1);
     while (ns[j].off) j = (j + 1) & (ncap - 1);
     ns[j] = c->slots[i];
   }
@@ -1077,10 +1088,10 @@ static og_status resolve_side(ltype *T, const og_batch *b, epwork *wk, int side,
         size_t i = k % AHEAD;
         ring[i].p = og_column_get_bytes(col, ROW(k + AHEAD), &ring[i].n);
         ring[i].h = kc_hash(ring[i].p, ring[i].n);
-        __builtin_prefetch(&c->slots[ring[i].h & mask]);
+        __builtin_prefetch(&c->slots[kc_slot(ring[i].h, mask)]);
       }
-      if (k + AHEAD / 2 < m) {
-        const kslot *ps = &c->slots[ring[(k + AHEAD / 2) % AHEAD].h & mask];
+      if (k + AHEAD / 2 < m && !kc_short(ring[(k + AHEAD / 2) % AHEAD].h)) {
+        const kslot *ps = &c->slots[kc_slot(ring[(k + AHEAD / 2) % AHEAD].h, mask)];
         if (ps->off) __builtin_prefetch(c->keys.ptr + ps->off);
       }
       const kslot *s = kc_find(c, p, n, h);

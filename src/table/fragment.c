@@ -845,16 +845,21 @@ static og_status decode_page(const char *key, const og_buf *raw, uint32_t rows, 
   /* validity last, so a corrupt page leaves counts consistent enough to dispose */
   size_t nulls = 0;
   uint32_t i0 = 0;
-  if (!vbits && (dst->count & 7) == 0 && rows >= 8) {
+  if (!vbits && rows >= 16) {
     /* no nulls: whole bytes of set bits at once (the per-row push was a
-     * visible share of scanning a string column); the tail goes below */
-    size_t full = rows / 8;
+     * visible share of scanning a string column); the bits up to a byte
+     * boundary and the tail go one by one below */
+    for (; (dst->count & 7) != 0; i0++) {
+      if (og_column_validity_push(dst, true) != OG_OK) return og_err_oom(err);
+      dst->count++;
+    }
+    size_t full = (rows - i0) / 8;
     if (og_buf_grow(&dst->validity, full) != OG_OK) return og_err_oom(err);
     memset(dst->validity.ptr + dst->validity.len, 0xff, full);
     dst->validity.len += full;
     dst->validity.ptr[dst->validity.len] = '\0';
     dst->count += full * 8;
-    i0 = (uint32_t)(full * 8);
+    i0 += (uint32_t)(full * 8);
   }
   for (uint32_t i = i0; i < rows; i++) {
     bool valid = vbits ? (vbits[i >> 3] >> (i & 7)) & 1 : true;

@@ -355,6 +355,32 @@ static void test_chunked_endpoints(void **state) {
     og_free(a);
     og_free(b);
   }
+  /* ids of every length class of the answer cache (<= 7 bytes, 8..16,
+   * longer), found and missing, through lookups and through a full scan */
+  og_buf_clear(&in);
+  const char *names[] = {"", "a", "abcdefg", "abcdefgh", "abcdefghijklmnop", "abcdefghijklmnopq",
+                         "a-rather-long-person-name-beyond-sixteen-bytes"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (*names[i]) og_buf_printf(&in, "{\"type\":\"Person\",\"data\":{\"name\":\"%s\"}}\n", names[i]);
+  o.mode = A;
+  o.chunk = 0;
+  OG_ASSERT_OK(lfix_load_opts(&f, &o, in.ptr, NULL, &err), &err);
+  for (size_t c = 0; c < 2; c++) {
+    o.chunk = c ? 1 : 1000;
+    og_buf_clear(&in);
+    for (size_t i = 1; i < sizeof names / sizeof *names; i++)
+      for (size_t j = 1; j < sizeof names / sizeof *names; j++)
+        og_buf_printf(&in, "{\"edge\":\"Knows\",\"from\":\"%s\",\"to\":\"%s\"}\n", names[i], names[j]);
+    OG_ASSERT_OK(lfix_load_opts(&f, &o, in.ptr, NULL, &err), &err);
+    const char *bad[] = {"abcdefh", "abcdefgi", "abcdefghijklmnoq", "abcdefghijklmnopr", ""};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+      og_buf_printf(&in, "{\"edge\":\"Knows\",\"from\":\"abcdefgh\",\"to\":\"%s\"}\n", bad[k]);
+      assert_int_equal(lfix_load_opts(&f, &o, in.ptr, NULL, &err), OG_ECONSTRAINT);
+      char want[200];
+      snprintf(want, sizeof want, "record 37: edge Knows row 37: dst '%s' not found in Person", bad[0]);
+      assert_non_null(strstr(err.message, want));
+    }
+  }
   og_buf_dispose(&in);
   lfix_free(&f);
 }
