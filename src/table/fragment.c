@@ -873,24 +873,30 @@ static og_status decode_page(const char *key, const og_buf *raw, uint32_t rows, 
   return OG_OK;
 }
 
-og_status og_frag_read_column(og_store *st, const char *key, const og_footer *f, size_t col,
-                              og_column *dst, og_error *err) {
-  og_status rc = OG_OK;
+og_status og_frag_read_column_scratch(og_store *st, const char *key, const og_footer *f, size_t col,
+                                      og_column *dst, og_buf *span, og_buf *raw, og_error *err) {
+  og_status rc;
   const og_colmeta *m = &f->cols[col];
-  og_buf span = OG_BUF_INIT, raw = OG_BUF_INIT;
   if (m->npages == 0) return OG_OK;
   uint64_t lo = m->pages[0].offset;
   uint64_t hi = m->pages[m->npages - 1].offset + m->pages[m->npages - 1].comp_len;
-  if ((rc = og_store_get_range(st, key, lo, hi - lo, &span, err)) != OG_OK) goto cleanup;
-  if (span.len != hi - lo) { rc = corrupt(err, key, "short column read (truncated?)"); goto cleanup; }
+  og_buf_clear(span);
+  if ((rc = og_store_get_range(st, key, lo, hi - lo, span, err)) != OG_OK) return rc;
+  if (span->len != hi - lo) return corrupt(err, key, "short column read (truncated?)");
   for (size_t p = 0; p < m->npages; p++) {
     const og_pageinfo *pi = &m->pages[p];
-    const char *cp = span.ptr + (pi->offset - lo);
-    if (og_hash64(cp, pi->comp_len) != pi->hash) { rc = corrupt(err, key, "page checksum mismatch"); goto cleanup; }
-    if ((rc = og_zstd_decompress(key, cp, pi->comp_len, pi->raw_len, &raw, err)) != OG_OK) goto cleanup;
-    if ((rc = decode_page(key, &raw, pi->rows, dst, err)) != OG_OK) goto cleanup;
+    const char *cp = span->ptr + (pi->offset - lo);
+    if (og_hash64(cp, pi->comp_len) != pi->hash) return corrupt(err, key, "page checksum mismatch");
+    if ((rc = og_zstd_decompress(key, cp, pi->comp_len, pi->raw_len, raw, err)) != OG_OK) return rc;
+    if ((rc = decode_page(key, raw, pi->rows, dst, err)) != OG_OK) return rc;
   }
-cleanup:
+  return OG_OK;
+}
+
+og_status og_frag_read_column(og_store *st, const char *key, const og_footer *f, size_t col,
+                              og_column *dst, og_error *err) {
+  og_buf span = OG_BUF_INIT, raw = OG_BUF_INIT;
+  og_status rc = og_frag_read_column_scratch(st, key, f, col, dst, &span, &raw, err);
   og_buf_dispose(&span);
   og_buf_dispose(&raw);
   return rc;

@@ -190,6 +190,7 @@ struct og_scan {
   size_t sel_cap;
   size_t frag;
   og_arena lits;
+  og_buf span, raw; /* read scratch, reused fragment after fragment */
 };
 
 void og_scan_free(og_scan *s) {
@@ -201,6 +202,8 @@ void og_scan_free(og_scan *s) {
   og_free(s->proj_pos);
   og_batch_dispose(&s->work);
   og_batch_dispose(&s->out);
+  og_buf_dispose(&s->span);
+  og_buf_dispose(&s->raw);
   og_free(s->sel);
   og_free(s->selk);
   og_free(s->cand);
@@ -335,7 +338,8 @@ og_status og_scan_next(og_scan *s, const og_batch **out, og_error *err) {
      * (indexes = positions in cand) */
     for (size_t w = 0; w < s->work.ncols; w++) {
       if (!s->is_pred_col[w]) continue;
-      rc = all ? og_frag_read_column(t->st, m->key, f, s->work.col_index[w], &s->work.cols[w], err)
+      rc = all ? og_frag_read_column_scratch(t->st, m->key, f, s->work.col_index[w], &s->work.cols[w], &s->span,
+                                             &s->raw, err)
                : og_frag_read_rows(t->st, m->key, f, s->work.col_index[w], s->cand, ncand,
                                    &s->work.cols[w], err);
       if (rc != OG_OK) return rc;
@@ -361,7 +365,9 @@ og_status og_scan_next(og_scan *s, const og_batch **out, og_error *err) {
         if (og_column_take(dst, &s->work.cols[w], all && nsel == n ? NULL : s->selk, nsel) != OG_OK)
           return og_err_oom(err);
       } else if (nsel == n) {
-        if ((rc = og_frag_read_column(t->st, m->key, f, s->out.col_index[j], dst, err)) != OG_OK) return rc;
+        if ((rc = og_frag_read_column_scratch(t->st, m->key, f, s->out.col_index[j], dst, &s->span, &s->raw, err)) !=
+            OG_OK)
+          return rc;
       } else if ((rc = og_frag_read_rows(t->st, m->key, f, s->out.col_index[j], s->sel, nsel, dst, err)) != OG_OK) {
         return rc;
       }

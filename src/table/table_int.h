@@ -161,6 +161,11 @@ og_status og_frag_read_rowids(og_store *st, const char *key, const og_footer *f,
 /* Decode column `col` fully, appending to dst (initialised for that column). */
 og_status og_frag_read_column(og_store *st, const char *key, const og_footer *f, size_t col,
                               og_column *dst, og_error *err);
+/* The same with the caller's scratch buffers for the compressed span and a
+ * decompressed page (a scan reuses them fragment after fragment instead of
+ * allocating and faulting in megabytes each time). */
+og_status og_frag_read_column_scratch(og_store *st, const char *key, const og_footer *f, size_t col,
+                                      og_column *dst, og_buf *span, og_buf *raw, og_error *err);
 /* Decode only the pages covering rows[0..n) (ascending offsets) and append
  * exactly those rows to dst, in order. */
 og_status og_frag_read_rows(og_store *st, const char *key, const og_footer *f, size_t col,
