@@ -22,6 +22,41 @@ static og_status corrupt(og_error *err, const char *key, const char *what) {
 
 /*==================== zstd ====================*/
 
+/* One compression and one decompression context per thread, kept for the
+ * thread's life: a context made per call costs allocations and page faults
+ * that dominate small fragments (a one-row write, a point read). Freed by
+ * the key destructors when a thread exits. */
+static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
+static pthread_key_t tl_ckey, tl_dkey;
+
+static void free_cctx(void *p) { ZSTD_freeCCtx(p); }
+static void free_dctx(void *p) { ZSTD_freeDCtx(p); }
+static void tl_init(void) {
+  (void)pthread_key_create(&tl_ckey, free_cctx);
+  (void)pthread_key_create(&tl_dkey, free_dctx);
+}
+
+/* This thread's context (NULL only when out of memory). */
+static ZSTD_CCtx *thread_cctx(void) {
+  pthread_once(&tl_once, tl_init);
+  ZSTD_CCtx *c = pthread_getspecific(tl_ckey);
+  if (!c && (c = ZSTD_createCCtx()) && pthread_setspecific(tl_ckey, c) != 0) {
+    ZSTD_freeCCtx(c);
+    c = NULL;
+  }
+  return c;
+}
+
+static ZSTD_DCtx *thread_dctx(void) {
+  pthread_once(&tl_once, tl_init);
+  ZSTD_DCtx *d = pthread_getspecific(tl_dkey);
+  if (!d && (d = ZSTD_createDCtx()) && pthread_setspecific(tl_dkey, d) != 0) {
+    ZSTD_freeDCtx(d);
+    d = NULL;
+  }
+  return d;
+}
+
 /* cctx NULL: a one-off context (ZSTD_compress) */
 static og_status zstd_compress_with(ZSTD_CCtx *cctx, const void *src, size_t n, int level, og_buf *out,
                                     og_error *err) {
@@ -46,7 +81,8 @@ og_status og_zstd_decompress(const char *key, const void *src, size_t n, size_t 
     return corrupt(err, key, "page frame size mismatch");
   og_buf_clear(out);
   if (og_buf_grow(out, raw_len) != OG_OK) return og_err_oom(err);
-  size_t r = ZSTD_decompress(out->ptr, raw_len, src, n);
+  ZSTD_DCtx *d = thread_dctx();
+  size_t r = d ? ZSTD_decompressDCtx(d, out->ptr, raw_len, src, n) : ZSTD_decompress(out->ptr, raw_len, src, n);
   if (ZSTD_isError(r) || r != raw_len) return corrupt(err, key, "page does not decompress");
   out->len = raw_len;
   out->ptr[out->len] = 0;
@@ -57,12 +93,11 @@ og_status og_zstd_decompress(const char *key, const void *src, size_t n, size_t 
 
 typedef struct page_writer {
   og_buf raw, a, b, c, comp;
-  ZSTD_CCtx *cctx; /* reused page after page (a fresh context per page cost
-                    * allocations and page faults); NULL → one-off contexts */
+  ZSTD_CCtx *cctx; /* the thread's (thread_cctx), reused page after page;
+                    * NULL → one-off contexts */
 } page_writer;
 
 static void pw_dispose(page_writer *w) {
-  ZSTD_freeCCtx(w->cctx);
   og_buf_dispose(&w->raw);
   og_buf_dispose(&w->a);
   og_buf_dispose(&w->b);
@@ -402,7 +437,7 @@ static void *colgroup_main(void *arg) {
   colgroup *g = arg;
   page_writer w;
   memset(&w, 0, sizeof w);
-  w.cctx = ZSTD_createCCtx();
+  w.cctx = thread_cctx();
   g->rc = OG_OK;
   for (size_t i = 0; i < g->nce && !g->rc; i++)
     if (g->mine[i]) g->rc = g->ce[i].rc = encode_col(&g->ce[i], &w, &g->ce[i].err);
@@ -416,7 +451,7 @@ og_status og_frag_encode(const og_table_schema *s, const og_batch *b, const uint
   og_status rc = OG_OK;
   page_writer w;
   memset(&w, 0, sizeof w);
-  w.cctx = ZSTD_createCCtx();
+  w.cctx = thread_cctx();
   og_buf footer = OG_BUF_INIT;
   size_t page_bytes = o->page_bytes ? o->page_bytes : 128u * 1024u;
   size_t nc = s->ncols;
