@@ -11,7 +11,7 @@
  * corrupt embedded region reported as corruption.
  * The store counters and manifests are read through the api layer's
  * internals (db->store, db->graph); everything else is the public API. */
-#include "og_test.h"
+#include "og_api_fix.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -84,10 +84,6 @@ static uint64_t mutate(og_db *db, const char *gq) {
   return v;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every row of a read query as sorted "cell,cell\n" lines (og_free). */
 static og_status try_query(og_db *db, const char *gq, const char *snapshot, char **out,
                            og_error *err) {
@@ -96,28 +92,8 @@ static og_status try_query(og_db *db, const char *gq, const char *snapshot, char
   *out = NULL;
   og_status rc = og_db_query(db, gq, strlen(gq), &qo, &r, err);
   if (rc != OG_OK) return rc;
-  size_t n = og_result_row_count(r), nc = og_result_column_count(r);
-  char **lines = og_calloc(n + 1, sizeof *lines);
-  assert_non_null(lines);
-  for (size_t i = 0; i < n; i++) {
-    og_buf l = OG_BUF_INIT;
-    for (size_t c = 0; c < nc; c++) {
-      char *cell = og_result_cell_json(r, i, c);
-      og_buf_printf(&l, "%s%s", c ? "," : "", cell);
-      og_string_free(cell);
-    }
-    lines[i] = og_buf_detach(&l, NULL);
-  }
-  qsort(lines, n, sizeof *lines, cmp_str);
-  og_buf b = OG_BUF_INIT;
-  for (size_t i = 0; i < n; i++) {
-    og_buf_printf(&b, "%s\n", lines[i]);
-    og_free(lines[i]);
-  }
-  og_free(lines);
+  *out = og_afix_rows_text(r);
   og_result_free(r);
-  og_buf_puts(&b, "");
-  *out = og_buf_detach(&b, NULL);
   return OG_OK;
 }
 

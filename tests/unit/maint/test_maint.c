@@ -4,7 +4,7 @@
  * strict writers in another process, cleanup retention (verify after every
  * cleanup), deleted-branch and orphan reclamation, bad input, format stamp.
  */
-#include "og_test.h"
+#include "og_api_fix.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -66,10 +66,6 @@ static uint64_t head(og_db *db, const char *branch) {
   return v;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every live row of a table as sorted "col=value|..." lines (a full scan). */
 static char *scan_text(og_db *db, const char *branch, uint64_t version, const char *table_key) {
   og_error err = OG_ERROR_INIT;
@@ -106,7 +102,7 @@ static char *scan_text(og_db *db, const char *branch, uint64_t version, const ch
       assert_int_equal(OG_VEC_PUSH(&lines, line), OG_OK);
     }
   }
-  qsort(lines.items, lines.count, sizeof *lines.items, cmp_str);
+  qsort(lines.items, lines.count, sizeof *lines.items, og_afix_cmp_str);
   og_buf out = OG_BUF_INIT;
   for (size_t i = 0; i < lines.count; i++) {
     og_buf_printf(&out, "%s\n", lines.items[i]);
@@ -126,27 +122,9 @@ static char *query_text(og_db *db, const char *branch, const char *gq) {
   og_result *r = NULL;
   og_query_opts qo = {.branch = branch};
   OG_ASSERT_OK(og_db_query(db, gq, strlen(gq), &qo, &r, &err), &err);
-  size_t n = og_result_row_count(r), nc = og_result_column_count(r);
-  char **lines = og_calloc(n + 1, sizeof *lines);
-  for (size_t i = 0; i < n; i++) {
-    og_buf l = OG_BUF_INIT;
-    for (size_t c = 0; c < nc; c++) {
-      char *cell = og_result_cell_json(r, i, c);
-      og_buf_printf(&l, "%s%s", c ? "," : "", cell);
-      og_string_free(cell);
-    }
-    lines[i] = og_buf_detach(&l, NULL);
-  }
-  qsort(lines, n, sizeof *lines, cmp_str);
-  og_buf out = OG_BUF_INIT;
-  for (size_t i = 0; i < n; i++) {
-    og_buf_printf(&out, "%s\n", lines[i]);
-    og_free(lines[i]);
-  }
-  og_free(lines);
+  char *text = og_afix_rows_text(r);
   og_result_free(r);
-  og_buf_puts(&out, "");
-  return og_buf_detach(&out, NULL);
+  return text;
 }
 
 static void mutate(og_db *db, const char *branch, const char *gq) {
