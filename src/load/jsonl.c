@@ -106,54 +106,50 @@ static size_t scan_value(const char *p, const char *end) {
   return s < end ? (size_t)(s - p) : 0;
 }
 
+/* Skip whitespace (counting lines), reading more input as needed: after it
+ * the next record starts at r->pos, or the input is exhausted. */
+static og_status skip_space(og_jsonl *r, og_error *err) {
+  og_status rc;
+  for (;;) {
+    const char *d = data_ptr(r);
+    size_t len = data_len(r);
+    while (r->pos < len && is_space(d[r->pos])) {
+      if (d[r->pos] == '\n') r->line++;
+      r->pos++;
+    }
+    if (r->pos < len || r->eof) return OG_OK;
+    if ((rc = fill(r, err))) return rc;
+  }
+}
+
 og_status og_jsonl_next_raw(og_jsonl *r, const char **p_out, size_t *n_out, og_error *err) {
   og_status rc;
   *p_out = NULL;
   *n_out = 0;
   for (;;) {
+    if ((rc = skip_space(r, err))) return rc;
     const char *d = data_ptr(r);
     size_t len = data_len(r);
-    while (r->pos < len && is_space(d[r->pos])) {
-      if (d[r->pos] == '\n') r->line++;
-      r->pos++;
+    if (r->pos >= len) return OG_OK; /* end of input */
+    size_t n = scan_value(d + r->pos, d + len);
+    if (n == 0 && !r->eof) {
+      if ((rc = fill(r, err))) return rc;
+      continue;
     }
-    if (r->pos < len) {
-      size_t n = scan_value(d + r->pos, d + len);
-      if (n == 0 && !r->eof) {
-        if ((rc = fill(r, err))) return rc;
-        continue;
-      }
-      if (n == 0) n = len - r->pos; /* truncated at end of input: the parser explains */
-      r->record_no++;
-      r->record_line = r->line;
-      for (const char *q = d + r->pos, *e = q + n; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
-        r->line++;
-      *p_out = d + r->pos;
-      *n_out = n;
-      r->pos += n;
-      return OG_OK;
-    }
-    if (r->eof) return OG_OK;
-    if ((rc = fill(r, err))) return rc;
+    if (n == 0) n = len - r->pos; /* truncated at end of input: the parser explains */
+    *p_out = d + r->pos;
+    *n_out = n;
+    og_jsonl_consume(r, n);
+    return OG_OK;
   }
 }
 
 og_status og_jsonl_peek(og_jsonl *r, const char **p_out, size_t *avail_out, og_error *err) {
-  og_status rc;
-  for (;;) {
-    const char *d = data_ptr(r);
-    size_t len = data_len(r);
-    while (r->pos < len && is_space(d[r->pos])) {
-      if (d[r->pos] == '\n') r->line++;
-      r->pos++;
-    }
-    if (r->pos < len || r->eof) {
-      *p_out = d + r->pos;
-      *avail_out = len - r->pos;
-      return OG_OK;
-    }
-    if ((rc = fill(r, err))) return rc;
-  }
+  og_status rc = skip_space(r, err);
+  if (rc) return rc;
+  *p_out = data_ptr(r) + r->pos;
+  *avail_out = data_len(r) - r->pos;
+  return OG_OK;
 }
 
 void og_jsonl_consume(og_jsonl *r, size_t n) {
@@ -168,16 +164,7 @@ og_status og_jsonl_next_doc(og_jsonl *r, og_jdoc *doc, og_arena *a, bool *got, o
   og_status rc;
   *got = false;
   /* whitespace before the record, reading more input as needed */
-  for (;;) {
-    const char *d = data_ptr(r);
-    size_t len = data_len(r);
-    while (r->pos < len && is_space(d[r->pos])) {
-      if (d[r->pos] == '\n') r->line++;
-      r->pos++;
-    }
-    if (r->pos < len || r->eof) break;
-    if ((rc = fill(r, err))) return rc;
-  }
+  if ((rc = skip_space(r, err))) return rc;
   const char *d = data_ptr(r);
   size_t len = data_len(r);
   if (r->pos < len && d[r->pos] == '{') {
@@ -188,11 +175,7 @@ og_status og_jsonl_next_doc(og_jsonl *r, og_jdoc *doc, og_arena *a, bool *got, o
     size_t n;
     if (og_jdoc_parse_prefix(doc, d + r->pos, len - r->pos, a, &ok, &n)) return og_err_oom(err);
     if (ok) {
-      r->record_no++;
-      r->record_line = r->line;
-      for (const char *q = d + r->pos, *e = q + n; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
-        r->line++;
-      r->pos += n;
+      og_jsonl_consume(r, n);
       *got = true;
       return OG_OK;
     }

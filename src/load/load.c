@@ -1132,6 +1132,21 @@ static og_status resolve_finish(ltype *T, const og_batch *b, epwork *wk, og_erro
   return rc ? rc : resolve_side(T, b, wk, 1, err);
 }
 
+/* Run the pending phase B on this thread (`who` claims it); w->mu is held
+ * on entry and on return, released while it runs. Its first error sticks. */
+static void run_phase_b(writer *w, int who) {
+  w->pb = who;
+  pthread_mutex_unlock(&w->mu);
+  og_error perr = OG_ERROR_INIT;
+  og_status prc = resolve_finish(w->pbT, w->pbb, w->pbw, &perr);
+  pthread_mutex_lock(&w->mu);
+  if (prc && !w->rc) {
+    w->rc = prc;
+    w->err = perr;
+  }
+  w->pb = PB_NONE;
+}
+
 static void *writer_main(void *arg) {
   writer *w = arg;
   pthread_mutex_lock(&w->mu);
@@ -1151,18 +1166,7 @@ static void *writer_main(void *arg) {
     w->dels.count = 0; /* the batch is cleared by the main thread, when it reuses it */
     pthread_mutex_lock(&w->mu);
     if (rc && !w->rc) w->rc = rc;
-    if (w->pb == PB_PENDING) {
-      w->pb = PB_WRITER;
-      pthread_mutex_unlock(&w->mu);
-      og_error perr = OG_ERROR_INIT;
-      og_status prc = resolve_finish(w->pbT, w->pbb, w->pbw, &perr);
-      pthread_mutex_lock(&w->mu);
-      if (prc && !w->rc) {
-        w->rc = prc;
-        w->err = perr;
-      }
-      w->pb = PB_NONE;
-    }
+    if (w->pb == PB_PENDING) run_phase_b(w, PB_WRITER);
     w->busy = false;
     pthread_cond_broadcast(&w->cv);
   }
@@ -1178,18 +1182,7 @@ static og_status writer_wait(loader *L, og_error *err) {
   writer *w = &L->bg;
   if (!w->started) return OG_OK;
   pthread_mutex_lock(&w->mu);
-  if (w->busy && w->pb == PB_PENDING) {
-    w->pb = PB_MAIN;
-    pthread_mutex_unlock(&w->mu);
-    og_error perr = OG_ERROR_INIT;
-    og_status prc = resolve_finish(w->pbT, w->pbb, w->pbw, &perr);
-    pthread_mutex_lock(&w->mu);
-    if (prc && !w->rc) {
-      w->rc = prc;
-      w->err = perr;
-    }
-    w->pb = PB_NONE;
-  }
+  if (w->busy && w->pb == PB_PENDING) run_phase_b(w, PB_MAIN);
   while (w->busy) pthread_cond_wait(&w->cv, &w->mu);
   og_status rc = w->rc;
   pthread_mutex_unlock(&w->mu);

@@ -36,26 +36,22 @@ static void tl_init(void) {
   (void)pthread_key_create(&tl_dkey, free_dctx);
 }
 
-/* This thread's context (NULL only when out of memory). */
-static ZSTD_CCtx *thread_cctx(void) {
+/* This thread's object under `key`, made by `make` on first use (NULL only
+ * when out of memory). */
+static void *thread_ctx(pthread_key_t *key, void *(*make)(void), void (*drop)(void *)) {
   pthread_once(&tl_once, tl_init);
-  ZSTD_CCtx *c = pthread_getspecific(tl_ckey);
-  if (!c && (c = ZSTD_createCCtx()) && pthread_setspecific(tl_ckey, c) != 0) {
-    ZSTD_freeCCtx(c);
+  void *c = pthread_getspecific(*key);
+  if (!c && (c = make()) && pthread_setspecific(*key, c) != 0) {
+    drop(c);
     c = NULL;
   }
   return c;
 }
 
-static ZSTD_DCtx *thread_dctx(void) {
-  pthread_once(&tl_once, tl_init);
-  ZSTD_DCtx *d = pthread_getspecific(tl_dkey);
-  if (!d && (d = ZSTD_createDCtx()) && pthread_setspecific(tl_dkey, d) != 0) {
-    ZSTD_freeDCtx(d);
-    d = NULL;
-  }
-  return d;
-}
+static void *make_cctx(void) { return ZSTD_createCCtx(); }
+static void *make_dctx(void) { return ZSTD_createDCtx(); }
+static ZSTD_CCtx *thread_cctx(void) { return thread_ctx(&tl_ckey, make_cctx, free_cctx); }
+static ZSTD_DCtx *thread_dctx(void) { return thread_ctx(&tl_dkey, make_dctx, free_dctx); }
 
 /* cctx NULL: a one-off context (ZSTD_compress) */
 static og_status zstd_compress_with(ZSTD_CCtx *cctx, const void *src, size_t n, int level, og_buf *out,
