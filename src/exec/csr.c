@@ -202,6 +202,13 @@ static void run2(task *a, task *b, bool par) {
 
 /*==================== builds ====================*/
 
+/* What a node index holds in memory (the cache's budget counts it). */
+static size_t nodeidx_bytes(const og_nodeidx *n, size_t live) {
+  return sizeof *n + live * sizeof *n->rowids + n->nrowid * sizeof *n->by_rowid +
+         (n->ids.mask + 1) * sizeof *n->ids.slots + n->ids.blob.cap +
+         n->ids.offs.cap * sizeof *n->ids.offs.items;
+}
+
 static void nodeidx_free(og_nodeidx *n) {
   if (!n) return;
   og_free(n->key);
@@ -277,8 +284,7 @@ static og_status nodeidx_build(og_table *t, og_nodeidx **out, og_error *err) {
       }
     }
   }
-  n->bytes = sizeof *n + live * sizeof *n->rowids + n->nrowid * sizeof *n->by_rowid +
-             (n->ids.mask + 1) * sizeof *n->ids.slots + n->ids.blob.cap + n->ids.offs.cap * sizeof *n->ids.offs.items;
+  n->bytes = nodeidx_bytes(n, live);
   *out = n;
   n = NULL;
 cleanup:
@@ -641,8 +647,7 @@ static og_status nodeidx_from_topo(const topo_src *ts, bool dst, og_table *t, og
   }
   if (!idtab_index_all(&n->ids)) goto cleanup;
   n->n = live;
-  n->bytes = sizeof *n + live * sizeof *n->rowids + n->nrowid * sizeof *n->by_rowid +
-             (n->ids.mask + 1) * sizeof *n->ids.slots + n->ids.blob.cap + n->ids.offs.cap * sizeof *n->ids.offs.items;
+  n->bytes = nodeidx_bytes(n, live);
   *out = n;
   n = NULL;
 cleanup:
