@@ -703,6 +703,16 @@ static const og_store_vtab posix_vtab = {
     .destroy = posix_destroy,
 };
 
+size_t og_store__posix_spares_ready(og_store *s) {
+  if (!s || s->vt != &posix_vtab) return 0;
+  posix_store *ps = (posix_store *)s;
+  size_t n = 0;
+  pthread_mutex_lock(&ps->smu);
+  for (int i = 0; i < SPARE_DIRS; i++) n += ps->spares[i].fd >= 0;
+  pthread_mutex_unlock(&ps->smu);
+  return n;
+}
+
 uint64_t og_store__posix_spares_used(og_store *s) {
   return s && s->vt == &posix_vtab ? __atomic_load_n(&((posix_store *)s)->spares_used, __ATOMIC_RELAXED)
                                    : 0;
