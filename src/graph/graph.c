@@ -517,9 +517,10 @@ static og_status check_retained(og_store *st, const char *branch, uint64_t gen,
 
 /* A table that cannot be opened may have been released alone (a hard schema
  * drop raises a table floor): say so instead of "no such object" (true when
- * it was). On that error path, and before opening a past version's table
- * embedded in its manifest: those bytes outlive the release (cleanup never
- * deletes manifests), the release must not. */
+ * it was). Checked before a past version's table is opened: a release
+ * holds whether or not its bytes are gone yet (embedded bytes outlive it,
+ * cleanup never deletes manifests; a cleanup may have stopped half-way).
+ * The head is never released and pays nothing. */
 static bool explain_released_table(og_snapshot *s, const char *table_key, og_error *err) {
   uint64_t vf = 1, tf = 1;
   const og_manifest *m = s->m;
@@ -548,7 +549,7 @@ og_status og_snapshot_table(og_snapshot *s, const char *table_key, og_table **ou
   pthread_mutex_lock(&s->mu);
   if (!s->tables[i]) {
     og_table *t = NULL;
-    if (s->past && !og_store_key_plain(e->descriptor) && explain_released_table(s, table_key, err)) {
+    if (s->past && explain_released_table(s, table_key, err)) {
       rc = OG_ENOTFOUND;
       goto cleanup;
     }
