@@ -23,7 +23,7 @@
  * store keeps working if the process changes its cwd. Temp files of crashed
  * writers are skipped by list and removed by og_store_sweep_temp.
  */
-#include "store/store_int.h"
+#include "store/posix_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,31 +36,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PATH_BUF (OG_STORE_KEY_MAX + 96)
-#define SPARE_DIRS 4
-
-/* One directory's spare (see the header comment). */
-typedef struct spare_slot {
-  char dir[PATH_BUF];  /* root-relative; "" = slot unused */
-  int fd;              /* an unnamed file ready for the next create, or -1 */
-  unsigned creates;    /* put_if_absents seen here: the second one asks for a spare */
-  uint64_t used;       /* last use, for replacing the least recent slot */
-} spare_slot;
-
-typedef struct posix_store {
-  og_store base;
-  int root_fd;
-  /* spares: guarded by smu; the helper thread starts on first demand */
-  pthread_mutex_t smu;
-  pthread_cond_t scv;
-  pthread_t sth;
-  bool sth_started, sth_quit, spares_off;
-  long spare_pid;      /* a forked child never touches its parent's spares */
-  uint64_t clock;
-  uint64_t spares_used;  /* creates that took a spare (og_store__posix_spares_used) */
-  spare_slot spares[SPARE_DIRS];
-} posix_store;
-#define TEMP_PREFIX_LEN (sizeof OG_STORE_TEMP_PREFIX - 1)
 #define IO_CHUNK ((size_t)1 << 30)
 
 /*==================== errors ====================*/
@@ -79,7 +54,7 @@ static og_status errno_status(int e) {
   }
 }
 
-static og_status sys_fail(posix_store *ps, og_error *err, int e, const char *op, const char *key) {
+og_status px_sys_fail(posix_store *ps, og_error *err, int e, const char *op, const char *key) {
   char ebuf[128];
   const char *msg = strerror_r(e, ebuf, sizeof ebuf);
   return og_err_set(err, errno_status(e), "store: %s '%s': %s (%s)", op, key, msg, ps->base.desc);
@@ -97,14 +72,14 @@ static og_status shape_fail(posix_store *ps, og_error *err, const char *op, cons
 /*==================== small helpers ====================*/
 
 /* Directory part of a key ("a/b/c" → "a/b", "c" → ""). */
-static void dir_of(const char *key, char *out) {
+void px_dir_of(const char *key, char *out) {
   const char *slash = strrchr(key, '/');
   size_t n = slash ? (size_t)(slash - key) : 0;
   memcpy(out, key, n);
   out[n] = '\0';
 }
 
-static int fsync_retry(int fd) {
+int px_fsync_retry(int fd) {
   int rc;
   do rc = fsync(fd);
   while (rc != 0 && errno == EINTR);
@@ -112,23 +87,23 @@ static int fsync_retry(int fd) {
 }
 
 /* fsync a directory given relative to the root ("" = the root). */
-static og_status fsync_dir(posix_store *ps, const char *rel, const char *key, og_error *err) {
+og_status px_fsync_dir(posix_store *ps, const char *rel, const char *key, og_error *err) {
   int fd = openat(ps->root_fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return sys_fail(ps, err, errno, "fsync directory of", key);
-  int rc = fsync_retry(fd);
+  if (fd < 0) return px_sys_fail(ps, err, errno, "fsync directory of", key);
+  int rc = px_fsync_retry(fd);
   int e = errno;
   close(fd);
   og_store__count_fsync(&ps->base);
   /* Some filesystems cannot fsync a directory; the data itself is synced. */
-  if (rc != 0 && e != EINVAL && e != ENOTSUP) return sys_fail(ps, err, e, "fsync directory of", key);
+  if (rc != 0 && e != EINVAL && e != ENOTSUP) return px_sys_fail(ps, err, e, "fsync directory of", key);
   return OG_OK;
 }
 
 /* mkdir -p for the parent directories of `key`, fsyncing the parent of every
  * directory this call creates. */
-static og_status ensure_parents(posix_store *ps, const char *key, og_error *err) {
+og_status px_ensure_parents(posix_store *ps, const char *key, og_error *err) {
   char dir[PATH_BUF];
-  dir_of(key, dir);
+  px_dir_of(key, dir);
   if (!*dir) return OG_OK;
   struct stat st;
   if (fstatat(ps->root_fd, dir, &st, 0) == 0 && S_ISDIR(st.st_mode)) return OG_OK;
@@ -140,8 +115,8 @@ static og_status ensure_parents(posix_store *ps, const char *key, og_error *err)
     part[i] = '\0';
     if (mkdirat(ps->root_fd, part, 0755) == 0) {
       char parent[PATH_BUF];
-      dir_of(part, parent);
-      og_status rc = fsync_dir(ps, parent, key, err);
+      px_dir_of(part, parent);
+      og_status rc = px_fsync_dir(ps, parent, key, err);
       if (rc) return rc;
       continue;
     }
@@ -151,12 +126,12 @@ static og_status ensure_parents(posix_store *ps, const char *key, og_error *err)
       return shape_fail(ps, err, "put", key);
     }
     if (e == ENOTDIR) return shape_fail(ps, err, "put", key);
-    return sys_fail(ps, err, e, "create directory for", key);
+    return px_sys_fail(ps, err, e, "create directory for", key);
   }
   return OG_OK;
 }
 
-static og_status write_all(int fd, const void *data, size_t len, int *e_out) {
+og_status px_write_all(int fd, const void *data, size_t len, int *e_out) {
   const char *p = data;
   while (len) {
     ssize_t w = write(fd, p, len > IO_CHUNK ? IO_CHUNK : len);
@@ -173,10 +148,10 @@ static og_status write_all(int fd, const void *data, size_t len, int *e_out) {
 
 /* Create, fill and fsync a uniquely named temp file beside `key`. On success
  * `tmp` holds its root-relative path; on failure nothing is left behind. */
-static og_status write_temp(posix_store *ps, const char *key, const void *data, size_t len,
+og_status px_write_temp(posix_store *ps, const char *key, const void *data, size_t len,
                             bool sync, char *tmp, og_error *err) {
   char dir[PATH_BUF];
-  dir_of(key, dir);
+  px_dir_of(key, dir);
   int fd = -1;
   for (int attempt = 0; attempt < 4 && fd < 0; attempt++) {
     /* ULID for a human-readable age, plus pid and fresh randomness: a forked
@@ -188,13 +163,13 @@ static og_status write_temp(posix_store *ps, const char *key, const void *data, 
     snprintf(tmp, PATH_BUF, "%s%s%s%s%ld-%016llx", dir, *dir ? "/" : "", OG_STORE_TEMP_PREFIX,
              ulid, (long)getpid(), (unsigned long long)rnd);
     fd = openat(ps->root_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0 && errno != EEXIST) return sys_fail(ps, err, errno, "create temp file for", key);
+    if (fd < 0 && errno != EEXIST) return px_sys_fail(ps, err, errno, "create temp file for", key);
   }
-  if (fd < 0) return sys_fail(ps, err, EEXIST, "create temp file for", key);
+  if (fd < 0) return px_sys_fail(ps, err, EEXIST, "create temp file for", key);
   int e = 0;
-  og_status rc = write_all(fd, data, len, &e);
+  og_status rc = px_write_all(fd, data, len, &e);
   if (rc == OG_OK && sync) {
-    if (fsync_retry(fd) != 0) {
+    if (px_fsync_retry(fd) != 0) {
       e = errno;
       rc = OG_EIO;
     }
@@ -206,7 +181,7 @@ static og_status write_temp(posix_store *ps, const char *key, const void *data, 
   }
   if (rc != OG_OK) {
     unlinkat(ps->root_fd, tmp, 0);
-    return sys_fail(ps, err, e, "write", key);
+    return px_sys_fail(ps, err, e, "write", key);
   }
   return OG_OK;
 }
@@ -221,12 +196,12 @@ static og_status open_object(posix_store *ps, const char *key, const char *op, i
     if (e == ENOENT || e == ENOTDIR)
       return og_err_set(err, OG_ENOTFOUND, "store: %s '%s': no such object (%s)", op, key,
                         ps->base.desc);
-    return sys_fail(ps, err, e, op, key);
+    return px_sys_fail(ps, err, e, op, key);
   }
   if (fstat(fd, st) != 0) {
     int e = errno;
     close(fd);
-    return sys_fail(ps, err, e, op, key);
+    return px_sys_fail(ps, err, e, op, key);
   }
   if (!S_ISREG(st->st_mode)) {
     close(fd);
@@ -247,7 +222,7 @@ static og_status pread_into(posix_store *ps, int fd, const char *key, const char
     ssize_t r = pread(fd, out->ptr + out->len, chunk, (off_t)offset);
     if (r < 0) {
       if (errno == EINTR) continue;
-      return sys_fail(ps, err, errno, op, key);
+      return px_sys_fail(ps, err, errno, op, key);
     }
     if (r == 0) break;
     out->len += (size_t)r;
@@ -260,6 +235,8 @@ static og_status pread_into(posix_store *ps, int fd, const char *key, const char
 
 static og_status posix_get(og_store *s, const char *key, og_buf *out, og_error *err) {
   posix_store *ps = (posix_store *)s;
+  px_seq_ref r;
+  if (px_seq_key(key, &r)) return px_seq_read(ps, &r, key, "get", 0, UINT64_MAX, out, NULL, err);
   struct stat st;
   int fd = -1;
   og_status rc = open_object(ps, key, "get", &fd, &st, err);
@@ -272,6 +249,8 @@ static og_status posix_get(og_store *s, const char *key, og_buf *out, og_error *
 static og_status posix_get_range(og_store *s, const char *key, uint64_t offset, uint64_t len,
                                  og_buf *out, og_error *err) {
   posix_store *ps = (posix_store *)s;
+  px_seq_ref r;
+  if (px_seq_key(key, &r)) return px_seq_read(ps, &r, key, "get_range", offset, len, out, NULL, err);
   struct stat st;
   int fd = -1;
   og_status rc = open_object(ps, key, "get_range", &fd, &st, err);
@@ -285,13 +264,15 @@ static og_status posix_get_range(og_store *s, const char *key, uint64_t offset, 
 
 static og_status posix_head(og_store *s, const char *key, uint64_t *size_out, og_error *err) {
   posix_store *ps = (posix_store *)s;
+  px_seq_ref r;
+  if (px_seq_key(key, &r)) return px_seq_read(ps, &r, key, "head", 0, UINT64_MAX, NULL, size_out, err);
   struct stat st;
   if (fstatat(ps->root_fd, key, &st, 0) != 0) {
     int e = errno;
     if (e == ENOENT || e == ENOTDIR)
       return og_err_set(err, OG_ENOTFOUND, "store: head '%s': no such object (%s)", key,
                         ps->base.desc);
-    return sys_fail(ps, err, e, "head", key);
+    return px_sys_fail(ps, err, e, "head", key);
   }
   if (!S_ISREG(st.st_mode))
     return og_err_set(err, OG_ENOTFOUND, "store: head '%s': no such object (%s)", key,
@@ -309,20 +290,23 @@ static og_status replace(og_store *s, const char *key, const void *data, size_t 
   char tmp[PATH_BUF], dir[PATH_BUF];
   og_status rc;
   bool have_tmp = false;
-  if ((rc = ensure_parents(ps, key, err)) != OG_OK) goto cleanup;
-  if ((rc = write_temp(ps, key, data, len, durable, tmp, err)) != OG_OK) goto cleanup;
+  px_seq_ref r;
+  /* a log key lives in its segment, where every write is durable */
+  if (px_seq_key(key, &r)) return px_seq_create(ps, &r, key, data, len, true, err);
+  if ((rc = px_ensure_parents(ps, key, err)) != OG_OK) goto cleanup;
+  if ((rc = px_write_temp(ps, key, data, len, durable, tmp, err)) != OG_OK) goto cleanup;
   have_tmp = true;
   if ((rc = OG_FAILPOINT(OG_FP_STORE_PUT_BEFORE_RENAME, err)) != OG_OK) goto cleanup;
   if (renameat(ps->root_fd, tmp, ps->root_fd, key) != 0) {
     int e = errno;
     rc = (e == EISDIR || e == ENOTDIR || e == ENOTEMPTY || e == EEXIST)
              ? shape_fail(ps, err, "put", key)
-             : sys_fail(ps, err, e, "rename into place", key);
+             : px_sys_fail(ps, err, e, "rename into place", key);
     goto cleanup;
   }
   have_tmp = false;
-  dir_of(key, dir);
-  if (durable) rc = fsync_dir(ps, dir, key, err);
+  px_dir_of(key, dir);
+  if (durable) rc = px_fsync_dir(ps, dir, key, err);
 cleanup:
   if (have_tmp) unlinkat(ps->root_fd, tmp, 0);
   return rc;
@@ -344,6 +328,7 @@ static og_status posix_put_hint(og_store *s, const char *key, const void *data, 
 static og_status posix_overwrite_hint(og_store *s, const char *key, const void *data, size_t len,
                                       og_error *err) {
   posix_store *ps = (posix_store *)s;
+  if (px_seq_key(key, NULL)) return replace(s, key, data, len, false, err);
   int fd = openat(ps->root_fd, key, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return replace(s, key, data, len, false, err);
   struct stat st;
@@ -359,7 +344,7 @@ static og_status posix_overwrite_hint(og_store *s, const char *key, const void *
   if (ok && (off_t)len != st.st_size && ftruncate(fd, (off_t)len) != 0) ok = false;
   int e = errno;
   close(fd);
-  if (!ok) return sys_fail(ps, err, e ? e : EIO, "overwrite", key);
+  if (!ok) return px_sys_fail(ps, err, e ? e : EIO, "overwrite", key);
   return OG_OK;
 }
 
@@ -450,8 +435,8 @@ static void spares_stop(posix_store *ps) {
 static int create_from_spare(posix_store *ps, int fd, const char *key, const void *data,
                              size_t len, og_status *fp_rc, og_error *err) {
   int e = 0;
-  if (write_all(fd, data, len, &e) != OG_OK) goto done;
-  if (fsync_retry(fd) != 0) {
+  if (px_write_all(fd, data, len, &e) != OG_OK) goto done;
+  if (px_fsync_retry(fd) != 0) {
     e = errno;
     goto done;
   }
@@ -466,7 +451,7 @@ done:
 }
 
 /* Create `key` from `tmp` unless it exists: 0, or an errno (EEXIST = lost). */
-static int create_noreplace(posix_store *ps, const char *tmp, const char *key, bool *linked) {
+int px_create_noreplace(posix_store *ps, const char *tmp, const char *key, bool *linked) {
   if (linkat(ps->root_fd, tmp, ps->root_fd, key, 0) == 0) {
     *linked = true;
     return 0;
@@ -488,7 +473,9 @@ static og_status posix_put_if_absent(og_store *s, const char *key, const void *d
   char tmp[PATH_BUF], dir[PATH_BUF];
   og_status rc;
   bool have_tmp = false;
-  if ((rc = ensure_parents(ps, key, err)) != OG_OK) goto cleanup;
+  px_seq_ref r;
+  if (px_seq_key(key, &r)) return px_seq_create(ps, &r, key, data, len, false, err);
+  if ((rc = px_ensure_parents(ps, key, err)) != OG_OK) goto cleanup;
   /* Cheap early answer for the common losing case; link() below decides. */
   struct stat st;
   if (fstatat(ps->root_fd, key, &st, 0) == 0 && S_ISREG(st.st_mode)) {
@@ -496,7 +483,7 @@ static og_status posix_put_if_absent(og_store *s, const char *key, const void *d
                     ps->base.desc);
     goto cleanup;
   }
-  dir_of(key, dir);
+  px_dir_of(key, dir);
   int e = 0;
   bool linked = false;
   int sfd = spare_take(ps, dir);
@@ -513,17 +500,17 @@ static og_status posix_put_if_absent(og_store *s, const char *key, const void *d
       ps->spares_off = true;
       e = -1;
     } else if (e && e != EEXIST && e != ENOTDIR) {
-      rc = sys_fail(ps, err, e, "write", key);
+      rc = px_sys_fail(ps, err, e, "write", key);
       goto cleanup;
     }
   } else {
     e = -1;
   }
   if (e == -1) {
-    if ((rc = write_temp(ps, key, data, len, true, tmp, err)) != OG_OK) goto cleanup;
+    if ((rc = px_write_temp(ps, key, data, len, true, tmp, err)) != OG_OK) goto cleanup;
     have_tmp = true;
     if ((rc = OG_FAILPOINT(OG_FP_STORE_PIA_BEFORE_LINK, err)) != OG_OK) goto cleanup;
-    e = create_noreplace(ps, tmp, key, &linked);
+    e = px_create_noreplace(ps, tmp, key, &linked);
   }
   if (e == EEXIST) {
     if (fstatat(ps->root_fd, key, &st, 0) == 0 && !S_ISREG(st.st_mode))
@@ -538,12 +525,12 @@ static og_status posix_put_if_absent(og_store *s, const char *key, const void *d
     goto cleanup;
   }
   if (e) {
-    rc = sys_fail(ps, err, e, "link into place", key);
+    rc = px_sys_fail(ps, err, e, "link into place", key);
     goto cleanup;
   }
   if (have_tmp && linked) unlinkat(ps->root_fd, tmp, 0);
   have_tmp = false;
-  if ((rc = fsync_dir(ps, dir, key, err)) != OG_OK) goto cleanup;
+  if ((rc = px_fsync_dir(ps, dir, key, err)) != OG_OK) goto cleanup;
   rc = OG_FAILPOINT(OG_FP_STORE_PIA_AFTER_LINK, err);
 cleanup:
   if (have_tmp) unlinkat(ps->root_fd, tmp, 0);
@@ -552,15 +539,17 @@ cleanup:
 
 static og_status posix_delete(og_store *s, const char *key, og_error *err) {
   posix_store *ps = (posix_store *)s;
+  px_seq_ref r;
+  if (px_seq_key(key, &r)) return px_seq_delete(ps, &r, key, err);
   if (unlinkat(ps->root_fd, key, 0) != 0) {
     int e = errno;
     /* Absent, or a directory (not an object): S3 — deleting nothing is OK. */
     if (e == ENOENT || e == ENOTDIR || e == EISDIR) return OG_OK;
-    return sys_fail(ps, err, e, "delete", key);
+    return px_sys_fail(ps, err, e, "delete", key);
   }
   char dir[PATH_BUF];
-  dir_of(key, dir);
-  return fsync_dir(ps, dir, key, err);
+  px_dir_of(key, dir);
+  return px_fsync_dir(ps, dir, key, err);
 }
 
 /*==================== list and sweep ====================*/
@@ -599,13 +588,13 @@ static og_status walk(walk_ctx *c, const char *rel, og_error *err) {
     int e = errno;
     /* A vanished or never-created directory holds no keys. */
     if (e == ENOENT || e == ENOTDIR) return OG_OK;
-    return sys_fail(ps, err, e, c->out ? "list" : "sweep", *rel ? rel : ".");
+    return px_sys_fail(ps, err, e, c->out ? "list" : "sweep", *rel ? rel : ".");
   }
   DIR *d = fdopendir(fd);
   if (!d) {
     int e = errno;
     close(fd);
-    return sys_fail(ps, err, e, c->out ? "list" : "sweep", *rel ? rel : ".");
+    return px_sys_fail(ps, err, e, c->out ? "list" : "sweep", *rel ? rel : ".");
   }
   size_t rlen = strlen(rel);
   char child[PATH_BUF + NAME_MAX + 2];
@@ -613,7 +602,7 @@ static og_status walk(walk_ctx *c, const char *rel, og_error *err) {
     errno = 0;
     struct dirent *de = readdir(d);
     if (!de) {
-      if (errno) rc = sys_fail(ps, err, errno, c->out ? "list" : "sweep", *rel ? rel : ".");
+      if (errno) rc = px_sys_fail(ps, err, errno, c->out ? "list" : "sweep", *rel ? rel : ".");
       break;
     }
     const char *name = de->d_name;
@@ -646,6 +635,8 @@ static og_status walk(walk_ctx *c, const char *rel, og_error *err) {
     if (type == DT_DIR) {
       if (!dir_relevant(c, child, clen)) continue;
       if ((rc = walk(c, child, err)) != OG_OK) break;
+    } else if (type == DT_REG && c->out && !strncmp(name, OG_PSEQ_PREFIX, strlen(OG_PSEQ_PREFIX))) {
+      if ((rc = px_seq_list(ps, rel, name, c->prefix, c->prefix_len, c->out, err)) != OG_OK) break;
     } else if (type == DT_REG && c->out) {
       if (clen < c->prefix_len || memcmp(child, c->prefix, c->prefix_len) != 0) continue;
       if (!og_store_key_plain(child)) continue; /* stray file, not an object */
@@ -662,7 +653,7 @@ static og_status walk(walk_ctx *c, const char *rel, og_error *err) {
 static og_status posix_list(og_store *s, const char *prefix, og_keylist *out, og_error *err) {
   walk_ctx c = {.ps = (posix_store *)s, .prefix = prefix, .prefix_len = strlen(prefix), .out = out};
   char start[PATH_BUF];
-  dir_of(prefix, start); /* "log/main/000" starts at "log/main" */
+  px_dir_of(prefix, start); /* "log/main/000" starts at "log/main" */
   return walk(&c, start, err);
 }
 
@@ -721,7 +712,7 @@ uint64_t og_store__posix_spares_used(og_store *s) {
 static og_status fsync_path_dir(const char *path) {
   int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return OG_EIO;
-  int rc = fsync_retry(fd);
+  int rc = px_fsync_retry(fd);
   close(fd);
   return rc == 0 ? OG_OK : OG_EIO;
 }

@@ -105,6 +105,9 @@ static bool plain_key_valid(const char *key, size_t n) {
       if (len >= sizeof OG_STORE_TEMP_PREFIX - 1 &&
           memcmp(seg, OG_STORE_TEMP_PREFIX, sizeof OG_STORE_TEMP_PREFIX - 1) == 0)
         return false;
+      if (len >= sizeof OG_STORE_SEQ_PREFIX - 1 &&
+          memcmp(seg, OG_STORE_SEQ_PREFIX, sizeof OG_STORE_SEQ_PREFIX - 1) == 0)
+        return false;
       seg = key + i + 1;
       continue;
     }

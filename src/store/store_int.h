@@ -75,6 +75,8 @@ og_status og_keylist__push(og_keylist *l, const char *key, size_t len);
 
 /* Reserved last-segment prefix for the posix backend's temp files. */
 #define OG_STORE_TEMP_PREFIX ".tmp-"
+/* Reserved last-segment prefix for the posix backend's log segments. */
+#define OG_STORE_SEQ_PREFIX ".seq-"
 /* Longest key accepted (bytes, without the NUL) and longest segment. */
 #define OG_STORE_KEY_MAX 1024
 #define OG_STORE_SEGMENT_MAX 255

@@ -88,3 +88,22 @@ int og_test_run(const char *cmd, char **out) {
   if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
   return -1;
 }
+
+void og_test_log_record(const char *root, const char *key, char *path, size_t cap,
+                        uint64_t *off, uint64_t *len) {
+  const char *num = strrchr(key, '/');
+  assert_non_null(num);
+  unsigned long long v = strtoull(num + 1, NULL, 10);
+  unsigned long long first = v - v % 256;
+  snprintf(path, cap, "%s/%.*s/.seq-%020llu", root, (int)(num - key), key, first);
+  size_t n = 0;
+  char *b = og_test_read_file(path, &n);
+  assert_non_null(b);
+  const uint8_t *slot = (const uint8_t *)b + 64 + (v % 256) * 32;
+  assert_true(n >= 64 + 256 * 32);
+  assert_int_equal(og_get_u32le(slot + 12), 1); /* live */
+  *off = og_get_u64le(slot);
+  *len = og_get_u32le(slot + 8);
+  assert_true(*off + *len <= n);
+  og_free(b);
+}

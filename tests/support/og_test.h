@@ -28,6 +28,12 @@ char *og_test_tmpdir(const char *tag);
 void og_test_rmtree(const char *path);
 /* Read a whole file into a NUL-terminated heap string (og_free). NULL if absent. */
 char *og_test_read_file(const char *path, size_t *len_out);
+/* Where log key `key` ("log/<name>/<20 digits>") of the posix store rooted
+ * at `root` keeps its bytes: the segment file (`path`) and the record's
+ * offset and length in it (the posix layout of docs/store.md). Fails the
+ * test when the key has no live record. */
+void og_test_log_record(const char *root, const char *key, char *path, size_t cap,
+                        uint64_t *off, uint64_t *len);
 /* Path of a file under the source tree / the shared spec folder (static buffer). */
 const char *og_test_source_path(const char *rel);
 const char *og_test_shared_path(const char *rel);

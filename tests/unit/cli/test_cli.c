@@ -96,13 +96,20 @@ static void test_verify_detects_corruption(void **state) {
   (void)state;
   og_cli_write("s.pg", schema);
   OG_CLI_EXPECT(0, "initialized", "init --schema s.pg ./c.omni");
-  char path[4096];
-  snprintf(path, sizeof path, "%s/c.omni/log/main@1/00000000000000000001", og_cli_dir);
+  og_cli_write("d.jsonl", "{\"type\": \"Person\", \"data\": {\"name\": \"Ann\"}}\n");
+  OG_CLI_EXPECT(0, "", "load --data d.jsonl ./c.omni");
+  /* flip a byte of version 1's manifest (not the log's last record, so it
+   * cannot pass for a create cut short by a power loss) */
+  char root[4096], path[4096];
+  uint64_t off = 0, len = 0;
+  snprintf(root, sizeof root, "%s/c.omni", og_cli_dir);
+  og_test_log_record(root, "log/main@1/00000000000000000001", path, sizeof path, &off, &len);
+  assert_true(len > 20);
   FILE *f = fopen(path, "r+b");
   assert_non_null(f);
-  fseek(f, 20, SEEK_SET);
+  fseek(f, (long)off + 20, SEEK_SET);
   int c = fgetc(f);
-  fseek(f, 20, SEEK_SET);
+  fseek(f, (long)off + 20, SEEK_SET);
   fputc(c ^ 0x20, f);
   fclose(f);
   OG_CLI_EXPECT(1, "corrupt", "verify ./c.omni");
