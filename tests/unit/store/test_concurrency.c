@@ -12,6 +12,21 @@
 #define NPROC 8
 #define NKEYS 200
 
+/* Each test runs twice on posix: with plain keys (a file each) and with log
+ * keys ("log/<name>/<20 digits>", kept in segment files of 256 slots; the
+ * numbers are spread so that several segments are involved). */
+static bool log_keys;
+
+static void race_key(char *out, size_t cap, int k) {
+  if (log_keys) snprintf(out, cap, "log/r%02d/%020d", k % 7, k * 3);
+  else snprintf(out, cap, "race/%02d/k%03d", k % 7, k);
+}
+static void shared_key(char *out, size_t cap, int j) {
+  if (log_keys) snprintf(out, cap, "log/shared/%020d", j * 5);
+  else snprintf(out, cap, "shared/%03d", j);
+}
+static const char *hot_key(void) { return log_keys ? "log/hot/00000000000000000300" : "hot/obj"; }
+
 /* Each contender's value is distinct and of a distinct length, so a mix of
  * two writers' bytes could never pass for either. */
 static void race_value(og_buf *b, int who, int k) {
@@ -44,7 +59,7 @@ static void test_processes_race_put_if_absent(void **state) {
       og_buf v = OG_BUF_INIT;
       for (int k = 0; k < NKEYS; k++) {
         char key[64];
-        snprintf(key, sizeof key, "race/%02d/k%03d", k % 7, k);
+        race_key(key, sizeof key, k);
         race_value(&v, c, k);
         og_status rc = og_store_put_if_absent(s, key, v.ptr, v.len, &e);
         out[k] = rc == OG_OK ? 'W' : rc == OG_EEXISTS ? 'L' : 'E';
@@ -81,12 +96,12 @@ static void test_processes_race_put_if_absent(void **state) {
     }
     if (winners != 1) fail_msg("key %d: %d winners", k, winners);
     char key[64];
-    snprintf(key, sizeof key, "race/%02d/k%03d", k % 7, k);
+    race_key(key, sizeof key, k);
     race_value(&v, winner, k);
     fx_expect(f->s, key, v.ptr, v.len);
   }
   og_keylist l = {NULL, 0};
-  OG_ASSERT_OK(og_store_list(f->s, "race/", &l, &err), &err);
+  OG_ASSERT_OK(og_store_list(f->s, log_keys ? "log/" : "race/", &l, &err), &err);
   assert_int_equal(l.count, NKEYS);
   og_keylist_dispose(&l);
   size_t removed = 1;
@@ -112,7 +127,7 @@ static void test_processes_put_readers(void **state) {
   og_error err = OG_ERROR_INIT;
   og_buf v = OG_BUF_INIT;
   for (int i = 0; i < 1000; i++) og_buf_putc(&v, 'a');
-  OG_ASSERT_OK(og_store_put(f->s, "hot/obj", v.ptr, v.len, &err), &err);
+  OG_ASSERT_OK(og_store_put(f->s, hot_key(), v.ptr, v.len, &err), &err);
   og_buf_dispose(&v);
   enum { WRITERS = 4, READERS = 3 };
   pid_t pids[WRITERS + READERS];
@@ -131,9 +146,9 @@ static void test_processes_put_readers(void **state) {
         char ch = (char)('a' + (c * 5 + it) % 26);
         size_t n = (size_t)(1000 + (ch - 'a') * 3001);
         for (size_t i = 0; i < n; i++) og_buf_putc(&b, ch);
-        if (og_store_put(s, "hot/obj", b.ptr, b.len, &e)) _exit(3);
+        if (og_store_put(s, hot_key(), b.ptr, b.len, &e)) _exit(3);
       } else {
-        if (og_store_get(s, "hot/obj", &b, &e)) _exit(4);
+        if (og_store_get(s, hot_key(), &b, &e)) _exit(4);
         if (!value_whole(&b)) _exit(5);
       }
     }
@@ -146,7 +161,7 @@ static void test_processes_put_readers(void **state) {
     if (WEXITSTATUS(status) != 0) fail_msg("process %d exited %d", c, WEXITSTATUS(status));
   }
   og_buf b = OG_BUF_INIT;
-  OG_ASSERT_OK(og_store_get(f->s, "hot/obj", &b, &err), &err);
+  OG_ASSERT_OK(og_store_get(f->s, hot_key(), &b, &err), &err);
   assert_true(value_whole(&b));
   og_buf_dispose(&b);
 }
@@ -194,7 +209,7 @@ static void *thread_main(void *arg) {
       if (og_store_delete(t->s, key, &e)) t->failures++;
     }
     /* shared keys: everybody races put_if_absent */
-    snprintf(key, sizeof key, "shared/%03d", j);
+    shared_key(key, sizeof key, j);
     snprintf(val, sizeof val, "winner-%d", t->id);
     og_status rc = og_store_put_if_absent(t->s, key, val, strlen(val), &e);
     if (rc == OG_OK) {
@@ -219,9 +234,9 @@ static void *thread_main(void *arg) {
     char ch = (char)('a' + (t->id * 3 + j) % 26);
     size_t n = (size_t)(1000 + (ch - 'a') * 3001);
     for (size_t i = 0; i < n; i++) og_buf_putc(&b, ch);
-    if (og_store_put(t->s, "hot", b.ptr, b.len, &e)) t->failures++;
+    if (og_store_put(t->s, hot_key(), b.ptr, b.len, &e)) t->failures++;
     og_buf_clear(&b);
-    if (og_store_get(t->s, "hot", &b, &e) || !value_whole(&b)) {
+    if (og_store_get(t->s, hot_key(), &b, &e) || !value_whole(&b)) {
       t->failures++;
       snprintf(t->why, sizeof t->why, "hot value torn (%zu bytes)", b.len);
     }
@@ -252,7 +267,7 @@ static void test_threads_one_handle(void **state) {
   for (int j = 0; j < NSHARED; j++) {
     int w = atomic_load(&wins[j]);
     assert_true(w > 0);
-    snprintf(key, sizeof key, "shared/%03d", j);
+    shared_key(key, sizeof key, j);
     snprintf(val, sizeof val, "winner-%d", w - 1);
     fx_expect_str(f->s, key, val);
   }
@@ -296,8 +311,17 @@ static void test_memory_registry_threads(void **state) {
   og_store_memory_drop("conc-registry");
 }
 
+static void test_log_keys_on(void **state) {
+  (void)state;
+  log_keys = true;
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      FX_POSIX_TEST(test_processes_race_put_if_absent),
+      FX_POSIX_TEST(test_processes_put_readers),
+      FX_TEST(test_threads_one_handle),
+      cmocka_unit_test(test_log_keys_on),
       FX_POSIX_TEST(test_processes_race_put_if_absent),
       FX_POSIX_TEST(test_processes_put_readers),
       FX_TEST(test_threads_one_handle),

@@ -3,6 +3,7 @@
 #include "store_fixture.h"
 #include "store/store_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -670,6 +671,138 @@ static void test_alloc_failures(void **state) {
   fx_expect_str(f->s, "oom/same", "v2");
 }
 
+/* Log keys on posix: kept in segment files of 256 slots, one append and one
+ * fdatasync per create; a torn last record reads as absent, damage anywhere
+ * else is OG_ECORRUPT (docs/store.md "Log segments"). */
+static void flip_byte(const char *path, uint64_t at) {
+  int fd = open(path, O_RDWR);
+  assert_true(fd >= 0);
+  unsigned char c = 0;
+  assert_int_equal(pread(fd, &c, 1, (off_t)at), 1);
+  c ^= 0x10;
+  assert_int_equal(pwrite(fd, &c, 1, (off_t)at), 1);
+  close(fd);
+}
+
+static size_t count_files(const char *dir) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) n += e->d_name[0] != '.' || strncmp(e->d_name, ".seq-", 5) == 0;
+  closedir(d);
+  return n;
+}
+
+#define LK(n) "log/a@1/000000000000000000" #n
+
+static void test_posix_log_segments(void **state) {
+  fx *f = *state;
+  og_error err = OG_ERROR_INIT;
+  og_buf b = OG_BUF_INIT;
+  char seg[4300], path[4300];
+  uint64_t off = 0, len = 0, size = 0;
+  og_fp_reset();
+  OG_ASSERT_OK(og_store_put_if_absent(f->s, LK(01), "one", 3, &err), &err);
+  og_store_stats st;
+  og_store_stats_reset(f->s);
+  OG_ASSERT_OK(og_store_put_if_absent(f->s, LK(02), "two", 3, &err), &err);
+  og_store_stats_get(f->s, &st);
+  assert_int_equal(st.fsyncs, 1); /* one fdatasync, no file, no directory flush */
+  assert_int_equal(og_store_put_if_absent(f->s, LK(02), "2", 1, &err), OG_EEXISTS);
+  fx_expect_str(f->s, LK(02), "two");
+  snprintf(seg, sizeof seg, "%s/log/a@1", f->dir);
+  assert_int_equal(count_files(seg), 1); /* the segment only */
+  static const char *const both[] = {LK(01), LK(02)};
+  expect_list(f->s, "log/", both, 2);
+  expect_list(f->s, LK(0), both, 2);
+  static const char *const first[] = {LK(01)};
+  expect_list(f->s, LK(01), first, 1);
+  OG_ASSERT_OK(og_store_head(f->s, LK(02), &size, &err), &err);
+  assert_int_equal(size, 3);
+  og_buf_clear(&b);
+  OG_ASSERT_OK(og_store_get_range(f->s, LK(02), 1, 10, &b, &err), &err);
+  assert_string_equal(b.ptr, "wo");
+  /* segment names are reserved: never a key */
+  assert_int_equal(og_store_put(f->s, "log/a@1/.seq-00000000000000000000", "x", 1, &err), OG_EINVAL);
+
+  /* a torn last record (its slot reached the disk, its bytes did not) is
+   * as if never written, and the key can be created again */
+  og_test_log_record(f->dir, LK(02), path, sizeof path, &off, &len);
+  flip_byte(path, off + 1);
+  assert_int_equal(og_store_get(f->s, LK(02), &b, &err), OG_ENOTFOUND);
+  assert_int_equal(og_store_head(f->s, LK(02), &size, &err), OG_ENOTFOUND);
+  expect_list(f->s, "log/", first, 1);
+  OG_ASSERT_OK(og_store_put_if_absent(f->s, LK(02), "again", 5, &err), &err);
+  fx_expect_str(f->s, LK(02), "again");
+  /* a damaged record that is not the last one is corruption */
+  og_test_log_record(f->dir, LK(01), path, sizeof path, &off, &len);
+  flip_byte(path, off);
+  assert_int_equal(og_store_get(f->s, LK(01), &b, &err), OG_ECORRUPT);
+  assert_non_null(strstr(err.message, "checksum"));
+  assert_int_equal(og_store_get_range(f->s, LK(01), 0, 1, &b, &err), OG_ECORRUPT);
+  flip_byte(path, off);
+  fx_expect_str(f->s, LK(01), "one");
+  /* a damaged slot fails readers of that slot and every writer */
+  flip_byte(path, 64 + 1 * 32 + 3);
+  assert_int_equal(og_store_get(f->s, LK(01), &b, &err), OG_ECORRUPT);
+  fx_expect_str(f->s, LK(02), "again");
+  assert_int_equal(og_store_put_if_absent(f->s, LK(03), "3", 1, &err), OG_ECORRUPT);
+  flip_byte(path, 64 + 1 * 32 + 3);
+
+  /* failpoints: before the slot nothing is visible; before the flush it is */
+  OG_ASSERT_OK(og_fp_configure("store.put_if_absent.before_link=error", &err), &err);
+  assert_int_equal(og_store_put_if_absent(f->s, LK(03), "3", 1, &err), OG_EIO);
+  assert_int_equal(og_store_get(f->s, LK(03), &b, &err), OG_ENOTFOUND);
+  OG_ASSERT_OK(og_fp_configure("store.put_if_absent.before_link=off;store.put_if_absent.before_sync=error", &err), &err);
+  assert_int_equal(og_store_put_if_absent(f->s, LK(03), "three", 5, &err), OG_EIO);
+  fx_expect_str(f->s, LK(03), "three");
+  assert_int_equal(og_fp_hits(OG_FP_STORE_PIA_BEFORE_SYNC), 1);
+  og_fp_reset();
+
+  /* delete, then create again; put replaces */
+  OG_ASSERT_OK(og_store_delete(f->s, LK(03), &err), &err);
+  assert_int_equal(og_store_get(f->s, LK(03), &b, &err), OG_ENOTFOUND);
+  OG_ASSERT_OK(og_store_delete(f->s, LK(03), &err), &err);
+  OG_ASSERT_OK(og_store_delete(f->s, "log/none@1/00000000000000000001", &err), &err);
+  OG_ASSERT_OK(og_store_put_if_absent(f->s, LK(03), "3rd", 3, &err), &err);
+  fx_put_str(f->s, LK(03), "replaced");
+  fx_expect_str(f->s, LK(03), "replaced");
+
+  /* records past the preallocated room, and across segments */
+  og_buf big = OG_BUF_INIT;
+  char key[64];
+  for (int i = 4; i < 300; i++) {
+    og_buf_clear(&big);
+    for (int k = 0; k < 700 + i * 3; k++) og_buf_putc(&big, (char)('a' + (i + k) % 26));
+    snprintf(key, sizeof key, "log/a@1/%020d", i);
+    OG_ASSERT_OK(og_store_put_if_absent(f->s, key, big.ptr, big.len, &err), &err);
+  }
+  for (int i = 4; i < 300; i += 37) {
+    og_buf_clear(&big);
+    for (int k = 0; k < 700 + i * 3; k++) og_buf_putc(&big, (char)('a' + (i + k) % 26));
+    snprintf(key, sizeof key, "log/a@1/%020d", i);
+    fx_expect(f->s, key, big.ptr, big.len);
+  }
+  og_buf_dispose(&big);
+  assert_int_equal(count_files(seg), 2);
+  og_keylist l = {NULL, 0};
+  OG_ASSERT_OK(og_store_list(f->s, "log/a@1/", &l, &err), &err);
+  assert_int_equal(l.count, 299);
+  assert_string_equal(l.keys[298], "log/a@1/00000000000000000299");
+  og_keylist_dispose(&l);
+  /* a file where a segment should be is not one */
+  snprintf(path, sizeof path, "%s/log/b@1", f->dir);
+  assert_int_equal(mkdir(path, 0755), 0);
+  snprintf(path, sizeof path, "%s/log/b@1/.seq-00000000000000000000", f->dir);
+  FILE *fp = fopen(path, "w");
+  fputs("not a segment", fp);
+  fclose(fp);
+  assert_int_equal(og_store_get(f->s, "log/b@1/00000000000000000001", &b, &err), OG_ECORRUPT);
+  assert_int_equal(og_store_list(f->s, "log/b@1/", &l, &err), OG_ECORRUPT);
+  og_buf_dispose(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       FX_TEST(test_roundtrip),
@@ -690,6 +823,7 @@ int main(void) {
       FX_POSIX_TEST(test_posix_shape_conflicts),
       FX_POSIX_TEST(test_posix_failpoints),
       FX_POSIX_TEST(test_posix_spares),
+      FX_POSIX_TEST(test_posix_log_segments),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
