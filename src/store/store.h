@@ -113,7 +113,8 @@ bool og_store_creates_atomic(og_store *s);
 /* Key rules: 1..1024 bytes of printable ASCII (0x20..0x7e) except backslash
  * and '#'; segments separated by single '/', none empty (so no leading,
  * trailing or doubled '/'), none "." or "..", none longer than 255 bytes, none
- * starting with ".tmp-" (reserved for the posix backend's temp files).
+ * starting with ".tmp-" or ".seq-" (reserved for the posix backend's temp
+ * files and log segments).
  *
  * Slices. "<key>#<offset>+<length>" (canonical decimals) names bytes
  * [offset, offset+length) of object <key>: an object embedded in another
