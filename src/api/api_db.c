@@ -18,7 +18,22 @@ static og_status emit_json(json_t *v, char **out, og_error *err) {
   return *out ? OG_OK : og_err_oom(err);
 }
 
+/* A mistyped setting is refused before anything is opened or written. */
+static og_status env_check(og_error *err) {
+  og_status rc = og_store_env_check(err);
+  return rc != OG_OK ? rc : og_graph_env_check(err);
+}
+
+og_status og_db__open_store(const char *uri, og_store **st, og_error *err) {
+  og_status rc = env_check(err);
+  if (rc == OG_OK) rc = og_store_open(st, uri ? uri : "", false, err);
+  if (rc == OG_ENOTFOUND) og_err_set(err, OG_ENOTFOUND, "no graph at '%s'", uri ? uri : "");
+  return rc;
+}
+
 static og_status db_new(og_db **out, const char *uri, og_error *err) {
+  og_status rc = env_check(err);
+  if (rc != OG_OK) return rc;
   og_db *db = og_calloc(1, sizeof *db);
   if (!db) return og_err_oom(err);
   pthread_mutex_init(&db->lock, NULL);
@@ -251,8 +266,7 @@ og_status og_db_verify(const char *uri, char **report_json, og_error *err) {
   og_store *st = NULL;
   og_buf report = OG_BUF_INIT;
   if (report_json) *report_json = NULL;
-  og_status rc = og_store_open(&st, uri, false, err);
-  if (rc == OG_ENOTFOUND) og_err_set(err, OG_ENOTFOUND, "no graph at '%s'", uri);
+  og_status rc = og_db__open_store(uri, &st, err);
   if (rc) goto cleanup;
   rc = og_graph_verify_retained(st, &report, err); /* honours cleanup's retention floors */
   if (report_json && report.ptr && !report.oom) *report_json = og_buf_detach(&report, NULL);

@@ -34,6 +34,9 @@ struct og_db {
 /* The catalog of a snapshot's schema (borrowed until og_db_close). */
 og_status og_db__catalog(og_db *db, og_snapshot *snap, const og_catalog **out, og_error *err);
 og_graph *og_db__graph(og_db *db);
+/* The store of the graph at `uri` for calls that need no og_db (verify,
+ * recovery): settings checked, a missing graph reported as such. */
+og_status og_db__open_store(const char *uri, og_store **st, og_error *err);
 /* The read-side topology cache (og_xcache*, created on first use). */
 void *og_db__xcache(og_db *db);
 

@@ -452,16 +452,5 @@ og_status og_db_cleanup(og_db *db, const og_cleanup_db_opts *opts, char **json_o
 }
 
 og_status og_db_verify_retained(const char *uri, char **report_json, og_error *err) {
-  og_store *st = NULL;
-  og_buf report = OG_BUF_INIT;
-  if (report_json) *report_json = NULL;
-  og_status rc = og_store_open(&st, uri, false, err);
-  if (rc == OG_ENOTFOUND) og_err_set(err, OG_ENOTFOUND, "no graph at '%s'", uri);
-  if (rc) goto cleanup;
-  rc = og_graph_verify_retained(st, &report, err);
-  if (report_json && report.ptr && !report.oom) *report_json = og_buf_detach(&report, NULL);
-cleanup:
-  og_buf_dispose(&report);
-  og_store_free(st);
-  return rc;
+  return og_db_verify(uri, report_json, err); /* the same check: verify honours the floors */
 }

@@ -8,9 +8,7 @@
 #include "api/api_int.h"
 
 static og_status open_store(const char *uri, og_store **st, og_error *err) {
-  og_status rc = og_store_open(st, uri ? uri : "", false, err);
-  if (rc == OG_ENOTFOUND) og_err_set(err, OG_ENOTFOUND, "no graph at '%s'", uri ? uri : "");
-  return rc;
+  return og_db__open_store(uri, st, err);
 }
 
 static og_status emit(json_t *o, char **out, og_error *err) {

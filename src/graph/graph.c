@@ -1203,3 +1203,33 @@ cleanup:
   og_keylist_dispose(&kl);
   return rc;
 }
+
+/*==================== settings from the environment ====================*/
+
+static const struct {
+  const char *name;
+  uint64_t dflt, min, max;
+} knobs[] = {
+    /* what one manifest may carry of its write's objects (write.c) */
+    [OG_KNOB_EMBED_MAX] = {"OMNIGRAPH_EMBED_MAX", 64u * 1024u, 0, 1024u * 1024u},
+    [OG_KNOB_INTENT_LEASE_MS] = {"OMNIGRAPH_INTENT_LEASE_MS", OG_INTENT_LEASE_MS, 1,
+                                 365ull * 24 * 3600 * 1000},
+    [OG_KNOB_RECOVERY_SKEW_MS] = {"OMNIGRAPH_RECOVERY_SKEW_MS", OG_RECOVERY_SKEW_MS, 0,
+                                  24ull * 3600 * 1000},
+    [OG_KNOB_MAINTENANCE_CONCURRENCY] = {"OMNIGRAPH_MAINTENANCE_CONCURRENCY", 8, 1, 64},
+};
+
+uint64_t og_graph_knob(og_graph_knob_id k) {
+  uint64_t v;
+  (void)og_env_u64(knobs[k].name, knobs[k].dflt, knobs[k].min, knobs[k].max, &v, NULL);
+  return v;
+}
+
+og_status og_graph_env_check(og_error *err) {
+  for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++) {
+    uint64_t v;
+    og_status rc = og_env_u64(knobs[i].name, knobs[i].dflt, knobs[i].min, knobs[i].max, &v, err);
+    if (rc != OG_OK) return rc;
+  }
+  return OG_OK;
+}

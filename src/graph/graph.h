@@ -323,6 +323,20 @@ og_status og_graph_verify(og_store *st, og_buf *report, og_error *err);
  * A read-only open never recovers. */
 #define OG_INTENT_LEASE_MS (10ull * 60ull * 1000ull) /* env OMNIGRAPH_INTENT_LEASE_MS */
 #define OG_RECOVERY_SKEW_MS 1000ull /* env OMNIGRAPH_RECOVERY_SKEW_MS */
+
+/* Settings read from the environment (docs/operations.md), one table in
+ * graph.c with each one's default and range. og_graph_knob returns the
+ * setting, or its default when the variable is unset or invalid;
+ * og_graph_env_check reports the first invalid one (OG_EINVAL), so the API
+ * refuses to open a graph under a mistyped setting instead of ignoring it. */
+typedef enum og_graph_knob_id {
+  OG_KNOB_EMBED_MAX,              /* OMNIGRAPH_EMBED_MAX, bytes */
+  OG_KNOB_INTENT_LEASE_MS,        /* OMNIGRAPH_INTENT_LEASE_MS */
+  OG_KNOB_RECOVERY_SKEW_MS,       /* OMNIGRAPH_RECOVERY_SKEW_MS */
+  OG_KNOB_MAINTENANCE_CONCURRENCY /* OMNIGRAPH_MAINTENANCE_CONCURRENCY */
+} og_graph_knob_id;
+uint64_t og_graph_knob(og_graph_knob_id k);
+og_status og_graph_env_check(og_error *err);
 #define OG_RECOVERY_ACTOR "omnigraph:recovery"
 
 typedef struct og_recover_opts {

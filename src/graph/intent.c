@@ -101,17 +101,11 @@ static bool reg_has(const char *id) {
 
 /*==================== intent objects ====================*/
 
-uint64_t og_gintent_lease_ms(void) {
-  const char *e = getenv("OMNIGRAPH_INTENT_LEASE_MS");
-  uint64_t v = e && *e ? strtoull(e, NULL, 10) : 0;
-  return v ? v : OG_INTENT_LEASE_MS;
-}
+uint64_t og_gintent_lease_ms(void) { return og_graph_knob(OG_KNOB_INTENT_LEASE_MS); }
 
 static uint64_t skew_ms(const og_recover_opts *o) {
   if (o && o->skew_ms) return o->skew_ms == UINT64_MAX ? 0 : o->skew_ms;
-  const char *e = getenv("OMNIGRAPH_RECOVERY_SKEW_MS");
-  if (e && *e) return strtoull(e, NULL, 10);
-  return OG_RECOVERY_SKEW_MS;
+  return og_graph_knob(OG_KNOB_RECOVERY_SKEW_MS);
 }
 
 static og_status intent_encode(const og_gintent *in, const char *state, og_buf *out,

@@ -606,10 +606,7 @@ static void *delete_worker(void *arg) {
 }
 
 static unsigned pool_width(void) {
-  const char *e = getenv("OMNIGRAPH_MAINTENANCE_CONCURRENCY");
-  char *end = NULL;
-  unsigned long v = e && *e ? strtoul(e, &end, 10) : 0;
-  return v >= 1 && v <= 64 && end && !*end ? (unsigned)v : 8;
+  return (unsigned)og_graph_knob(OG_KNOB_MAINTENANCE_CONCURRENCY);
 }
 
 static og_status delete_all(og_store *st, const djob *jobs, size_t n, og_cleanup_result *r,

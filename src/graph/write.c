@@ -36,22 +36,13 @@ struct og_graph_write {
   size_t embed_max;     /* bytes the committing manifest may carry */
 };
 
-/* What one manifest may carry of the objects of the write it commits: small
- * enough that reading a head manifest stays cheap, large enough for the
- * rows of a typical mutation (docs/durability.md §6). Embedded bytes stay in
- * the commit log for good (cleanup never deletes manifests), so operators
- * who prefer a lean log set OMNIGRAPH_EMBED_MAX=0 (or a smaller size). */
-#define OG_EMBED_MAX_DEFAULT (64u * 1024u)
-#define OG_EMBED_MAX_LIMIT (1024u * 1024u)
-
-static size_t embed_max(void) {
-  const char *e = getenv("OMNIGRAPH_EMBED_MAX");
-  if (!e || !*e) return OG_EMBED_MAX_DEFAULT;
-  char *end = NULL;
-  unsigned long long v = strtoull(e, &end, 10);
-  if (*end) return OG_EMBED_MAX_DEFAULT;
-  return v > OG_EMBED_MAX_LIMIT ? OG_EMBED_MAX_LIMIT : (size_t)v;
-}
+/* What one manifest may carry of the objects of the write it commits
+ * (OG_KNOB_EMBED_MAX, 64 KiB by default): small enough that reading a head
+ * manifest stays cheap, large enough for the rows of a typical mutation
+ * (docs/durability.md §6). Embedded bytes stay in the commit log for good
+ * (cleanup never deletes manifests), so operators who prefer a lean log set
+ * OMNIGRAPH_EMBED_MAX=0 (or a smaller size). */
+static size_t embed_max(void) { return (size_t)og_graph_knob(OG_KNOB_EMBED_MAX); }
 
 /* Dispose a map whose values are owned strings. */
 static void names_clear(og_map *names) {

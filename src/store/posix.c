@@ -764,8 +764,9 @@ og_status og_store_open_posix(og_store **out, const char *root_dir, bool create,
   ps->spare_pid = (long)getpid();
   for (int i = 0; i < SPARE_DIRS; i++) ps->spares[i].fd = -1;
   {
-    const char *e = getenv("OMNIGRAPH_POSIX_SPARES");
-    ps->spares_off = e && strcmp(e, "0") == 0;
+    uint64_t on = 1;
+    (void)og_env_u64("OMNIGRAPH_POSIX_SPARES", 1, 0, 1, &on, NULL);
+    ps->spares_off = !on;
   }
   ps->root_fd = open(root_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (ps->root_fd < 0) {

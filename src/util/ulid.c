@@ -2,6 +2,8 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -210,4 +212,25 @@ bool og_utf8_valid(const char *str, size_t n) {
     i += len;
   }
   return true;
+}
+
+og_status og_env_u64(const char *name, uint64_t dflt, uint64_t min, uint64_t max, uint64_t *out,
+                     og_error *err) {
+  const char *e = getenv(name);
+  *out = dflt;
+  if (!e || !*e) return OG_OK;
+  uint64_t v = 0;
+  bool ok = true;
+  for (const char *p = e; *p && ok; p++) {
+    uint64_t d = (uint64_t)(*p - '0');
+    ok = *p >= '0' && *p <= '9' && v <= (UINT64_MAX - d) / 10;
+    v = v * 10 + d;
+  }
+  if (!ok || v < min || v > max)
+    return og_err_set(err, OG_EINVAL,
+                      "environment variable %s='%s': expected a whole number from %" PRIu64
+                      " to %" PRIu64,
+                      name, e, min, max);
+  *out = v;
+  return OG_OK;
 }

@@ -216,6 +216,11 @@ uint64_t og_monotonic_ns(void);    /* monotonic clock */
 /* RFC 3339 UTC with milliseconds: 2026-12-01T06:34:58.123Z (25 bytes incl NUL). */
 void og_time_format_rfc3339(uint64_t ms, char out[32]);
 og_status og_random_bytes(void *out, size_t n);
+/* A numeric setting from the environment: unset or empty → `dflt`; a whole
+ * decimal number in [min, max] → it; anything else → OG_EINVAL naming the
+ * variable, its value and the range (`*out` = dflt then; err may be NULL). */
+og_status og_env_u64(const char *name, uint64_t dflt, uint64_t min, uint64_t max, uint64_t *out,
+                     og_error *err);
 
 /*==================== strings ====================*/
 

@@ -115,6 +115,32 @@ static void test_verify_detects_corruption(void **state) {
   OG_CLI_EXPECT(1, "corrupt", "verify ./c.omni");
 }
 
+/* A mistyped setting in the environment is refused with the variable's
+ * name, value and range, before anything is written. */
+static void test_bad_env_settings(void **state) {
+  (void)state;
+  og_cli_write("s.pg", schema);
+  setenv("OMNIGRAPH_EMBED_MAX", "64k", 1);
+  OG_CLI_EXPECT(1, "environment variable OMNIGRAPH_EMBED_MAX='64k': expected a whole number from 0 to 1048576",
+                "init --schema s.pg ./e.omni");
+  char path[4096];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/e.omni", og_cli_dir);
+  assert_int_not_equal(stat(path, &st), 0);
+  setenv("OMNIGRAPH_EMBED_MAX", "2000000", 1);
+  OG_CLI_EXPECT(1, "OMNIGRAPH_EMBED_MAX='2000000'", "init --schema s.pg ./e.omni");
+  unsetenv("OMNIGRAPH_EMBED_MAX");
+  OG_CLI_EXPECT(0, "initialized", "init --schema s.pg ./e.omni");
+  setenv("OMNIGRAPH_MAINTENANCE_CONCURRENCY", "0", 1);
+  OG_CLI_EXPECT(1, "OMNIGRAPH_MAINTENANCE_CONCURRENCY='0'", "verify ./e.omni");
+  unsetenv("OMNIGRAPH_MAINTENANCE_CONCURRENCY");
+  setenv("OMNIGRAPH_POSIX_SPARES", "yes", 1);
+  OG_CLI_EXPECT(1, "OMNIGRAPH_POSIX_SPARES='yes'",
+                "query ./e.omni -e 'query q() { match { $p: Person } return { $p.name } }'");
+  unsetenv("OMNIGRAPH_POSIX_SPARES");
+  OG_CLI_EXPECT(0, "", "query ./e.omni -e 'query q() { match { $p: Person } return { $p.name } }'");
+}
+
 static void test_schema_plan_and_lint(void **state) {
   (void)state;
   og_cli_write("old.pg", schema);
@@ -184,6 +210,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_init_and_inspect, og_cli_setup, og_cli_teardown),
       cmocka_unit_test_setup_teardown(test_bad_schema_writes_nothing, og_cli_setup, og_cli_teardown),
       cmocka_unit_test_setup_teardown(test_verify_detects_corruption, og_cli_setup, og_cli_teardown),
+      cmocka_unit_test_setup_teardown(test_bad_env_settings, og_cli_setup, og_cli_teardown),
       cmocka_unit_test_setup_teardown(test_schema_plan_and_lint, og_cli_setup, og_cli_teardown),
       cmocka_unit_test_setup_teardown(test_docs_cli_match_help, og_cli_setup, og_cli_teardown),
   };
