@@ -67,7 +67,8 @@ typedef struct seq_slot {
 
 typedef struct seq_table {
   seq_slot s[OG_PSEQ_SLOTS];
-  uint64_t tail; /* end of the last record (>= SEQ_DATA0) */
+  uint64_t tail; /* end of the last record (>= SEQ_DATA0); only when !partial */
+  bool partial;  /* only the slot asked for was read */
 } seq_table;
 
 /*==================== keys ====================*/
@@ -161,27 +162,30 @@ static og_status pwrite_full(posix_store *ps, int fd, const void *buf, size_t le
   return OG_OK;
 }
 
-/* Header and slots. A slot that fails its checksum is read again: a writer
- * may be halfway through it. `need` is the slot the caller cannot do
- * without (UINT32_MAX = all of them: a writer under the lock, or list). */
+/* The header and slot `need`, or (need == UINT32_MAX: a writer under the
+ * lock, list) every slot. A slot that fails its checksum is read again: a
+ * writer may be halfway through it. */
 static og_status read_table(posix_store *ps, int fd, const px_seq_ref *r, uint32_t need,
                             int tries, seq_table *t, const char *op, const char *key,
                             og_error *err) {
   uint8_t b[SEQ_TABLE];
+  uint32_t lo = need == UINT32_MAX ? 0 : need, hi = need == UINT32_MAX ? OG_PSEQ_SLOTS : need + 1;
+  size_t want = SEQ_HDR + hi * SEQ_SLOT;
+  t->partial = need != UINT32_MAX;
   for (int attempt = 0;; attempt++) {
     size_t got = 0;
-    og_status rc = pread_full(ps, fd, b, sizeof b, 0, &got, op, key, err);
+    og_status rc = pread_full(ps, fd, b, want, 0, &got, op, key, err);
     if (rc != OG_OK) return rc;
-    if (got < sizeof b || !header_ok(b, r->first))
+    if (got < want || !header_ok(b, r->first))
       return og_err_set(err, OG_ECORRUPT, "store: %s '%s': '%s' is not a valid log segment (%s)",
                         op, key, r->seg, ps->base.desc);
     bool torn = false;
     t->tail = SEQ_DATA0;
-    for (uint32_t i = 0; i < OG_PSEQ_SLOTS; i++) {
+    for (uint32_t i = lo; i < hi; i++) {
       seq_slot *s = &t->s[i];
       slot_decode(b + SEQ_HDR + i * SEQ_SLOT, slot_seed(r->first, i), s);
-      if (s->bad) torn |= need == UINT32_MAX || need == i;
-      else if (s->state != SLOT_EMPTY && s->off + s->len > t->tail) t->tail = s->off + s->len;
+      torn |= s->bad;
+      if (!s->bad && s->state != SLOT_EMPTY && s->off + s->len > t->tail) t->tail = s->off + s->len;
     }
     if (!torn) return OG_OK;
     if (attempt + 1 >= tries)
@@ -219,6 +223,13 @@ static og_status read_record(posix_store *ps, int fd, const px_seq_ref *r, const
     return OG_OK;
   }
   out->ptr[base] = '\0';
+  seq_table all;
+  if (t->partial) { /* rare: the other slots decide */
+    if ((rc = read_table(ps, fd, r, UINT32_MAX, SEQ_READ_TRIES, &all, op, key, err)) != OG_OK)
+      return rc;
+    all.s[idx] = *s;
+    t = &all;
+  }
   if (slot_is_last(t, idx)) {
     *torn = true;
     return OG_OK;
