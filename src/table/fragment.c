@@ -53,14 +53,28 @@ static void *make_dctx(void) { return ZSTD_createDCtx(); }
 static ZSTD_CCtx *thread_cctx(void) { return thread_ctx(&tl_ckey, make_cctx, free_cctx); }
 static ZSTD_DCtx *thread_dctx(void) { return thread_ctx(&tl_dkey, make_dctx, free_dctx); }
 
-/* cctx NULL: a one-off context (ZSTD_compress) */
+/* Bodies stored as they are: one shorter than this is not worth a frame
+ * (the frame header alone is ~10 bytes), and each compression costs a
+ * `cpuid` in zstd's context reset — a trap to the hypervisor on a VM that
+ * can outweigh the rest of a one-row write. */
+#define OG_ZSTD_MIN_BYTES 128
+
+/* Appends the body of n bytes: a zstd frame, or the n bytes themselves when
+ * they are short or do not compress. A stored length equal to the raw
+ * length therefore means "stored" (og_zstd_decompress). cctx NULL: a
+ * one-off context (ZSTD_compress). */
 static og_status zstd_compress_with(ZSTD_CCtx *cctx, const void *src, size_t n, int level, og_buf *out,
                                     og_error *err) {
+  if (n < OG_ZSTD_MIN_BYTES) return og_buf_put(out, src, n) != OG_OK ? og_err_oom(err) : OG_OK;
   size_t bound = ZSTD_compressBound(n);
   if (og_buf_grow(out, bound) != OG_OK) return og_err_oom(err);
   size_t r = cctx ? ZSTD_compressCCtx(cctx, out->ptr + out->len, bound, src, n, level)
                   : ZSTD_compress(out->ptr + out->len, bound, src, n, level);
   if (ZSTD_isError(r)) return og_err_set(err, OG_ERROR, "zstd: %s", ZSTD_getErrorName(r));
+  if (r >= n) { /* incompressible: store it */
+    memcpy(out->ptr + out->len, src, n);
+    r = n;
+  }
   out->len += r;
   out->ptr[out->len] = 0;
   return OG_OK;
@@ -72,6 +86,10 @@ og_status og_zstd_compress(const void *src, size_t n, int level, og_buf *out, og
 
 og_status og_zstd_decompress(const char *key, const void *src, size_t n, size_t raw_len,
                              og_buf *out, og_error *err) {
+  if (n == raw_len) { /* stored (zstd_compress_with) */
+    og_buf_clear(out);
+    return og_buf_put(out, src, n) != OG_OK ? og_err_oom(err) : OG_OK;
+  }
   unsigned long long fs = ZSTD_getFrameContentSize(src, n);
   if (fs == ZSTD_CONTENTSIZE_ERROR || (fs != ZSTD_CONTENTSIZE_UNKNOWN && fs != raw_len))
     return corrupt(err, key, "page frame size mismatch");

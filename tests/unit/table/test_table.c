@@ -135,6 +135,61 @@ static void test_big_values(void **state) {
   tt_store_close(st);
 }
 
+/* Page bodies: short ones and incompressible ones are stored as they are,
+ * the rest as zstd frames; each kind reads back (one fragment each). */
+static void test_stored_pages(void **state) {
+  (void)state;
+  og_error e = OG_ERROR_INIT;
+  og_store *st = tt_store_open();
+  og_colspec cols[] = {{"id", OG_COL_STRING, 0, 0, false}, {"bin", OG_COL_BLOB, 0, 0, false}};
+  og_table_schema s = {cols, 2, 0};
+  og_table *t = NULL;
+  OG_ASSERT_OK(og_table_create(st, "t/pages", &s, &t, &e), &e);
+  enum { BIG = 8192 };
+  static char vals[3][BIG];
+  size_t lens[3] = {5, BIG, BIG};
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  for (int i = 0; i < BIG; i++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    vals[1][i] = (char)x;   /* random: does not compress */
+    vals[2][i] = (char)('x' + i % 2);
+  }
+  memcpy(vals[0], "tiny!", 5);
+  for (int r = 0; r < 3; r++) {
+    og_batch b;
+    OG_ASSERT_OK(og_batch_init(&b, &s, &e), &e);
+    char id[8];
+    int n = snprintf(id, sizeof id, "r%d", r);
+    OG_ASSERT_OK(og_column_push_bytes(&b.cols[0], id, (size_t)n, &e), &e);
+    OG_ASSERT_OK(og_column_push_bytes(&b.cols[1], vals[r], lens[r], &e), &e);
+    og_table *next = NULL;
+    OG_ASSERT_OK(og_table_append(t, &b, &next, &e), &e);
+    og_table_free(t);
+    t = next;
+    og_batch_dispose(&b);
+  }
+  og_scan *sc = NULL;
+  OG_ASSERT_OK(og_table_scan(t, NULL, &sc, &e), &e);
+  const og_batch *ob;
+  size_t seen = 0;
+  for (;;) {
+    OG_ASSERT_OK(og_scan_next(sc, &ob, &e), &e);
+    if (!ob) break;
+    for (size_t r = 0; r < og_batch_rows(ob); r++, seen++) {
+      size_t n, k = (size_t)ob->rowids.items[r];
+      const char *p = og_column_get_bytes(&ob->cols[1], r, &n);
+      assert_true(k < 3);
+      assert_int_equal(n, lens[k]);
+      assert_memory_equal(p, vals[k], n);
+    }
+  }
+  assert_int_equal(seen, 3);
+  og_scan_free(sc);
+  OG_ASSERT_OK(og_table_verify(t, &e), &e);
+  og_table_free(t);
+  tt_store_close(st);
+}
+
 static void test_multifrag_delete_update(void **state) {
   (void)state;
   og_error e = OG_ERROR_INIT;
@@ -940,6 +995,7 @@ int main(void) {
       cmocka_unit_test(test_hashrow_sort),
       cmocka_unit_test(test_large_fragment),
       cmocka_unit_test(test_big_values),
+      cmocka_unit_test(test_stored_pages),
       cmocka_unit_test(test_multifrag_delete_update),
       cmocka_unit_test(test_rebase_over_compaction),
       cmocka_unit_test(test_merge_tail),
