@@ -94,9 +94,13 @@ og_status og_db_export(og_db *db, const char *branch, const char *const *types, 
                        const char *const *tables, size_t ntables, og_write_fn fn, void *ctx,
                        og_error *err);
 
-/* Topology-cache counters of a handle (tests and diagnostics). */
+/* Topology-cache counters of a handle (tests and diagnostics): adjacency
+ * made on a miss (csr_builds; of those, csr_loads were read from the
+ * topology a large load persisted instead of built from the edge table),
+ * found in the cache (csr_hits), and the same for node indexes. */
 typedef struct og_read_stats {
   uint64_t csr_builds, csr_hits, nodeidx_builds, nodeidx_hits;
+  uint64_t csr_loads;
 } og_read_stats;
 void og_db_read_stats(og_db *db, og_read_stats *out);
 

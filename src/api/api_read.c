@@ -36,6 +36,7 @@ void og_db_read_stats(og_db *db, og_read_stats *out) {
   out->csr_hits = s.csr_hits;
   out->nodeidx_builds = s.nodeidx_builds;
   out->nodeidx_hits = s.nodeidx_hits;
+  out->csr_loads = s.csr_loads;
 }
 
 /* "manifest:<branch>:v<n>" (the synthetic snapshot id of surface §5.4) or a commit id. */

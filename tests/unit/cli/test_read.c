@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "omnigraph.h"
+#include "exec/read.h" /* og_topo_persist_min */
 
 #define EXACT(want, ...)                                                                   \
   do {                                                                                     \
@@ -397,7 +398,42 @@ static void test_api(void **state) {
   og_db_read_stats(db, &st);
   assert_int_equal(st.csr_builds, 1);
   assert_int_equal(st.csr_hits, 1);
+  assert_int_equal(st.csr_loads, 0); /* a small load persists no topology */
   og_db_close(db);
+}
+
+/* A load at or over og_topo_persist_min edges of a type persists that edge
+ * version's topology; a fresh handle reads it instead of building. */
+static void test_persisted_topology_counted(void **state) {
+  (void)state;
+  char uri[4200];
+  snprintf(uri, sizeof uri, "%s/p.omni", og_cli_dir);
+  og_db *db = NULL;
+  og_error err = OG_ERROR_INIT;
+  size_t saved = og_topo_persist_min;
+  og_topo_persist_min = 2;
+  OG_ASSERT_OK(og_db_init(&db, uri, SCHEMA, strlen(SCHEMA), "t", &err), &err);
+  og_load_opts lo = {NULL, OG_LOAD_OVERWRITE, "t", 0};
+  og_load_result lr = {0};
+  OG_ASSERT_OK(og_db_load_mem(db, &lo, DATA, strlen(DATA), &lr, &err), &err);
+  og_load_result_dispose(&lr);
+  og_db_close(db);
+  /* (readers look for a persisted topology only as large, too) */
+  OG_ASSERT_OK(og_db_open(&db, uri, OG_DB_READ_ONLY, &err), &err);
+  const char *q = "query q() { match { $p: Person { name: \"Alice\" }  $p knows $f } return { $f.name } }";
+  og_result *r = NULL;
+  for (int i = 0; i < 2; i++) {
+    OG_ASSERT_OK(og_db_query(db, q, strlen(q), NULL, &r, &err), &err);
+    assert_int_equal(og_result_row_count(r), 2);
+    og_result_free(r);
+  }
+  og_read_stats st;
+  og_db_read_stats(db, &st);
+  assert_int_equal(st.csr_builds, 1);
+  assert_int_equal(st.csr_loads, 1);
+  assert_int_equal(st.csr_hits, 1);
+  og_db_close(db);
+  og_topo_persist_min = saved;
 }
 
 int main(void) {
@@ -406,7 +442,7 @@ int main(void) {
       cmocka_unit_test(test_selection_and_errors), cmocka_unit_test(test_api),
       cmocka_unit_test(test_snapshot_and_branch), cmocka_unit_test(test_export_round_trip),
       cmocka_unit_test(test_quickstart),  cmocka_unit_test(test_config_and_aliases),
-      cmocka_unit_test(test_threads),
+      cmocka_unit_test(test_threads),     cmocka_unit_test(test_persisted_topology_counted),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
