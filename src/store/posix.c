@@ -640,6 +640,7 @@ static og_status walk(walk_ctx *c, const char *rel, og_error *err) {
     } else if (type == DT_REG && c->out) {
       if (clen < c->prefix_len || memcmp(child, c->prefix, c->prefix_len) != 0) continue;
       if (!og_store_key_plain(child)) continue; /* stray file, not an object */
+      if (px_seq_key(child, NULL)) continue;   /* log keys live in segments, never as files */
       if (og_keylist__push(c->out, child, clen)) {
         rc = og_err_oom(err);
         break;

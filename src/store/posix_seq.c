@@ -196,8 +196,8 @@ static og_status read_table(posix_store *ps, int fd, const px_seq_ref *r, uint32
   }
 }
 
-/* Whether slot `idx` holds the record that ends the segment: the only one
- * a power loss can have torn. */
+/* Whether slot `idx` holds the record that ends the segment (by offset:
+ * records are appended in the order they were created). */
 static bool slot_is_last(const seq_table *t, uint32_t idx) {
   for (uint32_t i = 0; i < OG_PSEQ_SLOTS; i++)
     if (i != idx && !t->s[i].bad && t->s[i].state != SLOT_EMPTY && t->s[i].off > t->s[idx].off)
@@ -205,8 +205,45 @@ static bool slot_is_last(const seq_table *t, uint32_t idx) {
   return true;
 }
 
-/* Append live record `idx` to `out`. *torn: it failed its checksum and is
- * the last record (never acknowledged: as if absent); out is unchanged then. */
+static bool table_empty(const seq_table *t) {
+  for (uint32_t i = 0; i < OG_PSEQ_SLOTS; i++)
+    if (t->s[i].bad || t->s[i].state != SLOT_EMPTY) return false;
+  return true;
+}
+
+/* The segment `delta` segments away from r (±1). */
+static void seg_neighbour(const px_seq_ref *r, int delta, px_seq_ref *out) {
+  *out = *r;
+  out->first = delta > 0 ? r->first + OG_PSEQ_SLOTS : r->first - OG_PSEQ_SLOTS;
+  size_t at = (size_t)(strrchr(r->seg, '/') - r->seg) + 1;
+  snprintf(out->seg + at, sizeof out->seg - at, OG_PSEQ_PREFIX "%020llu",
+           (unsigned long long)out->first);
+}
+
+/* Whether the next segment holds any slot. Its first create made this
+ * segment durable before writing (px_seq_create), so then nothing here can
+ * be torn. Unreadable counts as started: the caller reports damage rather
+ * than guess. */
+static bool successor_started(posix_store *ps, const px_seq_ref *r) {
+  if (r->first > UINT64_MAX - 2 * OG_PSEQ_SLOTS) return false;
+  px_seq_ref next;
+  seg_neighbour(r, 1, &next);
+  int fd = openat(ps->root_fd, next.seg, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno != ENOENT && errno != ENOTDIR;
+  seq_table t;
+  og_error e = OG_ERROR_INIT;
+  bool started = read_table(ps, fd, &next, UINT32_MAX, SEQ_READ_TRIES, &t, "read", next.seg, &e) !=
+                     OG_OK ||
+                 !table_empty(&t);
+  close(fd);
+  return started;
+}
+
+/* Append live record `idx` to `out`. *torn: it failed its checksum and can
+ * only be a create cut short by a power loss — the last record of its
+ * segment, with nothing in the next segment yet — so it was never
+ * acknowledged and reads as absent; out is unchanged then. Any other record
+ * that fails its checksum is damage. */
 static og_status read_record(posix_store *ps, int fd, const px_seq_ref *r, const seq_table *t,
                              uint32_t idx, og_buf *out, bool *torn, const char *op,
                              const char *key, og_error *err) {
@@ -230,7 +267,7 @@ static og_status read_record(posix_store *ps, int fd, const px_seq_ref *r, const
     all.s[idx] = *s;
     t = &all;
   }
-  if (slot_is_last(t, idx)) {
+  if (slot_is_last(t, idx) && !successor_started(ps, r)) {
     *torn = true;
     return OG_OK;
   }
@@ -289,8 +326,8 @@ cleanup:
 /*==================== writes ====================*/
 
 /* Create segment `r` unless it exists: zero slots, zero-filled data room,
- * fsynced, linked under its name, its directory fsynced. */
-static og_status seg_make(posix_store *ps, const px_seq_ref *r, og_error *err) {
+ * fsynced, linked under its name, its directory fsynced (*made: by us). */
+static og_status seg_make(posix_store *ps, const px_seq_ref *r, bool *made, og_error *err) {
   char tmp[PATH_BUF], dir[PATH_BUF];
   og_status rc;
   uint8_t *b = NULL;
@@ -313,15 +350,17 @@ static og_status seg_make(posix_store *ps, const px_seq_ref *r, og_error *err) {
   }
   px_dir_of(r->seg, dir);
   rc = px_fsync_dir(ps, dir, r->seg, err);
+  *made = rc == OG_OK;
 cleanup:
   if (have_tmp) unlinkat(ps->root_fd, tmp, 0);
   og_free(b);
   return rc;
 }
 
-/* The segment open for writing, made first when `make` and it is missing. */
+/* The segment open for writing, made first when `make` is given and it is
+ * missing (*make then says whether this call made it). */
 static og_status seg_open_rw(posix_store *ps, const px_seq_ref *r, const char *op,
-                             const char *key, bool make, int *fd_out, og_error *err) {
+                             const char *key, bool *make, int *fd_out, og_error *err) {
   for (int attempt = 0;; attempt++) {
     int fd = openat(ps->root_fd, r->seg, O_RDWR | O_CLOEXEC);
     if (fd >= 0) {
@@ -329,23 +368,21 @@ static og_status seg_open_rw(posix_store *ps, const px_seq_ref *r, const char *o
       return OG_OK;
     }
     int e = errno;
-    if (e != ENOENT || !make || attempt == 2) {
+    /* ENOTDIR: a path component is an object; seg_make reports the shape */
+    if ((e != ENOENT && e != ENOTDIR) || !make || attempt == 2) {
       if (e == ENOENT || e == ENOTDIR) return not_found(ps, op, key, err);
       return px_sys_fail(ps, err, e, op, key);
     }
-    og_status rc = seg_make(ps, r, err);
+    og_status rc = seg_make(ps, r, make, err);
     if (rc != OG_OK) return rc;
   }
 }
 
-/* The first create in a segment makes the previous one durable first. */
+/* fdatasync the segment before r (absent: nothing to do). */
 static og_status sync_previous(posix_store *ps, const px_seq_ref *r, const char *key,
                                og_error *err) {
-  px_seq_ref prev = *r;
-  prev.first = r->first - OG_PSEQ_SLOTS;
-  const char *at = strrchr(r->seg, '/');
-  snprintf(prev.seg + (at - r->seg) + 1, sizeof prev.seg - (size_t)(at - r->seg) - 1,
-           OG_PSEQ_PREFIX "%020llu", (unsigned long long)prev.first);
+  px_seq_ref prev;
+  seg_neighbour(r, -1, &prev);
   int fd = openat(ps->root_fd, prev.seg, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno == ENOENT ? OG_OK : px_sys_fail(ps, err, errno, "sync log segment of", key);
   int rc = fdatasync(fd);
@@ -370,9 +407,11 @@ og_status px_seq_create(posix_store *ps, const px_seq_ref *r, const char *key, c
   seq_table t;
   og_buf cur = OG_BUF_INIT;
   og_status rc = OG_OK;
-  if (len > UINT32_MAX) return og_err_set(err, OG_EINVAL, "store: %s '%s': too large for a log", op, key);
-  if (r->idx == 0 && r->first > 0 && (rc = sync_previous(ps, r, key, err)) != OG_OK) return rc;
-  if ((rc = seg_open_rw(ps, r, op, key, true, &fd, err)) != OG_OK) return rc;
+  if (len > UINT32_MAX)
+    return og_err_set(err, OG_EINVAL, "store: %s '%s': too large for a log segment (%s)", op, key,
+                      ps->base.desc);
+  bool made = false;
+  if ((rc = seg_open_rw(ps, r, op, key, &made, &fd, err)) != OG_OK) return rc;
   if (lock_ex(fd) != 0) {
     rc = px_sys_fail(ps, err, errno, "lock log segment for", key);
     goto cleanup;
@@ -388,6 +427,17 @@ og_status px_seq_create(posix_store *ps, const px_seq_ref *r, const char *key, c
                       ps->base.desc);
       goto cleanup;
     }
+  }
+  if (table_empty(&t)) {
+    /* The first create here. Whoever made the segment may not have made its
+     * name durable yet (it lost the race to link, or died before the
+     * directory fsync), and a create of k follows a read of k-1 that may
+     * still be in the page cache of the previous segment: both must reach
+     * the disk before this create can (the log stays prefix-closed). */
+    char dir[PATH_BUF];
+    px_dir_of(r->seg, dir);
+    if (!made && (rc = px_fsync_dir(ps, dir, key, err)) != OG_OK) goto cleanup;
+    if (r->first > 0 && (rc = sync_previous(ps, r, key, err)) != OG_OK) goto cleanup;
   }
   struct stat st;
   if (fstat(fd, &st) != 0) {
@@ -407,6 +457,18 @@ og_status px_seq_create(posix_store *ps, const px_seq_ref *r, const char *key, c
     if (rc != OG_OK) goto cleanup;
   }
   if ((rc = OG_FAILPOINT(OG_FP_STORE_PIA_BEFORE_LINK, err)) != OG_OK) goto cleanup;
+  if (t.s[r->idx].state == SLOT_LIVE) {
+    /* a replace: the new bytes must be durable before the slot switches to
+     * them, or a power loss could leave the key with neither (S1) */
+    int src = fdatasync(fd);
+    og_store__count_fsync(&ps->base);
+    if (src != 0) {
+      rc = px_sys_fail(ps, err, errno, "sync", key);
+      goto cleanup;
+    }
+  }
+  uint8_t old[SEQ_SLOT] = {0};
+  if (t.s[r->idx].state != SLOT_EMPTY) slot_encode(old, slot_seed(r->first, r->idx), &t.s[r->idx]);
   seq_slot s = {.off = at, .len = (uint32_t)len, .state = SLOT_LIVE,
                 .hash = XXH3_64bits_withSeed(data, len, slot_seed(r->first, r->idx))};
   uint8_t sb[SEQ_SLOT];
@@ -424,6 +486,10 @@ og_status px_seq_create(posix_store *ps, const px_seq_ref *r, const char *key, c
     goto cleanup;
   }
   if (src != 0) {
+    /* The flush failed: the kernel may now count the pages as clean, so a
+     * later flush could "succeed" without them. Take the slot back (best
+     * effort) so nobody builds on a create that may not be on disk. */
+    (void)pwrite_full(ps, fd, old, sizeof old, SEQ_HDR + r->idx * SEQ_SLOT, op, key, NULL);
     rc = px_sys_fail(ps, err, e, "sync", key);
     goto cleanup;
   }
@@ -437,7 +503,7 @@ cleanup:
 og_status px_seq_delete(posix_store *ps, const px_seq_ref *r, const char *key, og_error *err) {
   int fd = -1;
   seq_table t;
-  og_status rc = seg_open_rw(ps, r, "delete", key, false, &fd, err);
+  og_status rc = seg_open_rw(ps, r, "delete", key, NULL, &fd, err);
   if (rc == OG_ENOTFOUND) {
     og_err_clear(err);
     return OG_OK;
@@ -481,14 +547,14 @@ og_status px_seq_list(posix_store *ps, const char *dir, const char *name, const 
   if (fd < 0) return errno == ENOENT ? OG_OK : px_sys_fail(ps, err, errno, "list", r.seg);
   if ((rc = read_table(ps, fd, &r, UINT32_MAX, SEQ_READ_TRIES, &t, "list", r.seg, err)) != OG_OK)
     goto cleanup;
-  uint32_t last = UINT32_MAX;
-  for (uint32_t i = 0; i < OG_PSEQ_SLOTS; i++)
-    if (t.s[i].state == SLOT_LIVE && (last == UINT32_MAX || t.s[i].off > t.s[last].off)) last = i;
+  uint32_t last = UINT32_MAX; /* the one record a power loss can have torn */
+  for (uint32_t i = 0; i < OG_PSEQ_SLOTS && last == UINT32_MAX; i++)
+    if (t.s[i].state == SLOT_LIVE && slot_is_last(&t, i)) last = i;
   for (uint32_t i = 0; i < OG_PSEQ_SLOTS && rc == OG_OK; i++) {
     if (t.s[i].state != SLOT_LIVE) continue;
     int n = snprintf(key, sizeof key, "%s/%020llu", dir, (unsigned long long)(r.first + i));
     if (n < 0 || (size_t)n < prefix_len || memcmp(key, prefix, prefix_len) != 0) continue;
-    if (i == last) { /* the one record a power loss can have torn */
+    if (i == last) {
       bool torn = false;
       rec.len = 0;
       if ((rc = read_record(ps, fd, &r, &t, i, &rec, &torn, "list", key, err)) != OG_OK || torn)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 static void test_roundtrip(void **state) {
   fx *f = *state;
@@ -786,10 +787,54 @@ static void test_posix_log_segments(void **state) {
   }
   og_buf_dispose(&big);
   assert_int_equal(count_files(seg), 2);
+  /* the last record of a segment that has a successor cannot be torn (the
+   * successor's first create flushed it first): damage */
+  og_test_log_record(f->dir, "log/a@1/00000000000000000255", path, sizeof path, &off, &len);
+  flip_byte(path, off + 2);
+  assert_int_equal(og_store_get(f->s, "log/a@1/00000000000000000255", &b, &err), OG_ECORRUPT);
+  assert_int_equal(og_store_put_if_absent(f->s, "log/a@1/00000000000000000255", "x", 1, &err),
+                   OG_ECORRUPT);
+  flip_byte(path, off + 2);
+  /* the first create in a segment makes the directory entry and the
+   * previous segment durable: record, directory, previous segment */
+  og_store_stats_reset(f->s);
+  snprintf(path, sizeof path, "%s/log/a@1/.seq-00000000000000000512", f->dir);
+  OG_ASSERT_OK(og_store_put_if_absent(f->s, "log/a@1/00000000000000000600", "x", 1, &err), &err);
+  og_store_stats_get(f->s, &st);
+  assert_int_equal(st.fsyncs, 4); /* segment file, its directory, previous segment, record */
+  /* a segment made by someone else who did not flush its directory yet */
+  snprintf(path, sizeof path, "%s/log/a@1/.seq-00000000000000000768", f->dir);
+  snprintf(seg, sizeof seg, "%s/log/a@1/.seq-00000000000000000512", f->dir);
+  size_t n = 0;
+  char *copy = og_test_read_file(seg, &n);
+  assert_non_null(copy);
+  memset(copy + 64, 0, 256 * 32); /* empty slots */
+  og_put_u64le((uint8_t *)copy + 8, 768);
+  og_put_u64le((uint8_t *)copy + 56, XXH3_64bits(copy, 56));
+  FILE *sf = fopen(path, "wb");
+  assert_int_equal(fwrite(copy, 1, n, sf), n);
+  fclose(sf);
+  og_free(copy);
+  og_store_stats_reset(f->s);
+  OG_ASSERT_OK(og_store_put_if_absent(f->s, "log/a@1/00000000000000000770", "y", 1, &err), &err);
+  og_store_stats_get(f->s, &st);
+  assert_int_equal(st.fsyncs, 3); /* directory, previous segment, record */
+  fx_expect_str(f->s, "log/a@1/00000000000000000770", "y");
+  snprintf(seg, sizeof seg, "%s/log/a@1", f->dir);
+  /* a path component that is an object: the shape error of plain keys */
+  fx_put_str(f->s, "log/obj", "x");
+  assert_int_equal(og_store_put_if_absent(f->s, "log/obj/00000000000000000001", "x", 1, &err), OG_EINVAL);
+  assert_int_equal(og_store_get(f->s, "log/obj/00000000000000000001", &b, &err), OG_ENOTFOUND);
+  /* a file named like a log key is not one */
+  snprintf(path, sizeof path, "%s/log/a@1/00000000000000000007", f->dir);
+  FILE *lf = fopen(path, "w");
+  fputs("old layout", lf);
+  fclose(lf);
   og_keylist l = {NULL, 0};
   OG_ASSERT_OK(og_store_list(f->s, "log/a@1/", &l, &err), &err);
-  assert_int_equal(l.count, 299);
+  assert_int_equal(l.count, 301);
   assert_string_equal(l.keys[298], "log/a@1/00000000000000000299");
+  assert_string_equal(l.keys[300], "log/a@1/00000000000000000770");
   og_keylist_dispose(&l);
   /* a file where a segment should be is not one */
   snprintf(path, sizeof path, "%s/log/b@1", f->dir);
