@@ -323,8 +323,9 @@ og_status og_graph_verify(og_store *st, og_buf *report, og_error *err);
  * A read-only open never recovers. */
 #define OG_INTENT_LEASE_MS (10ull * 60ull * 1000ull) /* env OMNIGRAPH_INTENT_LEASE_MS */
 #define OG_RECOVERY_SKEW_MS 1000ull /* env OMNIGRAPH_RECOVERY_SKEW_MS */
+#define OG_RECOVERY_ACTOR "omnigraph:recovery"
 
-/* Settings read from the environment (docs/operations.md), one table in
+/* Settings read from the environment (docs/cli.md lists them), one table in
  * graph.c with each one's default and range. og_graph_knob returns the
  * setting, or its default when the variable is unset or invalid;
  * og_graph_env_check reports the first invalid one (OG_EINVAL), so the API
@@ -337,7 +338,6 @@ typedef enum og_graph_knob_id {
 } og_graph_knob_id;
 uint64_t og_graph_knob(og_graph_knob_id k);
 og_status og_graph_env_check(og_error *err);
-#define OG_RECOVERY_ACTOR "omnigraph:recovery"
 
 typedef struct og_recover_opts {
   uint64_t skew_ms;          /* clock skew allowance; 0 = default/env, UINT64_MAX = none */

@@ -10,13 +10,16 @@
  *                    respect to every other process on the host (S2); then the
  *                    temp name is unlinked and <dir> fsynced. Filesystems that
  *                    refuse hard links fall back to renameat2(RENAME_NOREPLACE).
- *                    A directory that takes repeated creates (a branch's
- *                    log) is given a spare: an unnamed file (O_TMPFILE)
+ *                    A directory that takes repeated creates is given a
+ *                    spare: an unnamed file (O_TMPFILE)
  *                    opened by a helper thread ahead of time, which the next
  *                    put_if_absent there fills, fsyncs and links into place
  *                    (linkat of /proc/self/fd/N, EEXIST likewise). Creating
  *                    the inode is then off the critical path; an unnamed
  *                    file leaves nothing behind on a crash.
+ *  log keys          "log/<name>/<20 digits>" are not files: they live in
+ *                    segment files of 256 slots, one append and one
+ *                    fdatasync per create (posix_seq.c).
  *  new directories   created on demand (mkdir -p); each newly created
  *                    directory's parent is fsynced so the entry survives.
  * Every path is resolved relative to a directory fd on the root, so the
@@ -149,7 +152,7 @@ og_status px_write_all(int fd, const void *data, size_t len, int *e_out) {
 /* Create, fill and fsync a uniquely named temp file beside `key`. On success
  * `tmp` holds its root-relative path; on failure nothing is left behind. */
 og_status px_write_temp(posix_store *ps, const char *key, const void *data, size_t len,
-                            bool sync, char *tmp, og_error *err) {
+                        bool sync, char *tmp, og_error *err) {
   char dir[PATH_BUF];
   px_dir_of(key, dir);
   int fd = -1;
