@@ -45,8 +45,9 @@ static void radix_sort(kent **ep, kent *b, size_t n) {
 
 og_status og_hashrow_sort(og_hashrow **ep, size_t n) {
   kent *a = *ep;
-  kent *b = og_malloc((n ? n : 1) * sizeof *b);
-  if (!b) return OG_ENOMEM;
+  kent *tmp = og_scratch_take((n ? n : 1) * sizeof *tmp); /* reused: see og_scratch_take */
+  kent *b = tmp;
+  if (!tmp) return OG_ENOMEM;
   int bits = 8;
   while (bits < 20 && ((size_t)1 << (bits + 2)) < n) bits++;
   size_t nb = (size_t)1 << bits;
@@ -84,15 +85,20 @@ og_status og_hashrow_sort(og_hashrow **ep, size_t n) {
     og_free(cnt);
   }
   if (!bucketed) radix_sort(ep, b, n);
-  og_free(b == *ep ? a : b);
+  if (*ep == tmp) { /* the caller owns a: the result goes there */
+    memcpy(a, tmp, n * sizeof *a);
+    *ep = a;
+  }
+  og_scratch_give(tmp);
   return OG_OK;
 }
 
 og_status og_kidx_encode(const og_column *keys, og_buf *out, og_error *err) {
   og_status rc = OG_OK;
   size_t n = keys->count;
-  og_buf body = OG_BUF_INIT;
-  kent *e = og_malloc((n ? n : 1) * sizeof *e);
+  uint8_t *body = NULL;
+  /* entries and body in reused scratch (a load encodes one per chunk) */
+  kent *e = og_scratch_take((n ? n : 1) * sizeof *e);
   if (!e) return og_err_oom(err);
   uint64_t kb = 0;
   for (size_t i = 0; i < n; i++) {
@@ -103,28 +109,29 @@ og_status og_kidx_encode(const og_column *keys, og_buf *out, og_error *err) {
     kb += len;
   }
   if (og_hashrow_sort(&e, n) != OG_OK) { rc = og_err_oom(err); goto cleanup; }
-  if (og_buf_grow(&body, n * KIDX_ENTRY + (n + 1) * 8 + (size_t)kb) != OG_OK) {
-    rc = og_err_oom(err);
-    goto cleanup;
-  }
-  for (size_t i = 0; i < n; i++) {
-    og_buf_put_u64le(&body, e[i].h);
-    og_buf_put_u32le(&body, e[i].r);
+  if (kb > SIZE_MAX / 2 || n > SIZE_MAX / 64) { rc = og_err_oom(err); goto cleanup; }
+  size_t blen = n * KIDX_ENTRY + (n + 1) * 8 + (size_t)kb;
+  if (!(body = og_scratch_take(blen))) { rc = og_err_oom(err); goto cleanup; }
+  uint8_t *w = body;
+  for (size_t i = 0; i < n; i++, w += KIDX_ENTRY) {
+    og_put_u64le(w, e[i].h);
+    og_put_u32le(w + 8, e[i].r);
   }
   uint64_t off = 0;
-  og_buf_put_u64le(&body, 0);
-  for (size_t i = 0; i < n; i++) {
+  og_put_u64le(w, 0);
+  w += 8;
+  for (size_t i = 0; i < n; i++, w += 8) {
     size_t len;
     (void)og_column_get_bytes(keys, i, &len);
     off += len;
-    og_buf_put_u64le(&body, off);
+    og_put_u64le(w, off);
   }
   for (size_t i = 0; i < n; i++) {
     size_t len;
     const char *p = og_column_get_bytes(keys, i, &len);
-    if (len) og_buf_put(&body, p, len);
+    if (len) memcpy(w, p, len);
+    w += len;
   }
-  if (body.oom) { rc = og_err_oom(err); goto cleanup; }
   size_t start = out->len;
   og_buf_put_u32le(out, OG_KIDX_MAGIC);
   og_buf_put_u32le(out, OG_KIDX_FORMAT);
@@ -134,7 +141,7 @@ og_status og_kidx_encode(const og_column *keys, og_buf *out, og_error *err) {
   og_buf_put_u32le(out, 0);
   if (out->oom) { rc = og_err_oom(err); goto cleanup; }
   size_t before = out->len;
-  if ((rc = og_zstd_compress(body.ptr ? body.ptr : "", body.len, 1, out, err)) != OG_OK) goto cleanup;
+  if ((rc = og_zstd_compress(body, blen, 1, out, err)) != OG_OK) goto cleanup;
   if (out->len - before > UINT32_MAX) {
     rc = og_err_set(err, OG_ETOOLARGE, "table: key index segment too large");
     goto cleanup;
@@ -143,8 +150,8 @@ og_status og_kidx_encode(const og_column *keys, og_buf *out, og_error *err) {
   og_buf_put_u64le(out, og_hash64(out->ptr + start, out->len - start));
   if (out->oom) rc = og_err_oom(err);
 cleanup:
-  og_free(e);
-  og_buf_dispose(&body);
+  og_scratch_give(e);
+  og_scratch_give(body);
   return rc;
 }
 

@@ -1,6 +1,7 @@
 /* The one allocator choke point, with a fail-the-Nth-allocation test hook. */
 #include "util/util.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,4 +84,59 @@ og_status og_array_reserve(void **items, size_t *cap, size_t need, size_t elsize
   *items = p;
   *cap = ncap;
   return OG_OK;
+}
+
+/*==================== scratch pool ====================*/
+
+#define SCRATCH_KEEP 4
+#define SCRATCH_MAX ((size_t)64 << 20)
+#define SCRATCH_HDR 16 /* the block's capacity, keeping 16-byte alignment */
+
+static pthread_mutex_t scratch_mu = PTHREAD_MUTEX_INITIALIZER;
+static void *scratch_pool[SCRATCH_KEEP]; /* header pointers */
+
+static size_t scratch_cap(void *h) { return *(size_t *)h; }
+
+void *og_scratch_take(size_t n) {
+  if (n > SIZE_MAX - SCRATCH_HDR - 4095) return NULL;
+  void *best = NULL;
+  int at = -1;
+  pthread_mutex_lock(&scratch_mu);
+  for (int i = 0; i < SCRATCH_KEEP; i++) /* the smallest block that fits */
+    if (scratch_pool[i] && scratch_cap(scratch_pool[i]) >= n &&
+        (!best || scratch_cap(scratch_pool[i]) < scratch_cap(best))) {
+      best = scratch_pool[i];
+      at = i;
+    }
+  if (at >= 0) scratch_pool[at] = NULL;
+  pthread_mutex_unlock(&scratch_mu);
+  if (!best) {
+    size_t cap = (n + 4095) & ~(size_t)4095;
+    if (!(best = og_malloc(cap + SCRATCH_HDR))) return NULL;
+    *(size_t *)best = cap;
+  }
+  return (char *)best + SCRATCH_HDR;
+}
+
+void og_scratch_give(void *p) {
+  if (!p) return;
+  void *h = (char *)p - SCRATCH_HDR, *drop = h;
+  if (scratch_cap(h) <= SCRATCH_MAX) {
+    pthread_mutex_lock(&scratch_mu);
+    int at = -1; /* an empty place, else the smallest block if smaller than h */
+    for (int i = 0; i < SCRATCH_KEEP && at < 0; i++)
+      if (!scratch_pool[i]) at = i;
+    if (at < 0) {
+      int small = 0;
+      for (int i = 1; i < SCRATCH_KEEP; i++)
+        if (scratch_cap(scratch_pool[i]) < scratch_cap(scratch_pool[small])) small = i;
+      if (scratch_cap(scratch_pool[small]) < scratch_cap(h)) at = small;
+    }
+    if (at >= 0) {
+      drop = scratch_pool[at];
+      scratch_pool[at] = h;
+    }
+    pthread_mutex_unlock(&scratch_mu);
+  }
+  og_free(drop);
 }

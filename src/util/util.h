@@ -43,6 +43,15 @@ void *og_malloc(size_t n);
 void *og_calloc(size_t count, size_t n);
 void *og_realloc(void *p, size_t n);
 void og_free(void *p);
+/* Large scratch blocks kept for reuse (a small process-wide pool): a fresh
+ * block costs a page fault per 4 KiB on first touch — on some VMs ~10 us
+ * each — and the allocator hands big blocks back to the kernel when they are
+ * freed, so a per-chunk encoder that allocates and frees tens of MiB pays
+ * that again and again. og_scratch_take returns at least `n` bytes (NULL
+ * when out of memory); give it back with og_scratch_give only (NULL ok).
+ * The pool keeps up to 4 blocks of at most 64 MiB. */
+void *og_scratch_take(size_t n);
+void og_scratch_give(void *p);
 char *og_strdup(const char *s);
 char *og_strndup(const char *s, size_t n);
 void *og_memdup(const void *p, size_t n);
