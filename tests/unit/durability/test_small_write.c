@@ -125,6 +125,14 @@ static og_snapshot *snap(og_db *db, uint64_t version) {
   return s;
 }
 
+/* The store key of main's manifest at `version` (og_free). */
+static char *manifest_key(og_db *db, uint64_t version) {
+  og_snapshot *s = snap(db, version);
+  char *key = og_strdup(og_snapshot_manifest(s)->key);
+  og_snapshot_free(s);
+  return key;
+}
+
 /* The descriptor key of `table` at `version` (0 = head), copied. */
 static char *descriptor_of(og_db *db, uint64_t version, const char *table) {
   og_snapshot *s = snap(db, version);
@@ -644,10 +652,7 @@ static void test_corrupt_embedded(void **state) {
   (void)state;
   char *dir = seeded("sw-corrupt");
   og_db *db = open_db(dir);
-  uint64_t v = mutate(db, "query q() { insert Person { name: \"Zed\", age: 9 } }");
-  og_snapshot *s = snap(db, v);
-  char *key = og_strdup(og_snapshot_manifest(s)->key);
-  og_snapshot_free(s);
+  char *key = manifest_key(db, mutate(db, "query q() { insert Person { name: \"Zed\", age: 9 } }"));
   og_db_close(db);
   /* one byte in the middle of the embedded objects */
   damage_object(dir, key, (int64_t)(embedded_len(dir, key) / 2), 0x20);
@@ -688,9 +693,7 @@ static void test_corrupt_embedded_older(void **state) {
   mutate(db, "query q() { insert Person { name: \"Zed\", age: 9 } }");
   char *dc = descriptor_of(db, 0, "node:Company");
   assert_true(embedded_in(db, vc, dc)); /* the head names v_c's slice */
-  og_snapshot *s = snap(db, vc);
-  char *key = og_strdup(og_snapshot_manifest(s)->key);
-  og_snapshot_free(s);
+  char *key = manifest_key(db, vc);
   og_db_close(db);
   /* the descriptor is the last embedded object: flip a byte inside it */
   damage_object(dir, key, (int64_t)embedded_len(dir, key) - 12, 0x01);
@@ -725,9 +728,7 @@ static void test_torn_last_commit(void **state) {
   char *dir = seeded("sw-torn");
   og_db *db = open_db(dir);
   uint64_t v = mutate(db, "query q() { insert Person { name: \"Zed\", age: 9 } }");
-  og_snapshot *s = snap(db, v);
-  char *key = og_strdup(og_snapshot_manifest(s)->key);
-  og_snapshot_free(s);
+  char *key = manifest_key(db, v);
   og_db_close(db);
   char path[4096];
   uint64_t off = 0, len = 0;
