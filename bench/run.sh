@@ -27,3 +27,7 @@ if [ "${1:-}" != "--no-peers" ]; then
   cp "$here/out/peers-duckdb.json" "$here/out/peers-duckdb-10k.json"
   "$here/peers.sh" 100000 1000000
 fi
+if [ "${1:-}" != "--no-peers" ]; then
+  # kuzu's single-row insert timed per row, for bench_load's insert p50
+  NODE_PATH="$here/.peers/node_modules" node "$here/peer_insert.js" 2000 | tee "$here/out/peer-insert-kuzu.txt"
+fi
