@@ -2,6 +2,7 @@
 #include "util/util.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,19 +37,43 @@ static bool should_fail(void) {
   return false;
 }
 
+/* Large blocks ask for transparent huge pages (where the kernel offers them
+ * on request: "madvise" mode). A fresh block is paid for page by page on
+ * first touch, and on a virtual machine each 4 KiB fault can cost ~10 us:
+ * touching 12 MiB took 35 ms on the benchmark VM, 0.5-0.9 ms in 2 MiB
+ * pages. Only the whole 2 MiB pages inside the block are advised, so the
+ * advice never reaches memory the block does not own. */
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+#define HUGE_MIN ((size_t)4 << 20)
+
+static void *advise_huge(void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  if (p && n >= HUGE_MIN) {
+    uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uintptr_t e = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+    if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+  }
+#else
+  (void)n;
+#endif
+  return p;
+}
+
 void *og_malloc(size_t n) {
   if (should_fail()) return NULL;
-  return malloc(n ? n : 1);
+  return advise_huge(malloc(n ? n : 1), n);
 }
 
 void *og_calloc(size_t count, size_t n) {
   if (should_fail()) return NULL;
-  return calloc(count ? count : 1, n ? n : 1);
+  count = count ? count : 1;
+  n = n ? n : 1;
+  return advise_huge(calloc(count, n), count <= SIZE_MAX / n ? count * n : 0);
 }
 
 void *og_realloc(void *p, size_t n) {
   if (should_fail()) return NULL;
-  return realloc(p, n ? n : 1);
+  return advise_huge(realloc(p, n ? n : 1), n);
 }
 
 void og_free(void *p) { free(p); }
