@@ -332,10 +332,15 @@ static og_status posix_overwrite_hint(og_store *s, const char *key, const void *
                                       og_error *err) {
   posix_store *ps = (posix_store *)s;
   if (px_seq_key(key, NULL)) return replace(s, key, data, len, false, err);
-  int fd = openat(ps->root_fd, key, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = openat(ps->root_fd, key, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return replace(s, key, data, len, false, err);
-  struct stat st;
-  bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  /* The size by lseek (which also refuses what is not a regular file), not
+   * fstat: a stat makes the kernel hand out fine-grained change times, and
+   * those move the time every other file's writes see too — each commit's
+   * write to its log segment would then dirty the segment's inode and its
+   * fdatasync write the inode block as well. */
+  off_t size = lseek(fd, 0, SEEK_END);
+  bool ok = size >= 0;
   const char *p = data;
   size_t done = 0;
   while (ok && done < len) {
@@ -344,7 +349,7 @@ static og_status posix_overwrite_hint(og_store *s, const char *key, const void *
     if (n <= 0) ok = false;
     else done += (size_t)n;
   }
-  if (ok && (off_t)len != st.st_size && ftruncate(fd, (off_t)len) != 0) ok = false;
+  if (ok && (off_t)len != size && ftruncate(fd, (off_t)len) != 0) ok = false;
   int e = errno;
   close(fd);
   if (!ok) return px_sys_fail(ps, err, e ? e : EIO, "overwrite", key);

@@ -97,6 +97,19 @@ bool px_seq_key(const char *key, px_seq_ref *r) {
 
 static uint64_t slot_seed(uint64_t first, uint32_t idx) { return first + idx; }
 
+/* Open a segment without touching its inode's times on reads: an atime
+ * update (relatime: every read after a write) dirties the inode, and on
+ * ext4 the next fdatasync then writes the inode block too, one more
+ * device round trip per commit. O_NOATIME needs the file's owner (or
+ * CAP_FOWNER); anyone else opens it plainly. */
+static int seg_open(posix_store *ps, const char *seg, int flags) {
+#ifdef O_NOATIME
+  int fd = openat(ps->root_fd, seg, flags | O_CLOEXEC | O_NOATIME);
+  if (fd >= 0 || errno != EPERM) return fd;
+#endif
+  return openat(ps->root_fd, seg, flags | O_CLOEXEC);
+}
+
 /*==================== table codec ====================*/
 
 static void header_encode(uint8_t *b, uint64_t first) {
@@ -228,7 +241,7 @@ static bool successor_started(posix_store *ps, const px_seq_ref *r) {
   if (r->first > UINT64_MAX - 2 * OG_PSEQ_SLOTS) return false;
   px_seq_ref next;
   seg_neighbour(r, 1, &next);
-  int fd = openat(ps->root_fd, next.seg, O_RDONLY | O_CLOEXEC);
+  int fd = seg_open(ps, next.seg, O_RDONLY);
   if (fd < 0) return errno != ENOENT && errno != ENOTDIR;
   seq_table t;
   og_error e = OG_ERROR_INIT;
@@ -289,7 +302,7 @@ og_status px_seq_read(posix_store *ps, const px_seq_ref *r, const char *key, con
   og_buf *dst = out ? out : &scratch;
   seq_table t;
   og_status rc = OG_OK;
-  int fd = openat(ps->root_fd, r->seg, O_RDONLY | O_CLOEXEC);
+  int fd = seg_open(ps, r->seg, O_RDONLY);
   if (fd < 0) {
     int e = errno;
     if (e == ENOENT || e == ENOTDIR) return not_found(ps, op, key, err);
@@ -362,7 +375,7 @@ cleanup:
 static og_status seg_open_rw(posix_store *ps, const px_seq_ref *r, const char *op,
                              const char *key, bool *make, int *fd_out, og_error *err) {
   for (int attempt = 0;; attempt++) {
-    int fd = openat(ps->root_fd, r->seg, O_RDWR | O_CLOEXEC);
+    int fd = seg_open(ps, r->seg, O_RDWR);
     if (fd >= 0) {
       *fd_out = fd;
       return OG_OK;
@@ -383,7 +396,7 @@ static og_status sync_previous(posix_store *ps, const px_seq_ref *r, const char 
                                og_error *err) {
   px_seq_ref prev;
   seg_neighbour(r, -1, &prev);
-  int fd = openat(ps->root_fd, prev.seg, O_RDONLY | O_CLOEXEC);
+  int fd = seg_open(ps, prev.seg, O_RDONLY);
   if (fd < 0) return errno == ENOENT ? OG_OK : px_sys_fail(ps, err, errno, "sync log segment of", key);
   int rc = fdatasync(fd);
   int e = errno;
@@ -439,14 +452,17 @@ og_status px_seq_create(posix_store *ps, const px_seq_ref *r, const char *key, c
     if (!made && (rc = px_fsync_dir(ps, dir, key, err)) != OG_OK) goto cleanup;
     if (r->first > 0 && (rc = sync_previous(ps, r, key, err)) != OG_OK) goto cleanup;
   }
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
+  /* the size by lseek, not fstat: a stat asks the kernel for fine-grained
+   * change times, and the next write then dirties the inode every time
+   * (one more device write per fdatasync, as with atime above) */
+  off_t size = lseek(fd, 0, SEEK_END);
+  if (size < 0) {
     rc = px_sys_fail(ps, err, errno, op, key);
     goto cleanup;
   }
   uint64_t at = (t.tail + 7) & ~(uint64_t)7, end = at + len;
   if ((rc = pwrite_full(ps, fd, data, len, at, op, key, err)) != OG_OK) goto cleanup;
-  if (end > (uint64_t)st.st_size) {
+  if (end > (uint64_t)size) {
     /* outgrown: zero-fill ahead so the next appends do not change the size */
     uint64_t to = (end + SEQ_GROW + 4095) & ~(uint64_t)4095;
     for (uint64_t p = end; p < to && rc == OG_OK;) {
@@ -543,7 +559,7 @@ og_status px_seq_list(posix_store *ps, const char *dir, const char *name, const 
   if (strlen(num) != 20 || (size_t)snprintf(key, sizeof key, "%s/%s", dir, num) >= sizeof key ||
       !px_seq_key(key, &r) || r.idx != 0 || strcmp(r.seg + strlen(dir) + 1, name) != 0)
     return OG_OK;
-  int fd = openat(ps->root_fd, r.seg, O_RDONLY | O_CLOEXEC);
+  int fd = seg_open(ps, r.seg, O_RDONLY);
   if (fd < 0) return errno == ENOENT ? OG_OK : px_sys_fail(ps, err, errno, "list", r.seg);
   if ((rc = read_table(ps, fd, &r, UINT32_MAX, SEQ_READ_TRIES, &t, "list", r.seg, err)) != OG_OK)
     goto cleanup;
