@@ -19,10 +19,7 @@ static og_status emit_json(json_t *v, char **out, og_error *err) {
 }
 
 /* A mistyped setting is refused before anything is opened or written. */
-static og_status env_check(og_error *err) {
-  og_status rc = og_store_env_check(err);
-  return rc != OG_OK ? rc : og_graph_env_check(err);
-}
+static og_status env_check(og_error *err) { return og_graph_env_check(err); }
 
 og_status og_db__open_store(const char *uri, og_store **st, og_error *err) {
   og_status rc = env_check(err);

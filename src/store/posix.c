@@ -10,13 +10,6 @@
  *                    respect to every other process on the host (S2); then the
  *                    temp name is unlinked and <dir> fsynced. Filesystems that
  *                    refuse hard links fall back to renameat2(RENAME_NOREPLACE).
- *                    A directory that takes repeated creates is given a
- *                    spare: an unnamed file (O_TMPFILE)
- *                    opened by a helper thread ahead of time, which the next
- *                    put_if_absent there fills, fsyncs and links into place
- *                    (linkat of /proc/self/fd/N, EEXIST likewise). Creating
- *                    the inode is then off the critical path; an unnamed
- *                    file leaves nothing behind on a crash.
  *  log keys          "log/<name>/<20 digits>" are not files: they live in
  *                    segment files of 256 slots, one append and one
  *                    fdatasync per create (posix_seq.c).
@@ -356,108 +349,6 @@ static og_status posix_overwrite_hint(og_store *s, const char *key, const void *
   return OG_OK;
 }
 
-/*==================== spare inodes ====================*/
-
-static void *spare_main(void *arg) {
-  posix_store *ps = arg;
-  pthread_mutex_lock(&ps->smu);
-  while (!ps->sth_quit) {
-    spare_slot *want = NULL;
-    for (int i = 0; i < SPARE_DIRS && !want; i++)
-      if (ps->spares[i].dir[0] && ps->spares[i].creates >= 2 && ps->spares[i].fd < 0)
-        want = &ps->spares[i];
-    if (!want || ps->spares_off) {
-      pthread_cond_wait(&ps->scv, &ps->smu);
-      continue;
-    }
-    char dir[PATH_BUF];
-    memcpy(dir, want->dir, sizeof dir);
-    pthread_mutex_unlock(&ps->smu);
-    int fd = openat(ps->root_fd, *dir ? dir : ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
-    int e = errno;
-    pthread_mutex_lock(&ps->smu);
-    if (fd < 0) {
-      /* no O_TMPFILE here (or the directory went away): stop offering */
-      if (e == EOPNOTSUPP || e == EISDIR || e == EINVAL) ps->spares_off = true;
-      else want->creates = 0;
-      continue;
-    }
-    /* the slot may have been given to another directory meanwhile */
-    if (strcmp(want->dir, dir) != 0 || want->fd >= 0) close(fd);
-    else want->fd = fd;
-  }
-  pthread_mutex_unlock(&ps->smu);
-  return NULL;
-}
-
-/* The spare of `dir` (the caller owns the fd), or -1; notes the create so
- * that a directory written twice gets a spare for the next time. */
-static int spare_take(posix_store *ps, const char *dir) {
-  if (ps->spares_off || ps->spare_pid != (long)getpid()) return -1;
-  int fd = -1;
-  pthread_mutex_lock(&ps->smu);
-  spare_slot *s = NULL, *lru = &ps->spares[0];
-  for (int i = 0; i < SPARE_DIRS; i++) {
-    if (strcmp(ps->spares[i].dir, dir) == 0) s = &ps->spares[i];
-    if (ps->spares[i].used < lru->used) lru = &ps->spares[i];
-  }
-  if (!s) {
-    s = lru;
-    if (s->fd >= 0) close(s->fd);
-    snprintf(s->dir, sizeof s->dir, "%s", dir);
-    s->fd = -1;
-    s->creates = 0;
-  }
-  s->used = ++ps->clock;
-  if (s->creates < 2) s->creates++;
-  fd = s->fd;
-  s->fd = -1;
-  if (s->creates >= 2 && !ps->sth_quit) {
-    if (!ps->sth_started)
-      ps->sth_started = pthread_create(&ps->sth, NULL, spare_main, ps) == 0;
-    if (!ps->sth_started) ps->spares_off = true;
-    pthread_cond_signal(&ps->scv);
-  }
-  pthread_mutex_unlock(&ps->smu);
-  return fd;
-}
-
-static void spares_stop(posix_store *ps) {
-  /* a forked child: the parent's thread is not ours and may have held the
-   * lock at the fork; the inherited fds close with the child */
-  if (ps->spare_pid != (long)getpid()) return;
-  pthread_mutex_lock(&ps->smu);
-  ps->sth_quit = true;
-  pthread_cond_signal(&ps->scv);
-  bool join = ps->sth_started;
-  pthread_mutex_unlock(&ps->smu);
-  if (join) pthread_join(ps->sth, NULL);
-  for (int i = 0; i < SPARE_DIRS; i++)
-    if (ps->spares[i].fd >= 0) close(ps->spares[i].fd);
-  pthread_cond_destroy(&ps->scv);
-  pthread_mutex_destroy(&ps->smu);
-}
-
-/* Fill, fsync and link spare `fd` as `key`: 0 or an errno (EEXIST = lost).
- * The fd is closed either way. */
-static int create_from_spare(posix_store *ps, int fd, const char *key, const void *data,
-                             size_t len, og_status *fp_rc, og_error *err) {
-  int e = 0;
-  if (px_write_all(fd, data, len, &e) != OG_OK) goto done;
-  if (px_fsync_retry(fd) != 0) {
-    e = errno;
-    goto done;
-  }
-  og_store__count_fsync(&ps->base);
-  if ((*fp_rc = OG_FAILPOINT(OG_FP_STORE_PIA_BEFORE_LINK, err)) != OG_OK) goto done;
-  char proc[64];
-  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-  if (linkat(AT_FDCWD, proc, ps->root_fd, key, AT_SYMLINK_FOLLOW) != 0) e = errno;
-done:
-  close(fd);
-  return e;
-}
-
 /* Create `key` from `tmp` unless it exists: 0, or an errno (EEXIST = lost). */
 int px_create_noreplace(posix_store *ps, const char *tmp, const char *key, bool *linked) {
   if (linkat(ps->root_fd, tmp, ps->root_fd, key, 0) == 0) {
@@ -492,34 +383,11 @@ static og_status posix_put_if_absent(og_store *s, const char *key, const void *d
     goto cleanup;
   }
   px_dir_of(key, dir);
-  int e = 0;
   bool linked = false;
-  int sfd = spare_take(ps, dir);
-  if (sfd >= 0) {
-    og_status fp = OG_OK;
-    e = create_from_spare(ps, sfd, key, data, len, &fp, err);
-    if (fp != OG_OK) {
-      rc = fp;
-      goto cleanup;
-    }
-    if (!e) __atomic_add_fetch(&ps->spares_used, 1, __ATOMIC_RELAXED);
-    if (e == ENOENT || e == EXDEV || e == EPERM || e == EOPNOTSUPP) {
-      /* no /proc or no linking an fd here: the plain path from now on */
-      ps->spares_off = true;
-      e = -1;
-    } else if (e && e != EEXIST && e != ENOTDIR) {
-      rc = px_sys_fail(ps, err, e, "write", key);
-      goto cleanup;
-    }
-  } else {
-    e = -1;
-  }
-  if (e == -1) {
-    if ((rc = px_write_temp(ps, key, data, len, true, tmp, err)) != OG_OK) goto cleanup;
-    have_tmp = true;
-    if ((rc = OG_FAILPOINT(OG_FP_STORE_PIA_BEFORE_LINK, err)) != OG_OK) goto cleanup;
-    e = px_create_noreplace(ps, tmp, key, &linked);
-  }
+  if ((rc = px_write_temp(ps, key, data, len, true, tmp, err)) != OG_OK) goto cleanup;
+  have_tmp = true;
+  if ((rc = OG_FAILPOINT(OG_FP_STORE_PIA_BEFORE_LINK, err)) != OG_OK) goto cleanup;
+  int e = px_create_noreplace(ps, tmp, key, &linked);
   if (e == EEXIST) {
     if (fstatat(ps->root_fd, key, &st, 0) == 0 && !S_ISREG(st.st_mode))
       rc = shape_fail(ps, err, "put_if_absent", key);
@@ -682,7 +550,6 @@ static og_status posix_sweep(og_store *s, uint64_t older_than_ms, size_t *remove
 
 static void posix_destroy(og_store *s) {
   posix_store *ps = (posix_store *)s;
-  spares_stop(ps);
   if (ps->root_fd >= 0) close(ps->root_fd);
   og_store__fini(s);
   og_free(ps);
@@ -702,21 +569,6 @@ static const og_store_vtab posix_vtab = {
     .sweep_temp = posix_sweep,
     .destroy = posix_destroy,
 };
-
-size_t og_store__posix_spares_ready(og_store *s) {
-  if (!s || s->vt != &posix_vtab) return 0;
-  posix_store *ps = (posix_store *)s;
-  size_t n = 0;
-  pthread_mutex_lock(&ps->smu);
-  for (int i = 0; i < SPARE_DIRS; i++) n += ps->spares[i].fd >= 0;
-  pthread_mutex_unlock(&ps->smu);
-  return n;
-}
-
-uint64_t og_store__posix_spares_used(og_store *s) {
-  return s && s->vt == &posix_vtab ? __atomic_load_n(&((posix_store *)s)->spares_used, __ATOMIC_RELAXED)
-                                   : 0;
-}
 
 static og_status fsync_path_dir(const char *path) {
   int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -768,15 +620,6 @@ og_status og_store_open_posix(og_store **out, const char *root_dir, bool create,
     rc = og_err_oom(err);
     goto cleanup;
   }
-  pthread_mutex_init(&ps->smu, NULL);
-  pthread_cond_init(&ps->scv, NULL);
-  ps->spare_pid = (long)getpid();
-  for (int i = 0; i < SPARE_DIRS; i++) ps->spares[i].fd = -1;
-  {
-    uint64_t on = 1;
-    (void)og_env_u64("OMNIGRAPH_POSIX_SPARES", 1, 0, 1, &on, NULL);
-    ps->spares_off = !on;
-  }
   ps->root_fd = open(root_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (ps->root_fd < 0) {
     int e = errno;
@@ -803,7 +646,6 @@ og_status og_store_open_posix(og_store **out, const char *root_dir, bool create,
   ps = NULL;
 cleanup:
   if (ps) {
-    spares_stop(ps);
     if (ps->root_fd >= 0) close(ps->root_fd);
     og_store__fini(&ps->base);
     og_free(ps);

@@ -6,33 +6,12 @@
 #ifndef OG_POSIX_INT_H
 #define OG_POSIX_INT_H
 
-#include <pthread.h>
-
 #include "store/store_int.h"
 
 #define PATH_BUF (OG_STORE_KEY_MAX + 96)
-#define SPARE_DIRS 4
-
-/* One directory's spare (see the header comment). */
-typedef struct spare_slot {
-  char dir[PATH_BUF];  /* root-relative; "" = slot unused */
-  int fd;              /* an unnamed file ready for the next create, or -1 */
-  unsigned creates;    /* put_if_absents seen here: the second one asks for a spare */
-  uint64_t used;       /* last use, for replacing the least recent slot */
-} spare_slot;
-
 typedef struct posix_store {
   og_store base;
   int root_fd;
-  /* spares: guarded by smu; the helper thread starts on first demand */
-  pthread_mutex_t smu;
-  pthread_cond_t scv;
-  pthread_t sth;
-  bool sth_started, sth_quit, spares_off;
-  long spare_pid;      /* a forked child never touches its parent's spares */
-  uint64_t clock;
-  uint64_t spares_used;  /* creates that took a spare (og_store__posix_spares_used) */
-  spare_slot spares[SPARE_DIRS];
 } posix_store;
 #define TEMP_PREFIX_LEN (sizeof OG_STORE_TEMP_PREFIX - 1)
 

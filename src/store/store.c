@@ -394,8 +394,3 @@ og_status og_store_open(og_store **out, const char *uri, bool create, og_error *
   }
   return og_store_open_posix(out, uri, create, err);
 }
-
-og_status og_store_env_check(og_error *err) {
-  uint64_t v;
-  return og_env_u64("OMNIGRAPH_POSIX_SPARES", 1, 0, 1, &v, err);
-}

@@ -97,10 +97,6 @@ og_status og_store_delete(og_store *s, const char *key, og_error *err);
 og_status og_store_sweep_temp(og_store *s, uint64_t older_than_ms, size_t *removed_out,
                               og_error *err);
 
-/* OG_EINVAL when a store setting in the environment is invalid
- * (OMNIGRAPH_POSIX_SPARES must be 0 or 1; unset means 1). */
-og_status og_store_env_check(og_error *err);
-
 void og_store_stats_get(og_store *s, og_store_stats *out);
 void og_store_stats_reset(og_store *s);
 /* Human description ("posix:/abs/dir", "memory", "fault(posix:...)"). */

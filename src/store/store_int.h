@@ -61,10 +61,6 @@ og_status og_store__init(og_store *s, const og_store_vtab *vt, const char *desc)
 /* Releases what og_store__init allocated (not `s` itself). */
 void og_store__fini(og_store *s);
 
-/* Test hooks: put_if_absents of a posix store that used a spare inode;
- * spares prepared and not yet used. */
-uint64_t og_store__posix_spares_used(og_store *s);
-size_t og_store__posix_spares_ready(og_store *s);
 
 static inline void og_store__count_fsync(og_store *s) {
   atomic_fetch_add_explicit(&s->stats.fsyncs, 1, memory_order_relaxed);

@@ -134,10 +134,10 @@ static void test_bad_env_settings(void **state) {
   setenv("OMNIGRAPH_MAINTENANCE_CONCURRENCY", "0", 1);
   OG_CLI_EXPECT(1, "OMNIGRAPH_MAINTENANCE_CONCURRENCY='0'", "verify ./e.omni");
   unsetenv("OMNIGRAPH_MAINTENANCE_CONCURRENCY");
-  setenv("OMNIGRAPH_POSIX_SPARES", "yes", 1);
-  OG_CLI_EXPECT(1, "OMNIGRAPH_POSIX_SPARES='yes'",
+  setenv("OMNIGRAPH_RECOVERY_SKEW_MS", "1s", 1);
+  OG_CLI_EXPECT(1, "OMNIGRAPH_RECOVERY_SKEW_MS='1s'",
                 "query ./e.omni -e 'query q() { match { $p: Person } return { $p.name } }'");
-  unsetenv("OMNIGRAPH_POSIX_SPARES");
+  unsetenv("OMNIGRAPH_RECOVERY_SKEW_MS");
   OG_CLI_EXPECT(0, "", "query ./e.omni -e 'query q() { match { $p: Person } return { $p.name } }'");
 }
 

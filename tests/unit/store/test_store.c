@@ -537,62 +537,6 @@ static void test_posix_failpoints(void **state) {
   og_buf_dispose(&b);
 }
 
-/* Spare inodes: a directory written twice gets an unnamed file prepared
- * ahead; later creates there use it and behave exactly like the plain path
- * (content, EEXIST without touching the winner, failpoints, no leftovers). */
-/* Wait (up to 10 s: a loaded machine schedules the helper late) until a
- * spare is prepared. */
-static void wait_spare(og_store *s) {
-  for (int i = 0; i < 5000 && og_store__posix_spares_ready(s) == 0; i++) usleep(2000);
-  assert_true(og_store__posix_spares_ready(s) > 0);
-}
-
-static void test_posix_spares(void **state) {
-  fx *f = *state;
-  og_error err = OG_ERROR_INIT;
-  /* spares need O_TMPFILE on this filesystem and /proc to link them;
-   * elsewhere the backend keeps to the temp-file path (tested above) */
-  int probe = open(f->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
-  if (probe < 0 || access("/proc/self/fd", X_OK) != 0) {
-    if (probe >= 0) close(probe);
-    print_message("  spares unavailable here (no O_TMPFILE or /proc): skipped\n");
-    return;
-  }
-  close(probe);
-  og_fp_reset();
-  for (int i = 0; i < 40; i++) {
-    char k[64], v[64];
-    snprintf(k, sizeof k, "log/b/%04d", i);
-    snprintf(v, sizeof v, "value %d", i);
-    if (i >= 2) wait_spare(f->s); /* the second create asked for one */
-    OG_ASSERT_OK(og_store_put_if_absent(f->s, k, v, strlen(v), &err), &err);
-    fx_expect_str(f->s, k, v);
-  }
-  assert_int_equal(og_store__posix_spares_used(f->s), 38);
-  /* losing with a spare in hand: the winner's bytes stay */
-  wait_spare(f->s);
-  assert_int_equal(og_store_put_if_absent(f->s, "log/b/0003", "other", 5, &err), OG_EEXISTS);
-  fx_expect_str(f->s, "log/b/0003", "value 3");
-  /* an injected error before the link leaves nothing behind */
-  wait_spare(f->s);
-  OG_ASSERT_OK(og_fp_configure("store.put_if_absent.before_link=error", &err), &err);
-  assert_int_equal(og_store_put_if_absent(f->s, "log/b/x", "n", 1, &err), OG_EIO);
-  og_fp_reset();
-  og_buf b = OG_BUF_INIT;
-  assert_int_equal(og_store_get(f->s, "log/b/x", &b, &err), OG_ENOTFOUND);
-  wait_spare(f->s);
-  uint64_t used = og_store__posix_spares_used(f->s);
-  OG_ASSERT_OK(og_store_put_if_absent(f->s, "log/b/x", "n2", 2, &err), &err);
-  fx_expect_str(f->s, "log/b/x", "n2");
-  assert_int_equal(og_store__posix_spares_used(f->s), used + 1);
-  og_keylist l = {NULL, 0};
-  OG_ASSERT_OK(og_store_list(f->s, "log/b/", &l, &err), &err);
-  assert_int_equal(l.count, 41);
-  og_keylist_dispose(&l);
-  assert_int_equal(count_temps(f->dir), 0);
-  og_buf_dispose(&b);
-}
-
 /*==================== allocation failures ====================*/
 
 /* Fail the Nth allocation of one operation for N = 1, 2, ... until the
@@ -867,7 +811,6 @@ int main(void) {
       FX_POSIX_TEST(test_posix_temp_files),
       FX_POSIX_TEST(test_posix_shape_conflicts),
       FX_POSIX_TEST(test_posix_failpoints),
-      FX_POSIX_TEST(test_posix_spares),
       FX_POSIX_TEST(test_posix_log_segments),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
