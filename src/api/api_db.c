@@ -18,18 +18,17 @@ static og_status emit_json(json_t *v, char **out, og_error *err) {
   return *out ? OG_OK : og_err_oom(err);
 }
 
-/* A mistyped setting is refused before anything is opened or written. */
-static og_status env_check(og_error *err) { return og_graph_env_check(err); }
 
 og_status og_db__open_store(const char *uri, og_store **st, og_error *err) {
-  og_status rc = env_check(err);
+  og_status rc = og_graph_env_check(err);
   if (rc == OG_OK) rc = og_store_open(st, uri ? uri : "", false, err);
   if (rc == OG_ENOTFOUND) og_err_set(err, OG_ENOTFOUND, "no graph at '%s'", uri ? uri : "");
   return rc;
 }
 
 static og_status db_new(og_db **out, const char *uri, og_error *err) {
-  og_status rc = env_check(err);
+  /* a mistyped setting is refused before anything is opened or written */
+  og_status rc = og_graph_env_check(err);
   if (rc != OG_OK) return rc;
   og_db *db = og_calloc(1, sizeof *db);
   if (!db) return og_err_oom(err);

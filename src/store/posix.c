@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define TEMP_PREFIX_LEN (sizeof OG_STORE_TEMP_PREFIX - 1)
 #define IO_CHUNK ((size_t)1 << 30)
 
 /*==================== errors ====================*/
@@ -75,7 +76,7 @@ void px_dir_of(const char *key, char *out) {
   out[n] = '\0';
 }
 
-int px_fsync_retry(int fd) {
+static int fsync_retry(int fd) {
   int rc;
   do rc = fsync(fd);
   while (rc != 0 && errno == EINTR);
@@ -86,7 +87,7 @@ int px_fsync_retry(int fd) {
 og_status px_fsync_dir(posix_store *ps, const char *rel, const char *key, og_error *err) {
   int fd = openat(ps->root_fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return px_sys_fail(ps, err, errno, "fsync directory of", key);
-  int rc = px_fsync_retry(fd);
+  int rc = fsync_retry(fd);
   int e = errno;
   close(fd);
   og_store__count_fsync(&ps->base);
@@ -127,7 +128,7 @@ og_status px_ensure_parents(posix_store *ps, const char *key, og_error *err) {
   return OG_OK;
 }
 
-og_status px_write_all(int fd, const void *data, size_t len, int *e_out) {
+static og_status write_all(int fd, const void *data, size_t len, int *e_out) {
   const char *p = data;
   while (len) {
     ssize_t w = write(fd, p, len > IO_CHUNK ? IO_CHUNK : len);
@@ -163,9 +164,9 @@ og_status px_write_temp(posix_store *ps, const char *key, const void *data, size
   }
   if (fd < 0) return px_sys_fail(ps, err, EEXIST, "create temp file for", key);
   int e = 0;
-  og_status rc = px_write_all(fd, data, len, &e);
+  og_status rc = write_all(fd, data, len, &e);
   if (rc == OG_OK && sync) {
-    if (px_fsync_retry(fd) != 0) {
+    if (fsync_retry(fd) != 0) {
       e = errno;
       rc = OG_EIO;
     }
@@ -573,7 +574,7 @@ static const og_store_vtab posix_vtab = {
 static og_status fsync_path_dir(const char *path) {
   int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return OG_EIO;
-  int rc = px_fsync_retry(fd);
+  int rc = fsync_retry(fd);
   close(fd);
   return rc == 0 ? OG_OK : OG_EIO;
 }

@@ -13,17 +13,14 @@ typedef struct posix_store {
   og_store base;
   int root_fd;
 } posix_store;
-#define TEMP_PREFIX_LEN (sizeof OG_STORE_TEMP_PREFIX - 1)
 
 og_status px_sys_fail(posix_store *ps, og_error *err, int e, const char *op, const char *key);
 /* Directory part of a key ("a/b/c" → "a/b", "c" → ""); `out` holds PATH_BUF. */
 void px_dir_of(const char *key, char *out);
-int px_fsync_retry(int fd);
 /* fsync a root-relative directory ("" = the root); counted. */
 og_status px_fsync_dir(posix_store *ps, const char *rel, const char *key, og_error *err);
 /* mkdir -p for the parents of `key`, fsyncing the parent of each new one. */
 og_status px_ensure_parents(posix_store *ps, const char *key, og_error *err);
-og_status px_write_all(int fd, const void *data, size_t len, int *e_out);
 /* A filled (and, with `sync`, fsynced) temp file beside `key`; its path in `tmp`. */
 og_status px_write_temp(posix_store *ps, const char *key, const void *data, size_t len,
                         bool sync, char *tmp, og_error *err);
